@@ -1,0 +1,338 @@
+/**
+ * @file mmapc.h
+ * @brief mmapc: safe memory mappings on every major OS.
+ *
+ * The whole public API of libmmapc. Conventions:
+ * - every function that can fail returns `int`: 0 on success or a negative
+ *   `MMAPC_E*` code, and writes its result through an out-pointer only on success;
+ * - functions that cannot fail return their value directly;
+ * - destructors accept NULL;
+ * - option structs mean "defaults" when all-zero, and NULL means defaults too.
+ *
+ * Distinct handles may be used from distinct threads at the same time; one handle
+ * must not be used by two threads at once without the caller's own locking.
+ */
+#ifndef MMAPC_H
+#define MMAPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Version */
+/**@{*/
+#define MMAPC_VERSION_MAJOR 0
+#define MMAPC_VERSION_MINOR 1
+#define MMAPC_VERSION_PATCH 0
+#define MMAPC_VERSION_STRING "0.1.0"
+/** The version as one comparable number: major * 10000 + minor * 100 + patch. */
+#define MMAPC_VERSION (MMAPC_VERSION_MAJOR * 10000 + MMAPC_VERSION_MINOR * 100 + MMAPC_VERSION_PATCH)
+/**@}*/
+
+/** Marks every exported symbol. Define MMAPC_STATIC when linking the static library on Windows. */
+#if defined(_WIN32) && !defined(MMAPC_STATIC)
+#ifdef MMAPC_BUILDING
+#define MMAPC_API __declspec(dllexport)
+#else
+#define MMAPC_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define MMAPC_API __attribute__((visibility("default")))
+#else
+#define MMAPC_API
+#endif
+
+/** The run-time version, to compare with MMAPC_VERSION_STRING of the header one built with. */
+MMAPC_API const char *mmapc_version(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Errors
+ * Every code with its name and message, in one list. Values are the same on every platform.
+ * X(NAME, value, message)
+ */
+/**@{*/
+#define MMAPC_ERROR_LIST(X)                                                                        \
+    X(EINVAL_SIZE, -1, "invalid size: zero, too large, or past the end of the file")               \
+    X(EINVAL_OFFSET, -2, "invalid offset or range: unaligned, reversed or out of bounds")           \
+    X(EINVAL_ARG, -3, "invalid argument: NULL handle, unknown flag or protection")                 \
+    X(EINVAL_OP, -4, "operation invalid in the mapping's state (reserved, not committed)")         \
+    X(EINVAL_ADDR, -5, "invalid address: unaligned, or missing where one is required")             \
+    X(ENOT_ADJACENT, -6, "mappings are not adjacent")                                              \
+    X(EATTR_MISMATCH, -7, "mappings differ in protection, flags or state")                         \
+    X(EBACKING_MISMATCH, -8, "mappings differ in backing (allocation, file or file offset)")       \
+    X(EUNSAFE_FLAG, -9, "operation needs an unsafe flag (JIT for RWX, FIXED for a fixed address)") \
+    X(EUNSUPPORTED, -10, "not supported on this platform or by this kernel")                       \
+    X(EPARSE, -11, "could not parse the memory-area description")                                  \
+    X(ENOMEM, -20, "out of memory or address space")                                               \
+    X(EACCES, -21, "access denied (file mode or protection does not allow it)")                    \
+    X(EPERM, -22, "operation not permitted (privilege or policy)")                                 \
+    X(EBADF, -23, "bad file descriptor or handle")                                                 \
+    X(ESRCH, -24, "no such process")                                                               \
+    X(ELIMIT, -25, "would exceed a resource limit (locked memory, open files, map count)")         \
+    X(EEXIST, -26, "address range already in use")                                                 \
+    X(ENOTFOUND, -27, "no memory area at that address")                                            \
+    X(EIO, -28, "input/output error")                                                              \
+    X(EBUSY, -29, "resource busy")                                                                 \
+    X(EOS, -30, "other operating-system error (see mmapc_last_os_error)")
+
+/** Error codes. 0 is success; every error is negative. */
+typedef enum mmapc_error {
+    MMAPC_OK = 0,
+#define MMAPC__ERROR_ENUM(name, value, message) MMAPC_##name = value,
+    MMAPC_ERROR_LIST(MMAPC__ERROR_ENUM)
+#undef MMAPC__ERROR_ENUM
+} mmapc_error;
+
+/** A sentence that describes @p code ("unknown error" for a code not in the list). */
+MMAPC_API const char *mmapc_strerror(int code);
+/** The symbolic name of @p code, e.g. "MMAPC_EINVAL_SIZE" ("MMAPC_OK" for 0). */
+MMAPC_API const char *mmapc_err_name(int code);
+/**
+ * The raw OS error (errno on POSIX, GetLastError() on Windows) of the last failed OS call
+ * made by mmapc in the calling thread, or 0 if the last failure was not an OS failure.
+ */
+MMAPC_API int mmapc_last_os_error(void);
+/**@}*/
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Protections, flags and options */
+/**@{*/
+
+/** Page protection. Only the five combinations below are accepted. */
+typedef enum mmapc_prot {
+    MMAPC_PROT_NONE = 0,
+    MMAPC_PROT_READ = 1,
+    MMAPC_PROT_WRITE = 2,
+    MMAPC_PROT_EXEC = 4,
+    MMAPC_PROT_RW = MMAPC_PROT_READ | MMAPC_PROT_WRITE,
+    MMAPC_PROT_RX = MMAPC_PROT_READ | MMAPC_PROT_EXEC,
+    /** Read, write and execute: refused with MMAPC_EUNSAFE_FLAG unless MMAPC_UNSAFE_JIT. */
+    MMAPC_PROT_RWX = MMAPC_PROT_READ | MMAPC_PROT_WRITE | MMAPC_PROT_EXEC
+} mmapc_prot;
+
+/**
+ * Flags of a mapping. A flag that a platform cannot honour is a documented no-op there;
+ * a flag that it could honour but that fails is an error and no mapping is left behind.
+ */
+enum mmapc_flag {
+    /** Shared: writes are seen by other mappings of the same file and reach the file.
+     *  Without it the mapping is private (copy-on-write). */
+    MMAPC_SHARED = 1u << 0,
+    /** Fault every page in at creation (Linux MAP_POPULATE; elsewhere a touch of each page). */
+    MMAPC_POPULATE = 1u << 1,
+    /** Do not reserve swap / commit charge (Linux MAP_NORESERVE; no-op on Windows). */
+    MMAPC_NO_RESERVE = 1u << 2,
+    /** Back with huge pages (Linux hugetlbfs; Windows large pages). See mmapc_options::page_size. */
+    MMAPC_HUGE_PAGES = 1u << 3,
+    /** Ask for transparent huge pages (Linux madvise(MADV_HUGEPAGE); no-op elsewhere). */
+    MMAPC_TRANSPARENT_HUGE_PAGES = 1u << 4,
+    /** Memory for a thread stack (Linux MAP_STACK; no-op on Windows). */
+    MMAPC_STACK = 1u << 5,
+    /** Leave out of core dumps (Linux MADV_DONTDUMP; no-op on Windows). */
+    MMAPC_NO_CORE_DUMP = 1u << 6,
+    /** Lock the pages in memory at creation (mlock / VirtualLock); fails within RLIMIT_MEMLOCK. */
+    MMAPC_LOCKED = 1u << 7,
+    /** Access will be sequential (MADV_SEQUENTIAL; no-op on Windows). */
+    MMAPC_SEQUENTIAL = 1u << 8,
+    /** Access will be random (MADV_RANDOM; no-op on Windows). Not with MMAPC_SEQUENTIAL. */
+    MMAPC_RANDOM_ACCESS = 1u << 9,
+    /** The pages will be needed soon (MADV_WILLNEED; PrefetchVirtualMemory on Windows). */
+    MMAPC_WILL_NEED = 1u << 10,
+    /** The pages will not be needed soon (MADV_DONTNEED on private anonymous memory only
+     *  would discard data, so mmapc applies it at creation, where it costs nothing). */
+    MMAPC_DONT_NEED = 1u << 11,
+    /** Place the mapping at mmapc_options::address exactly, or fail with MMAPC_EEXIST if
+     *  anything is mapped there (never replaces). Safe, unlike MMAPC_UNSAFE_FIXED. */
+    MMAPC_FIXED_NOREPLACE = 1u << 12,
+};
+
+/** Flags that can break memory safety; they go in mmapc_options::unsafe_flags only. */
+enum mmapc_unsafe_flag {
+    /** Place the mapping at mmapc_options::address exactly, replacing whatever is mapped there. */
+    MMAPC_UNSAFE_FIXED = 1u << 24,
+    /** Permit read+write+exec memory (at creation and in mmapc_protect). */
+    MMAPC_UNSAFE_JIT = 1u << 25,
+};
+
+/** Every safe flag, for validation. */
+#define MMAPC_FLAGS_ALL ((1u << 13) - 1u)
+/** Every unsafe flag, for validation. */
+#define MMAPC_UNSAFE_FLAGS_ALL (MMAPC_UNSAFE_FIXED | MMAPC_UNSAFE_JIT)
+
+/** Options of a new mapping. All-zero (or a NULL pointer) means the defaults. */
+typedef struct mmapc_options {
+    /** Bitwise OR of `enum mmapc_flag`. An unsafe flag here is MMAPC_EUNSAFE_FLAG. */
+    unsigned flags;
+    /** Bitwise OR of `enum mmapc_unsafe_flag`. */
+    unsigned unsafe_flags;
+    /** Address hint; the exact address with MMAPC_FIXED_NOREPLACE or MMAPC_UNSAFE_FIXED.
+     *  Must be aligned to the page size (to the huge page size with huge pages). */
+    void *address;
+    /** With MMAPC_HUGE_PAGES, the huge page size (a power of two among mmapc_page_sizes());
+     *  0 picks the system's default huge page size. Must be 0 without MMAPC_HUGE_PAGES. */
+    size_t page_size;
+} mmapc_options;
+
+/** A file to map: a file descriptor on POSIX, a HANDLE on Windows. */
+#ifdef _WIN32
+typedef void *mmapc_file;
+#else
+typedef int mmapc_file;
+#endif
+/**@}*/
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Mappings */
+/**@{*/
+
+/** A mapping owned by the caller. Opaque; free with mmapc_unmap(). */
+typedef struct mmapc_map mmapc_map;
+
+/**
+ * Map @p size bytes of anonymous memory (zero-filled) with protection @p prot.
+ *
+ * @p size is rounded up to the page size (the huge page size with MMAPC_HUGE_PAGES);
+ * mmapc_size() tells the rounded size.
+ * @return 0 and `*out` set; MMAPC_EINVAL_SIZE (0 or too large), MMAPC_EINVAL_ARG (bad
+ * protection, unknown flag, NULL out), MMAPC_EUNSAFE_FLAG (RWX without JIT, unsafe flag in
+ * `flags`), MMAPC_EINVAL_ADDR, MMAPC_EEXIST, or an OS error code.
+ */
+MMAPC_API int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
+                             const mmapc_options *options);
+
+/**
+ * Map @p size bytes of @p file starting at @p offset.
+ *
+ * @p offset must be a multiple of mmapc_allocation_granularity() (MMAPC_EINVAL_OFFSET).
+ * The range must lie inside the file: an offset past the end is MMAPC_EINVAL_OFFSET and a size
+ * that reaches past the end is MMAPC_EINVAL_SIZE, so that no access can raise SIGBUS at
+ * creation time (a file truncated later by someone else still can). The mapping does not keep
+ * @p file open; closing it afterwards is fine. A shared writable mapping needs a file opened
+ * for reading and writing (MMAPC_EACCES otherwise); private mappings need only read access.
+ */
+MMAPC_API int mmapc_map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
+                             uint64_t offset, const mmapc_options *options);
+
+/**
+ * Reserve address space for an anonymous mapping without committing memory.
+ * The range is inaccessible (and costs no commit charge) until mmapc_commit() applies @p prot
+ * and the flags. Arguments are checked as in mmapc_map_anon().
+ */
+MMAPC_API int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot,
+                                 const mmapc_options *options);
+
+/**
+ * Reserve address space for a file mapping; mmapc_commit() maps the file there.
+ * Arguments are checked now as in mmapc_map_file(), and again at commit. The reservation keeps
+ * its own duplicate of @p file until it is committed or unmapped.
+ */
+MMAPC_API int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
+                                 uint64_t offset, const mmapc_options *options);
+
+/**
+ * Commit a reserved mapping: it becomes accessible with the protection and flags it was
+ * reserved with. MMAPC_EINVAL_OP if it is already committed. On failure it stays reserved.
+ */
+MMAPC_API int mmapc_commit(mmapc_map *map);
+
+/** Unmap exactly the range of @p map and free the handle. Accepts NULL. */
+MMAPC_API void mmapc_unmap(mmapc_map *map);
+
+/** First byte of the mapping. */
+MMAPC_API void *mmapc_ptr(const mmapc_map *map);
+/** Size in bytes (a multiple of the mapping's page size). */
+MMAPC_API size_t mmapc_size(const mmapc_map *map);
+/** Address of the first byte. */
+MMAPC_API uintptr_t mmapc_start(const mmapc_map *map);
+/** Address one past the last byte. */
+MMAPC_API uintptr_t mmapc_end(const mmapc_map *map);
+/** Current protection (for a reservation: the protection it will get at commit). */
+MMAPC_API mmapc_prot mmapc_protection(const mmapc_map *map);
+/** The flags the mapping was made with. */
+MMAPC_API unsigned mmapc_flags(const mmapc_map *map);
+/** Non-zero while the mapping is reserved and not committed. */
+MMAPC_API int mmapc_is_reserved(const mmapc_map *map);
+/** The page size backing the mapping (the huge page size for huge-page mappings). */
+MMAPC_API size_t mmapc_map_page_size(const mmapc_map *map);
+/** For a file mapping, the file offset of its first byte; 0 for anonymous memory. */
+MMAPC_API uint64_t mmapc_file_offset(const mmapc_map *map);
+/** Non-zero for a file mapping. */
+MMAPC_API int mmapc_is_file(const mmapc_map *map);
+
+/**
+ * Change the protection of the whole mapping. Making it executable flushes the instruction
+ * cache. RWX needs the mapping to have been made with MMAPC_UNSAFE_JIT (MMAPC_EUNSAFE_FLAG).
+ * A reservation is MMAPC_EINVAL_OP. On failure the mapping keeps its old protection.
+ */
+MMAPC_API int mmapc_protect(mmapc_map *map, mmapc_prot prot);
+
+/** mmapc_protect() without the instruction-cache flush, for callers that flush themselves. */
+MMAPC_API int mmapc_protect_no_flush(mmapc_map *map, mmapc_prot prot);
+
+/**
+ * Write the bytes [start, end) of the mapping (offsets from mmapc_ptr()) back to its file and
+ * wait for the write. start > end or end > size is MMAPC_EINVAL_OFFSET; an empty range is a
+ * no-op; a reservation is MMAPC_EINVAL_OP. On anonymous memory it succeeds and does nothing.
+ */
+MMAPC_API int mmapc_flush(mmapc_map *map, size_t start, size_t end);
+
+/** As mmapc_flush() but only schedules the write (MS_ASYNC; FlushViewOfFile alone). */
+MMAPC_API int mmapc_flush_async(mmapc_map *map, size_t start, size_t end);
+
+/** Lock the pages of the mapping in memory. MMAPC_ELIMIT past RLIMIT_MEMLOCK. */
+MMAPC_API int mmapc_lock(mmapc_map *map);
+/** Unlock the pages of the mapping. */
+MMAPC_API int mmapc_unlock(mmapc_map *map);
+
+/**
+ * Make instructions written to [addr, addr + size) visible to instruction fetch
+ * (a no-op on x86; needed on Arm). mmapc_protect() to an executable protection does it.
+ */
+MMAPC_API int mmapc_flush_icache(const void *addr, size_t size);
+
+/**
+ * Split @p map at byte offset @p at (a multiple of mmapc_map_page_size(), strictly inside):
+ * @p map keeps [0, at) and `*back` receives [at, size). No system call.
+ * @return MMAPC_EINVAL_OFFSET for a bad @p at.
+ */
+MMAPC_API int mmapc_split_off(mmapc_map *map, size_t at, mmapc_map **back);
+
+/** As mmapc_split_off(), but @p map keeps [at, size) and `*front` receives [0, at). */
+MMAPC_API int mmapc_split_to(mmapc_map *map, size_t at, mmapc_map **front);
+
+/**
+ * Merge @p other into @p map. They must be adjacent (either order: MMAPC_ENOT_ADJACENT), have the
+ * same protection, flags and state (MMAPC_EATTR_MISMATCH), and the same backing: pieces of the
+ * same anonymous allocation, or the same file at contiguous offsets (MMAPC_EBACKING_MISMATCH).
+ * On success @p other is consumed (freed) and @p map covers both; on failure both are
+ * unchanged and still owned by the caller. Decided from the handles alone: no system call.
+ */
+MMAPC_API int mmapc_merge(mmapc_map *map, mmapc_map *other);
+/**@}*/
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Platform facts */
+/**@{*/
+
+/** The base page size (4096 on most systems). */
+MMAPC_API size_t mmapc_page_size(void);
+/** The granularity of mapping addresses and file offsets (page size on POSIX, 64 KiB on Windows). */
+MMAPC_API size_t mmapc_allocation_granularity(void);
+/**
+ * The supported page sizes, ascending, the base page size first and then the huge page sizes
+ * the system offers. Writes at most @p capacity of them to @p sizes (which may be NULL when
+ * @p capacity is 0) and the total count to `*count`.
+ */
+MMAPC_API int mmapc_page_sizes(size_t *sizes, size_t capacity, size_t *count);
+/** The default huge page size, or 0 if the system has none. */
+MMAPC_API size_t mmapc_default_huge_page_size(void);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MMAPC_H */

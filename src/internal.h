@@ -1,0 +1,54 @@
+/* Shared by the portable core and the platform files; never installed. */
+#ifndef MMAPC_INTERNAL_H
+#define MMAPC_INTERNAL_H
+
+#include "mmapc.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a mapping was made from. Split pieces share one record (reference-counted), so that
+ * merge can tell pieces of one allocation from strangers and, on Windows, the allocation is
+ * released when its last piece goes. */
+typedef struct mmapc__backing {
+    atomic_uint refs;
+    bool is_file;
+    uint64_t file_id[2]; /* from mmapc__file_info; compared by merge */
+    uintptr_t os[4];     /* platform state (Windows: section handle, allocation base...) */
+} mmapc__backing;
+
+/* A mapping to make, as the core hands it to the platform. */
+typedef struct mmapc__request {
+    void *address; /* hint, or the exact address with MMAPC_FIXED_NOREPLACE/MMAPC_UNSAFE_FIXED */
+    size_t size;   /* rounded to page_size */
+    mmapc_prot prot;
+    unsigned flags;
+    unsigned unsafe_flags;
+    size_t page_size; /* base page size, or the huge page size with MMAPC_HUGE_PAGES */
+    bool is_file;
+    mmapc_file file;
+    uint64_t offset;
+} mmapc__request;
+
+struct mmapc_map {
+    unsigned char *ptr;
+    size_t size;
+    mmapc_prot prot;
+    unsigned flags;
+    unsigned unsafe_flags;
+    size_t page_size;
+    bool reserved;
+    uint64_t offset; /* file offset of ptr */
+    mmapc_file file; /* a reservation's own duplicate of its file, until commit */
+    bool has_file;
+    mmapc__backing *backing;
+};
+
+/* Record the raw OS error of a failure in this thread and return code. */
+int mmapc__os_fail(int raw, int code);
+/* Forget the raw OS error (a library-level error follows). */
+int mmapc__fail(int code);
+
+#endif

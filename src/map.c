@@ -1,0 +1,572 @@
+/*
+ * The portable core of mappings: argument checks, the life of a handle, protection state,
+ * split and merge. Everything that touches the OS goes through src/os.h.
+ */
+#include "os.h"
+
+#include <stdlib.h>
+
+/* ---- argument checks ---- */
+
+static bool prot_is_valid(mmapc_prot prot)
+{
+    switch (prot) {
+    case MMAPC_PROT_NONE:
+    case MMAPC_PROT_READ:
+    case MMAPC_PROT_RW:
+    case MMAPC_PROT_RX:
+    case MMAPC_PROT_RWX:
+        return true;
+    default:
+        return false; /* write-only and write+exec have no portable meaning */
+    }
+}
+
+static int check_prot(mmapc_prot prot, unsigned unsafe_flags)
+{
+    if (!prot_is_valid(prot))
+        return MMAPC_EINVAL_ARG;
+    if (prot == MMAPC_PROT_RWX && !(unsafe_flags & MMAPC_UNSAFE_JIT))
+        return MMAPC_EUNSAFE_FLAG;
+    return 0;
+}
+
+static bool is_power_of_two(size_t x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
+
+static bool huge_size_is_supported(size_t size)
+{
+    size_t sizes[16];
+    size_t count = 0;
+    if (mmapc__os_huge_page_sizes(sizes, 16, &count) != 0)
+        return false;
+    for (size_t i = 0; i < count && i < 16; i++) {
+        if (sizes[i] == size)
+            return true;
+    }
+    return false;
+}
+
+/* Fill rq from the caller's arguments, checking each; rq->size is rounded up. */
+static int make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
+                        const mmapc_options *options)
+{
+    static const mmapc_options defaults = {0};
+    const mmapc_options *o = options ? options : &defaults;
+
+    if (o->flags & ~MMAPC_FLAGS_ALL)
+        return (o->flags & MMAPC_UNSAFE_FLAGS_ALL) ? MMAPC_EUNSAFE_FLAG : MMAPC_EINVAL_ARG;
+    if (o->unsafe_flags & ~MMAPC_UNSAFE_FLAGS_ALL)
+        return MMAPC_EINVAL_ARG;
+    int rc = check_prot(prot, o->unsafe_flags);
+    if (rc)
+        return rc;
+    if ((o->flags & MMAPC_SEQUENTIAL) && (o->flags & MMAPC_RANDOM_ACCESS))
+        return MMAPC_EINVAL_ARG;
+    if ((o->flags & MMAPC_WILL_NEED) && (o->flags & MMAPC_DONT_NEED))
+        return MMAPC_EINVAL_ARG;
+
+    size_t page = mmapc__os_page_size();
+    if (o->flags & MMAPC_HUGE_PAGES) {
+        page = o->page_size ? o->page_size : mmapc__os_default_huge_page_size();
+        if (page == 0)
+            return MMAPC_EUNSUPPORTED;
+        if (!is_power_of_two(page))
+            return MMAPC_EINVAL_ARG;
+        if (!huge_size_is_supported(page))
+            return MMAPC_EUNSUPPORTED;
+    } else if (o->page_size != 0) {
+        return MMAPC_EINVAL_ARG;
+    }
+
+    bool fixed = (o->flags & MMAPC_FIXED_NOREPLACE) || (o->unsafe_flags & MMAPC_UNSAFE_FIXED);
+    if ((o->flags & MMAPC_FIXED_NOREPLACE) && (o->unsafe_flags & MMAPC_UNSAFE_FIXED))
+        return MMAPC_EINVAL_ARG;
+    if (fixed && o->address == NULL)
+        return MMAPC_EINVAL_ADDR;
+    if ((uintptr_t)o->address % page != 0)
+        return MMAPC_EINVAL_ADDR;
+
+    if (size == 0 || size > SIZE_MAX - (page - 1))
+        return MMAPC_EINVAL_SIZE;
+    size_t rounded = (size + page - 1) & ~(page - 1);
+    if (fixed && (uintptr_t)o->address > UINTPTR_MAX - rounded)
+        return MMAPC_EINVAL_ADDR;
+
+    *rq = (mmapc__request){
+        .address = o->address,
+        .size = rounded,
+        .prot = prot,
+        .flags = o->flags,
+        .unsafe_flags = o->unsafe_flags,
+        .page_size = page,
+    };
+    return 0;
+}
+
+/* Check that [offset, offset + size) lies inside the file and record the file's identity. */
+static int check_file_range(mmapc__request *rq, size_t size, mmapc_file file, uint64_t offset,
+                            mmapc__file_info *info)
+{
+    if (rq->flags & MMAPC_HUGE_PAGES)
+        return MMAPC_EUNSUPPORTED; /* hugetlbfs files get huge pages without the flag */
+    if (offset % mmapc__os_granularity() != 0 || offset > (uint64_t)INT64_MAX - rq->size)
+        return MMAPC_EINVAL_OFFSET;
+    int rc = mmapc__os_file_info(file, info);
+    if (rc)
+        return rc;
+    if (info->size != UINT64_MAX) { /* UINT64_MAX: a device, whose size is not known */
+        if (offset >= info->size)
+            return MMAPC_EINVAL_OFFSET;
+        if ((uint64_t)size > info->size - offset)
+            return MMAPC_EINVAL_SIZE;
+    }
+    rq->is_file = true;
+    rq->file = file;
+    rq->offset = offset;
+    return 0;
+}
+
+/* ---- handles ---- */
+
+static mmapc_map *new_handle(const mmapc__request *rq, mmapc__backing *b, void *ptr)
+{
+    mmapc_map *m = malloc(sizeof *m);
+    if (!m)
+        return NULL;
+    *m = (mmapc_map){
+        .ptr = ptr,
+        .size = rq->size,
+        .prot = rq->prot,
+        .flags = rq->flags,
+        .unsafe_flags = rq->unsafe_flags,
+        .page_size = rq->page_size,
+        .offset = rq->offset,
+        .backing = b,
+    };
+    return m;
+}
+
+static mmapc__backing *new_backing(const mmapc__request *rq, const mmapc__file_info *info)
+{
+    mmapc__backing *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    atomic_init(&b->refs, 1);
+    b->is_file = rq->is_file;
+    if (info) {
+        b->file_id[0] = info->id[0];
+        b->file_id[1] = info->id[1];
+    }
+    return b;
+}
+
+/* Drop one reference to b after giving back [addr, addr + size) (addr NULL: nothing to give). */
+static void release_piece(mmapc__backing *b, void *addr, size_t size)
+{
+    bool last = atomic_fetch_sub(&b->refs, 1) == 1;
+    mmapc__os_release(b, addr, size, last);
+    if (last)
+        free(b);
+}
+
+static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
+                  bool reserve)
+{
+    mmapc__backing *b = new_backing(rq, info);
+    if (!b)
+        return mmapc__fail(MMAPC_ENOMEM);
+    mmapc_file dup = 0;
+    bool has_dup = false;
+    if (reserve && rq->is_file) {
+        int rc = mmapc__os_file_dup(rq->file, &dup);
+        if (rc) {
+            free(b);
+            return rc;
+        }
+        has_dup = true;
+    }
+    void *ptr = NULL;
+    int rc = reserve ? mmapc__os_reserve(rq, b, &ptr) : mmapc__os_map(rq, b, &ptr);
+    if (rc) {
+        if (has_dup)
+            mmapc__os_file_close(dup);
+        free(b);
+        return rc;
+    }
+    mmapc_map *m = new_handle(rq, b, ptr);
+    if (!m) {
+        release_piece(b, ptr, rq->size);
+        if (has_dup)
+            mmapc__os_file_close(dup);
+        return mmapc__fail(MMAPC_ENOMEM);
+    }
+    m->reserved = reserve;
+    m->file = dup;
+    m->has_file = has_dup;
+    *out = m;
+    return 0;
+}
+
+static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options,
+                    bool reserve)
+{
+    if (!out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    mmapc__request rq;
+    int rc = make_request(&rq, size, prot, options);
+    if (rc)
+        return mmapc__fail(rc);
+    return create(out, &rq, NULL, reserve);
+}
+
+static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
+                    uint64_t offset, const mmapc_options *options, bool reserve)
+{
+    if (!out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    mmapc__request rq;
+    int rc = make_request(&rq, size, prot, options);
+    if (rc)
+        return mmapc__fail(rc);
+    mmapc__file_info info;
+    mmapc__fail(0);
+    rc = check_file_range(&rq, size, file, offset, &info);
+    if (rc)
+        return rc; /* an OS error from file_info has its raw code recorded already */
+    return create(out, &rq, &info, reserve);
+}
+
+int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options)
+{
+    return map_anon(out, size, prot, options, false);
+}
+
+int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot,
+                       const mmapc_options *options)
+{
+    return map_anon(out, size, prot, options, true);
+}
+
+int mmapc_map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
+                   uint64_t offset, const mmapc_options *options)
+{
+    return map_file(out, size, prot, file, offset, options, false);
+}
+
+int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
+                       uint64_t offset, const mmapc_options *options)
+{
+    return map_file(out, size, prot, file, offset, options, true);
+}
+
+/* The request that recreates m as it stands (used by commit). */
+static mmapc__request request_of(const mmapc_map *m)
+{
+    return (mmapc__request){
+        .address = m->ptr,
+        .size = m->size,
+        .prot = m->prot,
+        .flags = m->flags,
+        .unsafe_flags = m->unsafe_flags,
+        .page_size = m->page_size,
+        .is_file = m->backing->is_file,
+        .file = m->file,
+        .offset = m->offset,
+    };
+}
+
+int mmapc_commit(mmapc_map *m)
+{
+    if (!m)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (!m->reserved)
+        return mmapc__fail(MMAPC_EINVAL_OP);
+    mmapc__request rq = request_of(m);
+    mmapc__fail(0);
+    if (rq.is_file) {
+        /* the file may have shrunk since the reservation was made */
+        mmapc__file_info info;
+        int rc = mmapc__os_file_info(m->file, &info);
+        if (rc)
+            return rc;
+        if (info.size != UINT64_MAX && (m->offset >= info.size || m->size > info.size - m->offset))
+            return mmapc__fail(MMAPC_EINVAL_SIZE);
+    }
+    int rc = mmapc__os_commit(&rq, m->backing, m->ptr);
+    if (rc)
+        return rc;
+    m->reserved = false;
+    if (m->has_file) {
+        mmapc__os_file_close(m->file);
+        m->has_file = false;
+    }
+    return 0;
+}
+
+void mmapc_unmap(mmapc_map *m)
+{
+    if (!m)
+        return;
+    release_piece(m->backing, m->ptr, m->size);
+    if (m->has_file)
+        mmapc__os_file_close(m->file);
+    free(m);
+}
+
+/* ---- accessors ---- */
+
+void *mmapc_ptr(const mmapc_map *m)
+{
+    return m ? m->ptr : NULL;
+}
+
+size_t mmapc_size(const mmapc_map *m)
+{
+    return m ? m->size : 0;
+}
+
+uintptr_t mmapc_start(const mmapc_map *m)
+{
+    return m ? (uintptr_t)m->ptr : 0;
+}
+
+uintptr_t mmapc_end(const mmapc_map *m)
+{
+    return m ? (uintptr_t)m->ptr + m->size : 0;
+}
+
+mmapc_prot mmapc_protection(const mmapc_map *m)
+{
+    return m ? m->prot : MMAPC_PROT_NONE;
+}
+
+unsigned mmapc_flags(const mmapc_map *m)
+{
+    return m ? m->flags : 0;
+}
+
+int mmapc_is_reserved(const mmapc_map *m)
+{
+    return m ? m->reserved : 0;
+}
+
+size_t mmapc_map_page_size(const mmapc_map *m)
+{
+    return m ? m->page_size : 0;
+}
+
+uint64_t mmapc_file_offset(const mmapc_map *m)
+{
+    return m ? m->offset : 0;
+}
+
+int mmapc_is_file(const mmapc_map *m)
+{
+    return m ? m->backing->is_file : 0;
+}
+
+/* ---- protection ---- */
+
+static int protect(mmapc_map *m, mmapc_prot prot, bool flush_icache)
+{
+    if (!m)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    int rc = check_prot(prot, m->unsafe_flags);
+    if (rc)
+        return mmapc__fail(rc);
+    if (m->reserved)
+        return mmapc__fail(MMAPC_EINVAL_OP);
+    rc = mmapc__os_protect(m->ptr, m->size, prot);
+    if (rc) {
+        /* mprotect over several kernel areas can stop half-way; put the old protection back
+         * (it was in force a moment ago, so this cannot ask for more than we had) */
+        int raw = mmapc_last_os_error();
+        mmapc__os_protect(m->ptr, m->size, m->prot);
+        return mmapc__os_fail(raw, rc);
+    }
+    m->prot = prot;
+    if (flush_icache && (prot & MMAPC_PROT_EXEC))
+        return mmapc__os_flush_icache(m->ptr, m->size);
+    return 0;
+}
+
+int mmapc_protect(mmapc_map *m, mmapc_prot prot)
+{
+    return protect(m, prot, true);
+}
+
+int mmapc_protect_no_flush(mmapc_map *m, mmapc_prot prot)
+{
+    return protect(m, prot, false);
+}
+
+/* ---- flush, lock ---- */
+
+static int flush(mmapc_map *m, size_t start, size_t end, int async)
+{
+    if (!m)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (start > end || end > m->size)
+        return mmapc__fail(MMAPC_EINVAL_OFFSET);
+    if (m->reserved)
+        return mmapc__fail(MMAPC_EINVAL_OP);
+    if (start == end)
+        return 0;
+    size_t from = start & ~(m->page_size - 1); /* the OS wants a page-aligned start */
+    return mmapc__os_flush(m->backing, m->ptr + from, end - from, async);
+}
+
+int mmapc_flush(mmapc_map *m, size_t start, size_t end)
+{
+    return flush(m, start, end, 0);
+}
+
+int mmapc_flush_async(mmapc_map *m, size_t start, size_t end)
+{
+    return flush(m, start, end, 1);
+}
+
+int mmapc_lock(mmapc_map *m)
+{
+    if (!m)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (m->reserved)
+        return mmapc__fail(MMAPC_EINVAL_OP);
+    return mmapc__os_lock(m->ptr, m->size);
+}
+
+int mmapc_unlock(mmapc_map *m)
+{
+    if (!m)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (m->reserved)
+        return mmapc__fail(MMAPC_EINVAL_OP);
+    return mmapc__os_unlock(m->ptr, m->size);
+}
+
+int mmapc_flush_icache(const void *addr, size_t size)
+{
+    if (!addr && size)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (size == 0)
+        return 0;
+    return mmapc__os_flush_icache(addr, size);
+}
+
+/* ---- split and merge ---- */
+
+/* Split m at `at`: m keeps [0, at) when keep_front, else [at, size); *out gets the other part. */
+static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
+{
+    if (!m || !out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (at == 0 || at >= m->size || at % m->page_size != 0)
+        return mmapc__fail(MMAPC_EINVAL_OFFSET);
+    mmapc_map *piece = malloc(sizeof *piece);
+    if (!piece)
+        return mmapc__fail(MMAPC_ENOMEM);
+    *piece = *m;
+    if (m->has_file) {
+        /* each piece of a file reservation commits on its own, so each keeps its own file */
+        int rc = mmapc__os_file_dup(m->file, &piece->file);
+        if (rc) {
+            free(piece);
+            return rc;
+        }
+    }
+    atomic_fetch_add(&m->backing->refs, 1);
+    mmapc_map *front = keep_front ? m : piece;
+    mmapc_map *back = keep_front ? piece : m;
+    front->size = at;
+    back->ptr += at;
+    back->size -= at;
+    if (back->backing->is_file)
+        back->offset += at;
+    *out = piece;
+    return 0;
+}
+
+int mmapc_split_off(mmapc_map *m, size_t at, mmapc_map **back)
+{
+    return split(m, at, back, true);
+}
+
+int mmapc_split_to(mmapc_map *m, size_t at, mmapc_map **front)
+{
+    return split(m, at, front, false);
+}
+
+int mmapc_merge(mmapc_map *m, mmapc_map *other)
+{
+    if (!m || !other || m == other)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    bool other_after = m->ptr + m->size == other->ptr;
+    bool other_before = other->ptr + other->size == m->ptr;
+    if (!other_after && !other_before)
+        return mmapc__fail(MMAPC_ENOT_ADJACENT);
+    if (m->prot != other->prot || m->flags != other->flags ||
+        m->unsafe_flags != other->unsafe_flags || m->reserved != other->reserved ||
+        m->page_size != other->page_size)
+        return mmapc__fail(MMAPC_EATTR_MISMATCH);
+
+    const mmapc_map *lo = other_after ? m : other;
+    const mmapc_map *hi = other_after ? other : m;
+    const mmapc__backing *a = m->backing, *b = other->backing;
+    if (a->is_file != b->is_file)
+        return mmapc__fail(MMAPC_EBACKING_MISMATCH);
+    if (a->is_file) {
+        /* the same file, and the bytes of hi follow those of lo in the file as in memory */
+        if (a->file_id[0] != b->file_id[0] || a->file_id[1] != b->file_id[1] ||
+            lo->offset + lo->size != hi->offset)
+            return mmapc__fail(MMAPC_EBACKING_MISMATCH);
+    } else if (a != b) {
+        return mmapc__fail(MMAPC_EBACKING_MISMATCH);
+    }
+
+    if (other_before) {
+        m->ptr = other->ptr;
+        m->offset = other->offset;
+    }
+    m->size += other->size;
+    /* other's memory now belongs to m: drop its handle and its share of the backing only */
+    release_piece(other->backing, NULL, 0);
+    if (other->has_file)
+        mmapc__os_file_close(other->file);
+    free(other);
+    return 0;
+}
+
+/* ---- platform facts ---- */
+
+size_t mmapc_page_size(void)
+{
+    return mmapc__os_page_size();
+}
+
+size_t mmapc_allocation_granularity(void)
+{
+    return mmapc__os_granularity();
+}
+
+size_t mmapc_default_huge_page_size(void)
+{
+    return mmapc__os_default_huge_page_size();
+}
+
+int mmapc_page_sizes(size_t *sizes, size_t capacity, size_t *count)
+{
+    if (!count || (!sizes && capacity))
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    size_t huge = 0;
+    int rc = mmapc__os_huge_page_sizes(capacity > 1 ? sizes + 1 : NULL,
+                                       capacity > 1 ? capacity - 1 : 0, &huge);
+    if (rc)
+        return rc;
+    if (capacity > 0)
+        sizes[0] = mmapc__os_page_size();
+    *count = huge + 1;
+    return 0;
+}

@@ -1,0 +1,252 @@
+/* Primitives shared by every POSIX system: mmap and friends, files, errors. */
+#include "posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+
+int mmapc__posix_fail(int err)
+{
+    int code;
+    switch (err) {
+    case ENOMEM:
+        code = MMAPC_ENOMEM;
+        break;
+    case EACCES:
+        code = MMAPC_EACCES;
+        break;
+    case EPERM:
+        code = MMAPC_EPERM;
+        break;
+    case EBADF:
+        code = MMAPC_EBADF;
+        break;
+    case ESRCH:
+        code = MMAPC_ESRCH;
+        break;
+    case EAGAIN:
+    case EMFILE:
+    case ENFILE:
+    case EFBIG:
+        code = MMAPC_ELIMIT;
+        break;
+    case EEXIST:
+        code = MMAPC_EEXIST;
+        break;
+    case EIO:
+        code = MMAPC_EIO;
+        break;
+    case EBUSY:
+    case ETXTBSY:
+        code = MMAPC_EBUSY;
+        break;
+    case ENODEV:
+    case ENOSYS:
+    case EOPNOTSUPP:
+        code = MMAPC_EUNSUPPORTED;
+        break;
+    case EOVERFLOW:
+        code = MMAPC_EINVAL_OFFSET;
+        break;
+    default:
+        code = MMAPC_EOS;
+        break;
+    }
+    return mmapc__os_fail(err, code);
+}
+
+/* ---- files ---- */
+
+int mmapc__os_file_info(mmapc_file file, mmapc__file_info *info)
+{
+    struct stat st;
+    if (file < 0)
+        return mmapc__posix_fail(EBADF);
+    if (fstat(file, &st) != 0)
+        return mmapc__posix_fail(errno);
+    info->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX;
+    info->id[0] = (uint64_t)st.st_dev;
+    info->id[1] = (uint64_t)st.st_ino;
+    return 0;
+}
+
+int mmapc__os_file_dup(mmapc_file file, mmapc_file *out)
+{
+    int fd = fcntl(file, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return mmapc__posix_fail(errno);
+    *out = fd;
+    return 0;
+}
+
+void mmapc__os_file_close(mmapc_file file)
+{
+    close(file);
+}
+
+/* ---- mappings ---- */
+
+static int prot_bits(mmapc_prot prot)
+{
+    return ((prot & MMAPC_PROT_READ) ? PROT_READ : 0) | ((prot & MMAPC_PROT_WRITE) ? PROT_WRITE : 0) |
+           ((prot & MMAPC_PROT_EXEC) ? PROT_EXEC : 0);
+}
+
+/* Lock and advise a mapping just made at addr; on failure the caller unmaps it. */
+static int finish(const mmapc__request *rq, void *addr)
+{
+    int rc = mmapc__posix_advise(rq, addr);
+    if (rc)
+        return rc;
+    if ((rq->flags & MMAPC_LOCKED) && mlock(addr, rq->size) != 0)
+        return mmapc__posix_fail(errno == ENOMEM ? EAGAIN : errno);
+    return 0;
+}
+
+/* mmap rq with prot and extra flags; checks that an exact address was honoured. */
+static int do_mmap(const mmapc__request *rq, int prot, int extra, void **out)
+{
+    int flags = ((rq->flags & MMAPC_SHARED) ? MAP_SHARED : MAP_PRIVATE) | extra;
+    if (!rq->is_file)
+        flags |= MAP_ANONYMOUS;
+    if (rq->unsafe_flags & MMAPC_UNSAFE_FIXED)
+        flags |= MAP_FIXED;
+    void *p = mmap(rq->address, rq->size, prot, flags, rq->is_file ? rq->file : -1,
+                   rq->is_file ? (off_t)rq->offset : 0);
+    if (p == MAP_FAILED)
+        return mmapc__posix_fail(errno);
+    if ((rq->flags & MMAPC_FIXED_NOREPLACE) && p != rq->address) {
+        /* a kernel without MAP_FIXED_NOREPLACE (or an emulator) took it as a hint */
+        munmap(p, rq->size);
+        return mmapc__posix_fail(EEXIST);
+    }
+    *out = p;
+    return 0;
+}
+
+int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void **out)
+{
+    (void)b;
+    void *p;
+    int rc = do_mmap(rq, prot_bits(rq->prot), mmapc__posix_map_flags(rq), &p);
+    if (rc)
+        return rc;
+    rc = finish(rq, p);
+    if (rc) {
+        int raw = mmapc_last_os_error();
+        munmap(p, rq->size);
+        return mmapc__os_fail(raw, rc);
+    }
+    *out = p;
+    return 0;
+}
+
+/* A reservation is private, inaccessible and charges no commit, whatever it will become; it is
+ * hugetlb already when the mapping will be, so that its alignment fits. */
+static mmapc__request reservation_of(const mmapc__request *rq)
+{
+    mmapc__request r = *rq;
+    r.is_file = false;
+    r.offset = 0;
+    r.prot = MMAPC_PROT_NONE;
+    r.flags = (rq->flags & (MMAPC_HUGE_PAGES | MMAPC_FIXED_NOREPLACE)) | MMAPC_NO_RESERVE;
+    return r;
+}
+
+int mmapc__os_reserve(const mmapc__request *rq, mmapc__backing *b, void **out)
+{
+    (void)b;
+    mmapc__request r = reservation_of(rq);
+    return do_mmap(&r, PROT_NONE, mmapc__posix_map_flags(&r), out);
+}
+
+int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
+{
+    (void)b;
+    mmapc__request c = *rq;
+    c.address = addr;
+    c.flags &= ~(unsigned)MMAPC_FIXED_NOREPLACE;
+    c.unsafe_flags |= MMAPC_UNSAFE_FIXED; /* replaces our own reservation, nothing else */
+    void *p;
+    int rc = do_mmap(&c, prot_bits(c.prot), mmapc__posix_map_flags(&c), &p);
+    if (rc == 0) {
+        rc = finish(&c, p);
+        if (rc == 0)
+            return 0;
+    }
+    /* Whatever failed, the range must be a reservation again, as the caller expects. */
+    int raw = mmapc_last_os_error();
+    mmapc__request r = reservation_of(&c);
+    r.unsafe_flags |= MMAPC_UNSAFE_FIXED;
+    void *q;
+    do_mmap(&r, PROT_NONE, mmapc__posix_map_flags(&r), &q);
+    return mmapc__os_fail(raw, rc);
+}
+
+void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
+{
+    (void)b;
+    (void)last;
+    if (addr)
+        munmap(addr, size);
+}
+
+int mmapc__os_protect(void *addr, size_t size, mmapc_prot prot)
+{
+    if (mprotect(addr, size, prot_bits(prot)) != 0)
+        return mmapc__posix_fail(errno);
+    return 0;
+}
+
+int mmapc__os_flush(mmapc__backing *b, void *addr, size_t size, int async)
+{
+    (void)b;
+    if (msync(addr, size, async ? MS_ASYNC : MS_SYNC) != 0)
+        return mmapc__posix_fail(errno);
+    return 0;
+}
+
+int mmapc__os_lock(void *addr, size_t size)
+{
+    /* past RLIMIT_MEMLOCK, Linux says ENOMEM (unprivileged) or EAGAIN: both are a limit */
+    if (mlock(addr, size) != 0)
+        return mmapc__posix_fail(errno == ENOMEM ? EAGAIN : errno);
+    return 0;
+}
+
+int mmapc__os_unlock(void *addr, size_t size)
+{
+    if (munlock(addr, size) != 0)
+        return mmapc__posix_fail(errno);
+    return 0;
+}
+
+int mmapc__os_flush_icache(const void *addr, size_t size)
+{
+    char *p = (char *)(uintptr_t)addr;
+    __builtin___clear_cache(p, p + size);
+    return 0;
+}
+
+size_t mmapc__os_page_size(void)
+{
+    static atomic_size_t cached;
+    size_t ps = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (ps == 0) {
+        long v = sysconf(_SC_PAGESIZE);
+        ps = v > 0 ? (size_t)v : 4096;
+        atomic_store_explicit(&cached, ps, memory_order_relaxed);
+    }
+    return ps;
+}
+
+size_t mmapc__os_granularity(void)
+{
+    return mmapc__os_page_size();
+}

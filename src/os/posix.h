@@ -1,0 +1,16 @@
+/* What src/os/posix.c needs from the file of each POSIX system (linux.c; later darwin.c,
+ * freebsd.c). */
+#ifndef MMAPC_OS_POSIX_H
+#define MMAPC_OS_POSIX_H
+
+#include "../os.h"
+
+/* The system-specific mmap flags for rq (populate, no-reserve, huge pages, stack, fixed without
+ * replacing). A flag the system lacks adds nothing. */
+int mmapc__posix_map_flags(const mmapc__request *rq);
+/* Apply rq's advice flags (THP, no-core-dump, access pattern, will/dont need) to a new mapping. */
+int mmapc__posix_advise(const mmapc__request *rq, void *addr);
+/* Turn an errno value into an MMAPC_E* code, recording it as this thread's raw OS error. */
+int mmapc__posix_fail(int err);
+
+#endif
