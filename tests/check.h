@@ -148,4 +148,15 @@ static inline int check_faults(const check_fault_case *c)
 }
 #endif
 
+/* Run every case of a NULL-terminated table in a child; each must fault. */
+static inline void check_all_faults(const check_fault_case *cases)
+{
+    for (const check_fault_case *c = cases; c->name; c++) {
+        int faulted = check_faults(c);
+        if (!faulted)
+            fprintf(stderr, "fault case %s did not fault\n", c->name);
+        CHECK(faulted);
+    }
+}
+
 #endif
