@@ -305,7 +305,9 @@ MMAPC_API int mmapc_split_to(mmapc_map *map, size_t at, mmapc_map **front);
 
 /**
  * Merge @p other into @p map. They must be adjacent (either order: MMAPC_ENOT_ADJACENT), have the
- * same protection, flags and state (MMAPC_EATTR_MISMATCH), and the same backing: pieces of the
+ * same protection, state (reserved or committed), page size and the flags that describe the
+ * memory (shared, no-reserve, huge pages, THP, stack, no-core-dump, locked, access pattern, JIT;
+ * not placement or one-time advice) (MMAPC_EATTR_MISMATCH), and the same backing: pieces of the
  * same anonymous allocation, or the same file at contiguous offsets (MMAPC_EBACKING_MISMATCH).
  * On success @p other is consumed (freed) and @p map covers both; on failure both are
  * unchanged and still owned by the caller. Decided from the handles alone: no system call.

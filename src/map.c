@@ -499,6 +499,12 @@ int mmapc_split_to(mmapc_map *m, size_t at, mmapc_map **front)
     return split(m, at, front, false);
 }
 
+/* The flags that describe the memory itself. Placement and one-time actions (populate, will
+ * need, dont need, fixed) say how a piece was made, not what it is, so they do not matter. */
+#define MERGE_FLAGS                                                                                \
+    (MMAPC_SHARED | MMAPC_NO_RESERVE | MMAPC_HUGE_PAGES | MMAPC_TRANSPARENT_HUGE_PAGES |            \
+     MMAPC_STACK | MMAPC_NO_CORE_DUMP | MMAPC_LOCKED | MMAPC_SEQUENTIAL | MMAPC_RANDOM_ACCESS)
+
 int mmapc_merge(mmapc_map *m, mmapc_map *other)
 {
     if (!m || !other || m == other)
@@ -507,9 +513,9 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
     bool other_before = other->ptr + other->size == m->ptr;
     if (!other_after && !other_before)
         return mmapc__fail(MMAPC_ENOT_ADJACENT);
-    if (m->prot != other->prot || m->flags != other->flags ||
-        m->unsafe_flags != other->unsafe_flags || m->reserved != other->reserved ||
-        m->page_size != other->page_size)
+    if (m->prot != other->prot || ((m->flags ^ other->flags) & MERGE_FLAGS) ||
+        ((m->unsafe_flags ^ other->unsafe_flags) & MMAPC_UNSAFE_JIT) ||
+        m->reserved != other->reserved || m->page_size != other->page_size)
         return mmapc__fail(MMAPC_EATTR_MISMATCH);
 
     const mmapc_map *lo = other_after ? m : other;
