@@ -1,0 +1,80 @@
+/* Shared by the files of the benchmark program: the harness, the raw baselines, the rows. */
+#ifndef MMAPC_BENCH_H
+#define MMAPC_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- harness (harness.c) ---- */
+
+/* One operation to time; it stops the program through bench_die() if it fails. */
+typedef void (*bench_fn)(void *ctx);
+
+typedef struct bench_variant {
+    const char *name; /* the baseline's name in the table ("mmap+munmap") */
+    bench_fn fn;
+    void *ctx;
+} bench_variant;
+
+#define BENCH_MAX_VARIANTS 4
+
+typedef struct bench_result {
+    double median_ns[BENCH_MAX_VARIANTS]; /* per operation, median over the rounds */
+    double ratio[BENCH_MAX_VARIANTS];     /* variant 0 / variant i, median of per-round ratios */
+} bench_result;
+
+typedef struct bench_config {
+    int quick;           /* CI mode: few short rounds, smaller sizes */
+    int rounds;          /* rounds of one block per variant */
+    double block_ns;     /* aim of one block's duration */
+    const char *out_dir; /* where the CSV (and the file of the file rows) go */
+} bench_config;
+
+extern bench_config bench_cfg;
+
+/* Time the variants interleaved: every round runs one block of each, in alternating order,
+ * with the same number of operations per block. rounds 0 means bench_cfg.rounds. */
+void bench_run(const bench_variant *v, int nv, int rounds, bench_result *out);
+/* Nanoseconds of a monotonic clock. */
+double bench_now_ns(void);
+
+/* One line of the table and of the CSV. baseline NULL: an absolute figure with no ratio. */
+void bench_row(const char *op, const char *param, double mmapc_ns, const char *baseline,
+               double base_ns, double ratio, const char *target, const char *note);
+/* A line of text under the table (and a comment in the CSV). */
+void bench_note(const char *fmt, ...);
+int bench_open_csv(const char *path);
+void bench_close_csv(void);
+void bench_print_machine(void);
+_Noreturn void bench_die(const char *what, int code);
+
+/* ---- raw baselines (raw.c): plain system calls, no mmapc ---- */
+
+/* The PROCMAP_QUERY ioctl on a /proc/<pid>/maps descriptor: 0, or -errno. The area holding
+ * addr (not the next one), its name copied into name. */
+int raw_procmap_query(int fd, uint64_t addr, uint64_t *start, uint64_t *end, char *name,
+                      uint32_t name_size);
+/* Whether this kernel answers PROCMAP_QUERY. */
+int raw_procmap_available(void);
+/* Read the whole of /proc/self/maps into *buf (grown as needed); returns its length or -1. */
+long raw_read_maps(char **buf, size_t *cap);
+/* Start of the line of text holding addr, parsed with sscanf line by line; 0 if none. */
+uint64_t raw_text_find(const char *text, uint64_t addr);
+/* Number of newlines in text[0, len). */
+size_t raw_count_lines(const char *text, size_t len);
+
+/* A set of `count` separate memory areas (alternating protections, so none merge). */
+typedef struct extra_areas {
+    void *base;
+    size_t size;
+} extra_areas;
+int extra_areas_make(extra_areas *e, size_t count);
+void extra_areas_free(extra_areas *e);
+
+/* ---- rows (one file each) ---- */
+void bench_map_rows(void);     /* create+destroy; split+merge (map.c) */
+void bench_areas_rows(void);   /* query and enumerate with N extra areas (areas.c) */
+void bench_file_rows(void);    /* sum a file through a mapping (file.c) */
+int bench_syscall_check(void); /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
+
+#endif
