@@ -333,6 +333,142 @@ MMAPC_API int mmapc_page_sizes(size_t *sizes, size_t capacity, size_t *count);
 MMAPC_API size_t mmapc_default_huge_page_size(void);
 /**@}*/
 
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Memory areas ======================================================================== */
+/** @name Memory areas
+ * Describe the memory areas of this process or of another one: iterate over all of them or over
+ * those that intersect a range, or ask which area holds an address.
+ *
+ * On Linux a query is one `PROCMAP_QUERY` ioctl (Linux 6.11+) on `/proc/<pid>/maps`; kernels and
+ * emulators without it are detected once and answered from the text of that file. Iteration reads
+ * the text, whole, before it returns the first area, so it sees one snapshot that the caller's own
+ * mappings made during the loop do not disturb. Setting the environment variable
+ * `MMAPC_FORCE_TEXT=1` (read once per process) or opening a process with MMAPC_PROC_TEXT makes
+ * queries use the text too.
+ *
+ * Paths are reported as the system prints them: on Linux the text escapes a newline in a file name
+ * as `\012` while the ioctl does not, so only such names can differ between the two.
+ */
+/**@{*/
+
+/** The calling process, wherever a process id is expected. It follows fork(): a handle for
+ *  MMAPC_SELF opened before fork() describes the child when used in the child. */
+#define MMAPC_SELF 0
+
+/** What backs an area (from its name on Linux). */
+typedef enum mmapc_area_kind {
+    MMAPC_AREA_ANON = 0,    /**< anonymous memory without a name */
+    MMAPC_AREA_FILE,        /**< a file (path holds its path) */
+    MMAPC_AREA_HEAP,        /**< `[heap]` */
+    MMAPC_AREA_STACK,       /**< `[stack]` (the main thread's) */
+    MMAPC_AREA_VDSO,        /**< `[vdso]` */
+    MMAPC_AREA_VVAR,        /**< `[vvar]` and `[vvar_vclock]` */
+    MMAPC_AREA_VSYSCALL,    /**< `[vsyscall]` (x86-64) and `[vectors]` (Arm) */
+    MMAPC_AREA_ANON_NAMED,  /**< `[anon:NAME]`, named with prctl(PR_SET_VMA_ANON_NAME) */
+    MMAPC_AREA_ANON_SHMEM,  /**< `[anon_shmem:NAME]`, named shared anonymous memory */
+    MMAPC_AREA_OTHER_PSEUDO /**< any other bracketed name (`[uprobes]`, `[sigpage]`...) */
+} mmapc_area_kind;
+
+/**
+ * One memory area. The strings it points to belong to whoever filled it in (see
+ * mmapc_areas_next() and mmapc_area_query()); copy them to keep them longer.
+ */
+typedef struct mmapc_area {
+    uintptr_t start;           /**< first byte */
+    uintptr_t end;             /**< one past the last byte */
+    uintptr_t allocation_base; /**< start of the allocation it belongs to (Windows
+                                    AllocationBase); on Linux the same as start */
+    unsigned prot;             /**< MMAPC_PROT_READ | _WRITE | _EXEC bits, any combination */
+    int shared;                /**< non-zero when shared, zero when private (copy-on-write) */
+    mmapc_area_kind kind;
+    /** The file path for MMAPC_AREA_FILE, without a " (deleted)" suffix; for pseudo-areas the
+     *  bracketed name as printed (`[heap]`, `[anon:cache]`); "" for MMAPC_AREA_ANON. Never NULL,
+     *  NUL-terminated; may be a truncated copy (see path_len). */
+    const char *path;
+    /** Length of the full path (without the suffix). path holds all of it when path_len ==
+     *  strlen(path); a query into a buffer too small stores a truncated copy. */
+    size_t path_len;
+    int deleted;        /**< non-zero when the file was deleted (Linux " (deleted)") */
+    uint64_t offset;    /**< file offset of start; 0 when not file-backed */
+    uint32_t dev_major; /**< device of the file (Linux; 0 elsewhere or when anonymous) */
+    uint32_t dev_minor;
+    uint64_t inode; /**< inode of the file (Linux; 0 elsewhere or when anonymous) */
+} mmapc_area;
+
+/**
+ * An open process: open once, query many times. Keeps what a query needs open (on Linux the
+ * maps file, so a query costs one ioctl). May be shared between threads: queries through it
+ * keep no state in the handle (each call brings its own buffers), and the reopen a MMAPC_SELF
+ * handle does in a forked child is done once under a lock.
+ */
+typedef struct mmapc_proc mmapc_proc;
+
+/** Flags of mmapc_proc_open(). */
+enum mmapc_proc_flag {
+    /** Answer queries from the text listing even when the kernel could answer directly. */
+    MMAPC_PROC_TEXT = 1u << 0,
+};
+
+/**
+ * Open process @p pid (MMAPC_SELF for the caller) for queries and iteration.
+ * @return 0 and `*out` set; MMAPC_ESRCH when there is no such process, MMAPC_EACCES or
+ * MMAPC_EPERM when we may not read it, MMAPC_EINVAL_ARG for a negative pid, an unknown flag or
+ * a NULL out.
+ */
+MMAPC_API int mmapc_proc_open(mmapc_proc **out, int pid, unsigned flags);
+/** Close a process handle. Accepts NULL. Iterators made from it must be closed first. */
+MMAPC_API void mmapc_proc_close(mmapc_proc *proc);
+/** Non-zero when queries through @p proc ask the kernel directly (PROCMAP_QUERY on Linux,
+ *  VirtualQueryEx on Windows), zero when they scan the text listing. */
+MMAPC_API int mmapc_proc_direct(mmapc_proc *proc);
+
+/**
+ * The area that contains @p addr in @p proc.
+ *
+ * The path is copied into @p path_buf (@p path_size bytes, NUL-terminated, truncated to fit;
+ * `out->path_len` tells the full length) and `out->path` points to it, so it lives as long as
+ * the caller's buffer. With a NULL @p path_buf (and @p path_size 0) `out->path` is "" for every
+ * area and path_len still tells the length. Nothing is allocated on the usual path.
+ * @return 0; MMAPC_ENOTFOUND when no area holds @p addr; MMAPC_ESRCH when the process is gone;
+ * MMAPC_EPARSE when the text listing holds a line that cannot be parsed; MMAPC_EINVAL_ARG.
+ */
+MMAPC_API int mmapc_proc_query(mmapc_proc *proc, uintptr_t addr, mmapc_area *out, char *path_buf,
+                               size_t path_size);
+/** One-shot mmapc_proc_query() for @p pid: on Linux one open, one ioctl and one close. */
+MMAPC_API int mmapc_area_query(int pid, uintptr_t addr, mmapc_area *out, char *path_buf,
+                               size_t path_size);
+
+/** An iteration over areas, in ascending address order. Use from one thread at a time. */
+typedef struct mmapc_areas mmapc_areas;
+
+/**
+ * Iterate over all areas of @p pid (MMAPC_SELF for the caller).
+ * @return 0 and `*out` set, or the errors of mmapc_proc_open().
+ */
+MMAPC_API int mmapc_areas_open(mmapc_areas **out, int pid);
+/**
+ * Iterate over the areas of @p pid that intersect [@p start, @p end): the first one may begin
+ * before @p start and the last one end after @p end. start > end is MMAPC_EINVAL_OFFSET; an
+ * empty range yields no area.
+ */
+MMAPC_API int mmapc_areas_open_range(mmapc_areas **out, int pid, uintptr_t start, uintptr_t end);
+/** As mmapc_areas_open_range(), through an open process handle, which must outlive the
+ *  iteration. Pass 0 and UINTPTR_MAX for all areas. */
+MMAPC_API int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uintptr_t start, uintptr_t end);
+/**
+ * The next area. Its strings live in the iteration and stay valid until the next call of
+ * mmapc_areas_next() or mmapc_areas_close() on it; nothing is allocated per area.
+ * @return 1 and `*out` set; 0 at the end; MMAPC_EPARSE for a line that cannot be parsed (the
+ * iteration stops there: every later call returns the same error), or another error.
+ */
+MMAPC_API int mmapc_areas_next(mmapc_areas *it, mmapc_area *out);
+/** End an iteration. Accepts NULL. */
+MMAPC_API void mmapc_areas_close(mmapc_areas *it);
+/** The name of a kind, e.g. "heap", "anon_named". */
+MMAPC_API const char *mmapc_area_kind_name(mmapc_area_kind kind);
+/**@}*/
+/* ===== end of Memory areas ================================================================= */
+
 #ifdef __cplusplus
 }
 #endif

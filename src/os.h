@@ -44,4 +44,49 @@ int mmapc__os_lock(void *addr, size_t size);
 int mmapc__os_unlock(void *addr, size_t size);
 int mmapc__os_flush_icache(const void *addr, size_t size);
 
+/* ===== Memory areas (areas.c is the portable side; src/os/linux_areas.c, windows.c) ==========
+ * A platform offers a direct query (the area at or after an address: PROCMAP_QUERY on Linux,
+ * VirtualQueryEx on Windows) and/or a text listing in the format of src/maps_parse.h (Linux
+ * /proc/<pid>/maps). areas.c builds every public call from these; it uses the direct query
+ * when there is one (and the caller did not ask for text), and otherwise the listing. Iteration
+ * reads the listing when the platform has one, and otherwise steps with the direct query. */
+
+/* An open process, defined by each platform file. Primitives on it may run from several threads
+ * at once: the platform keeps no per-call state in it (Linux reopens a MMAPC_SELF handle once,
+ * under its own lock, when it finds itself in a forked child). */
+typedef struct mmapc__proc mmapc__proc;
+
+/* Open pid (MMAPC_SELF: the calling process, following fork). MMAPC_ESRCH when there is no such
+ * process, MMAPC_EACCES / MMAPC_EPERM when it may not be read. With MMAPC__PROC_ONCE the handle
+ * serves one call right away (a one-shot query or iteration), so the platform may hand what it
+ * opened to the first text stream instead of opening again. */
+#define MMAPC__PROC_ONCE 1u
+int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out);
+void mmapc__os_proc_close(mmapc__proc *p);
+
+/* Direct query: fill *out with the first area whose end is above addr (the one holding addr, or
+ * the next one up) with every field except path, and copy its name (file path, or the pseudo
+ * name "[heap]", "[anon:x]", with a " (deleted)" suffix as the system prints it; "" for none)
+ * NUL-terminated into name[0..cap), with *name_len its full length. The name is complete when
+ * *name_len < cap.
+ * Returns MMAPC_ENOTFOUND when no area is at or above addr; MMAPC_EUNSUPPORTED when the system
+ * cannot answer directly (no PROCMAP_QUERY, detected once; a name it cannot report in full), so
+ * that the caller uses the text listing; MMAPC_ESRCH when the process is gone. */
+int mmapc__os_area_from(mmapc__proc *p, uintptr_t addr, mmapc_area *out, char *name, size_t cap,
+                        size_t *name_len);
+/* Non-zero when mmapc__os_area_from() can answer for p (probes once per process if needed). */
+int mmapc__os_area_direct(mmapc__proc *p);
+
+/* Text listing of p, one area per line in ascending order (src/maps_parse.h). Each open gives a
+ * fresh stream from the first area. MMAPC_EUNSUPPORTED where the system has none (Windows). */
+typedef struct mmapc__text {
+    intptr_t h;   /* platform handle (Linux: file descriptor) */
+    intptr_t aux; /* platform use (Linux: non-zero when h is the process handle's own) */
+} mmapc__text;
+int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t);
+/* Read up to cap bytes, whole lines or not; *got = 0 at the end. */
+int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got);
+void mmapc__os_text_close(mmapc__text *t);
+/* ===== end of Memory areas ================================================================== */
+
 #endif
