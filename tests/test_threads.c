@@ -1,0 +1,50 @@
+/* Distinct handles used from distinct threads at once, including pieces of one split
+ * allocation freed concurrently (the shared backing is reference-counted). */
+#include "check.h"
+
+#include <pthread.h>
+
+#define THREADS 4
+#define ROUNDS 300
+
+static void *worker(void *arg)
+{
+    mmapc_map *piece = arg;
+    size_t ps = mmapc_page_size();
+    int ok = 1;
+    for (int i = 0; i < ROUNDS; i++) {
+        mmapc_map *m = NULL;
+        if (mmapc_map_anon(&m, 2 * ps, MMAPC_PROT_RW, NULL) != 0)
+            return NULL;
+        mmapc_map *back = NULL;
+        ok &= mmapc_split_off(m, ps, &back) == 0;
+        ((volatile char *)mmapc_ptr(back))[0] = 1;
+        ok &= mmapc_protect(back, MMAPC_PROT_READ) == 0;
+        ok &= mmapc_protect(m, MMAPC_PROT_NONE) == 0;
+        mmapc_unmap(back);
+        mmapc_unmap(m);
+        ((volatile char *)mmapc_ptr(piece))[i % 64] = (char)i;
+    }
+    mmapc_unmap(piece);
+    return ok ? piece : NULL;
+}
+
+int main(void)
+{
+    size_t ps = mmapc_page_size();
+    mmapc_map *m = NULL;
+    REQUIRE_OK(mmapc_map_anon(&m, THREADS * ps, MMAPC_PROT_RW, NULL));
+    mmapc_map *pieces[THREADS];
+    for (int i = THREADS - 1; i > 0; i--)
+        REQUIRE_OK(mmapc_split_off(m, (size_t)i * ps, &pieces[i]));
+    pieces[0] = m;
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        REQUIRE(pthread_create(&t[i], NULL, worker, pieces[i]) == 0);
+    for (int i = 0; i < THREADS; i++) {
+        void *r = NULL;
+        REQUIRE(pthread_join(t[i], &r) == 0);
+        CHECK(r == pieces[i]);
+    }
+    return check_done();
+}
