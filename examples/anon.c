@@ -1,4 +1,4 @@
-/* Map anonymous memory, use it, make it read-only, and give it back. */
+/* Anonymous memory: map, write, make read-only, unmap. */
 #include "mmapc.h"
 
 #include <stdio.h>
@@ -14,7 +14,7 @@ int main(void)
     }
     char *p = mmapc_ptr(map);
     strcpy(p, "hello from mmapc");
-    rc = mmapc_protect(map, MMAPC_PROT_READ);
+    rc = mmapc_protect(map, MMAPC_PROT_READ); /* from here on, a write would fault */
     if (rc) {
         fprintf(stderr, "protect: %s\n", mmapc_strerror(rc));
         mmapc_unmap(map);
