@@ -1,0 +1,153 @@
+#!/bin/sh
+# Configure, build and test every CMake preset one after another, warnings as errors, then print
+# one summary table. Exits non-zero if any target fails (or if a tool it needs is missing).
+#   scripts/test-all.sh                 every preset in CMakePresets.json
+#   PRESETS="i686 armv7" scripts/test-all.sh
+# Each preset builds in build/<preset>; its full log is build/<preset>/test-all.log.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+jobs=$(nproc 2>/dev/null || echo 2)
+presets=${PRESETS:-$(cmake --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p')}
+test_presets=$(ctest --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p')
+
+# Debian packages (bookworm) each preset needs.
+packages_for() {
+    case $1 in
+    gcc) echo gcc ;;
+    clang) echo clang ;;
+    musl) echo gcc musl-tools ;;
+    i686) echo gcc-i686-linux-gnu libc6-dev-i386-cross libc6-i386 ;;
+    aarch64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user ;;
+    armv7) echo gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user ;;
+    asan-ubsan) echo clang libclang-rt-14-dev ;;
+    valgrind) echo gcc valgrind ;;
+    windows) echo gcc-mingw-w64-x86-64-posix wine wine64 ;;
+    esac
+}
+
+missing=
+for pkg in cmake make $(for p in $presets; do packages_for "$p"; done); do
+    case " $missing " in *" $pkg "*) continue ;; esac
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+        missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "test-all: installing$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        # shellcheck disable=SC2086 # one word per package
+        { apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing; } ||
+            { echo "test-all: apt-get failed"; exit 2; }
+    else
+        echo "test-all needs these Debian packages:"
+        echo "  sudo apt-get install --no-install-recommends$missing"
+        exit 2
+    fi
+fi
+
+table=
+targets_passed=0
+targets_failed=0
+tests_passed=0
+tests_failed=0
+tests_skipped=0
+
+# Runs one preset; sets passed/failed/skipped/status.
+run_preset() {
+    p=$1
+    dir=build/$p
+    log=$dir/test-all.log
+    out=$dir/test-all.ctest
+    passed=0 failed=0 skipped=0
+    mkdir -p "$dir"
+    : >"$log"
+    echo "==== $p: configure"
+    if ! cmake --preset "$p" -DMMAPC_WERROR=ON >>"$log" 2>&1; then
+        status="configure failed"
+        tail -n 40 "$log"
+        return
+    fi
+    echo "==== $p: build"
+    if ! cmake --build --preset "$p" -j "$jobs" >>"$log" 2>&1; then
+        status="build failed"
+        grep -E '(error|warning):' "$log" | sort -u | head -n 40
+        tail -n 20 "$log"
+        return
+    fi
+    echo "==== $p: test"
+    # Fresh Testing/ so that the skip reasons shown below come from this run only.
+    rm -rf "$dir/Testing"
+    case " $test_presets " in
+    *" $p "*) set -- --preset "$p" --test-dir "$dir" ;;
+    *) set -- --test-dir "$dir" --output-on-failure -j "$jobs" ;;
+    esac
+    [ "$p" = valgrind ] && set -- "$@" -T memcheck
+    ctest "$@" >"$out" 2>&1
+    rc=$?
+    grep -v -e '^Cannot find file: .*DartConfiguration.tcl' -e '^   Site: $' \
+        -e '^   Build name: (empty)$' "$out"
+    cat "$out" >>"$log"
+
+    # Result lines: "  3/12 Test  #3: name ....   Passed    0.01 sec" (MemCheck in memcheck mode).
+    results=$(grep -E '^ *[0-9]+/[0-9]+ (Test|MemCheck) +#[0-9]+: ' "$out")
+    # memcheck: a test with defects fails even if its exit status said otherwise.
+    defective=$(sed -n 's/^ *[0-9]*\/[0-9]* MemCheck: #[0-9]*: \([^ ]*\) .*Defects: *[1-9].*/\1/p' "$out")
+    total=$(sed -n 's/.* tests failed out of \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+    while IFS= read -r line; do
+        [ -n "$line" ] || continue
+        name=$(echo "$line" | sed 's/^[^#]*#[0-9]*: \([^ ]*\) .*/\1/')
+        case "$line" in
+        *" Passed "*)
+            if echo "$defective" | grep -qxF "$name"; then
+                failed=$((failed + 1))
+            else
+                passed=$((passed + 1))
+            fi
+            ;;
+        *"***Skipped"* | *"Not Run (Disabled)"*) skipped=$((skipped + 1)) ;;
+        *) failed=$((failed + 1)) ;;
+        esac
+    done <<EOF
+$results
+EOF
+    count=$((passed + failed + skipped))
+    if [ "$count" = 0 ]; then
+        status="no tests ran"
+    elif [ "$count" != "${total:-}" ]; then
+        status="ctest output not understood ($count results, ${total:-?} tests)"
+    elif [ "$failed" != 0 ] || [ -n "$defective" ]; then
+        status=failed
+    elif [ "$rc" != 0 ]; then
+        status="ctest exit $rc"
+    else
+        status=ok
+    fi
+    # Every skip says why: show the reasons (whole-test skips and single skipped checks).
+    grep -h -i -E '(^|: )skipped: ' "$dir"/Testing/Temporary/Last*.log 2>/dev/null | sort -u |
+        sed "s|^$(pwd)/||; s|^|  $p skip: |"
+}
+
+for p in $presets; do
+    start=$(date +%s)
+    status=
+    run_preset "$p"
+    secs=$(($(date +%s) - start))
+    if [ "$status" = ok ]; then
+        targets_passed=$((targets_passed + 1))
+    else
+        targets_failed=$((targets_failed + 1))
+    fi
+    tests_passed=$((tests_passed + passed))
+    tests_failed=$((tests_failed + failed))
+    tests_skipped=$((tests_skipped + skipped))
+    table="$table$(printf '%-12s %7s %7s %8s %8s  %s' "$p" "$passed" "$failed" "$skipped" "$secs" "$status")
+"
+done
+
+echo
+printf '%-12s %7s %7s %8s %8s  %s\n' target passed failed skipped seconds result
+printf '%s' "$table"
+echo "tests: $tests_passed passed, $tests_failed failed, $tests_skipped skipped"
+echo "$targets_passed passed, $targets_failed failed"
+[ "$targets_failed" = 0 ]
