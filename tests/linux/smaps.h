@@ -42,8 +42,12 @@ static inline int smaps_find(const void *addr, smaps_entry *e)
         if (!found)
             continue;
         if (strncmp(line, "VmFlags:", 8) == 0) {
-            snprintf(e->vmflags, sizeof e->vmflags, "%s", line + 8);
-            e->vmflags[strcspn(e->vmflags, "\n")] = ' ';
+            size_t n = strcspn(line + 8, "\n");
+            if (n > sizeof e->vmflags - 2)
+                n = sizeof e->vmflags - 2;
+            memcpy(e->vmflags, line + 8, n);
+            e->vmflags[n] = ' ';
+            e->vmflags[n + 1] = '\0';
         } else {
             sscanf(line, "Rss: %lu kB", &e->rss_kb);
             sscanf(line, "KernelPageSize: %lu kB", &e->kernel_page_kb);
