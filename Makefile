@@ -27,3 +27,19 @@ clean:
 .PHONY: test-all
 test-all:
 	sh scripts/test-all.sh
+
+# ---- benchmark (bench/): `make bench` prints the table and writes CSV and a plot under
+# build/bench/results; `make bench-quick` is the short run CI makes so the program cannot rot
+# (no timing decides whether it passes).
+BENCH_BUILD := build/bench
+.PHONY: bench bench-quick bench-build
+bench-build:
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
+	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF >/dev/null
+	cmake --build $(BENCH_BUILD) --target mmapc_bench -j 2
+
+bench: bench-build
+	bench/run.sh $(BENCH_BUILD)
+
+bench-quick: bench-build
+	bench/run.sh $(BENCH_BUILD) --quick

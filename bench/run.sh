@@ -1,0 +1,31 @@
+#!/bin/sh
+# Run the benchmark program, then draw the query plot with gnuplot.
+# usage: bench/run.sh BUILD_DIR [--quick]
+# Writes BUILD_DIR/results/{bench.csv,query.dat,query-latency.svg}. Only an error fails it,
+# never a timing: the figures are for people to read.
+set -eu
+build=$1
+shift
+out=$build/results
+mkdir -p "$out"
+"$build/bench/mmapc_bench" "$@" --out "$out"
+
+if [ ! -s "$out/query.dat" ]; then
+    echo "plot skipped: no query figures in this run"
+    exit 0
+fi
+if ! command -v gnuplot >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing gnuplot-nox for the plot"
+        apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq gnuplot-nox >/dev/null 2>&1; } ||
+            true
+    fi
+fi
+if command -v gnuplot >/dev/null 2>&1; then
+    here=$(dirname "$0")
+    gnuplot -e "datafile='$out/query.dat'; outfile='$out/query-latency.svg'" "$here/plot.gp"
+    echo "wrote $out/query-latency.svg"
+else
+    echo "plot skipped: gnuplot is missing (as root: apt-get install gnuplot-nox)"
+fi
