@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.." || exit 2
 
 jobs=$(nproc 2>/dev/null || echo 2)
 presets=${PRESETS:-$(cmake --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p')}
-test_presets=$(ctest --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p')
+test_presets=$(ctest --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p' | tr '\n' ' ')
 
 # Debian packages (bookworm) each preset needs.
 packages_for() {
@@ -79,11 +79,16 @@ run_preset() {
     # Fresh Testing/ so that the skip reasons shown below come from this run only.
     rm -rf "$dir/Testing"
     case " $test_presets " in
-    *" $p "*) set -- --preset "$p" --test-dir "$dir" ;;
+    *" $p "*) set -- --preset "$p" ;;
     *) set -- --test-dir "$dir" --output-on-failure -j "$jobs" ;;
     esac
-    [ "$p" = valgrind ] && set -- "$@" -T memcheck
-    ctest "$@" >"$out" 2>&1
+    if [ "$p" = valgrind ]; then
+        # ctest 3.25 runs a -T step from the current directory unless told, and then ignores the
+        # preset's environment: hence --test-dir and the variable set here.
+        MMAPC_TEST_EMULATOR=valgrind ctest "$@" --test-dir "$dir" -T memcheck >"$out" 2>&1
+    else
+        ctest "$@" >"$out" 2>&1
+    fi
     rc=$?
     grep -v -e '^Cannot find file: .*DartConfiguration.tcl' -e '^   Site: $' \
         -e '^   Build name: (empty)$' "$out"
