@@ -1,0 +1,437 @@
+/*
+ * Memory areas, the portable side: argument checks, query semantics, range iteration, and who
+ * owns the strings. The platform gives a direct query and/or a text listing (src/os.h).
+ */
+#include "maps_parse.h"
+#include "os.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Name buffer of a direct query: the Linux kernel reports names up to PATH_MAX (4096) bytes. */
+#define NAME_CAP 4097
+/* Text read in chunks of this size; a longer line grows a heap buffer. */
+#define SCAN_CHUNK 16384
+/* First size of an iteration's snapshot; it doubles as needed. */
+#define SNAPSHOT_CHUNK 65536
+
+struct mmapc_proc {
+    mmapc__proc *os;
+    bool text; /* queries use the text listing */
+};
+
+enum iter_mode { ITER_TEXT, ITER_DIRECT };
+
+struct mmapc_areas {
+    mmapc_proc *proc;
+    mmapc_proc own; /* proc points here for a one-shot iteration */
+    uintptr_t start, end;
+    enum iter_mode mode;
+    int err;   /* sticky error */
+    bool done; /* no more areas */
+    /* ITER_TEXT: the whole listing, read at open, parsed in place */
+    char *buf;
+    size_t len, pos;
+    /* ITER_DIRECT: where the next step starts, and the name buffer */
+    uintptr_t next;
+    char *name;
+    size_t name_cap;
+};
+
+/* MMAPC_FORCE_TEXT=1 in the environment: queries scan the text, read once per process. */
+static bool force_text(void)
+{
+    static atomic_int state; /* 0 unread, 1 no, 2 yes */
+    int s = atomic_load_explicit(&state, memory_order_relaxed);
+    if (!s) {
+        const char *e = getenv("MMAPC_FORCE_TEXT");
+        s = e && *e && strcmp(e, "0") != 0 ? 2 : 1;
+        atomic_store_explicit(&state, s, memory_order_relaxed);
+    }
+    return s == 2;
+}
+
+static int proc_init(mmapc_proc *p, int pid, unsigned os_flags, unsigned flags)
+{
+    if (pid < 0 || (flags & ~(unsigned)MMAPC_PROC_TEXT))
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    p->text = (flags & MMAPC_PROC_TEXT) || force_text();
+    return mmapc__os_proc_open(pid, os_flags, &p->os);
+}
+
+int mmapc_proc_open(mmapc_proc **out, int pid, unsigned flags)
+{
+    if (!out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    mmapc_proc *p = malloc(sizeof *p);
+    if (!p)
+        return mmapc__fail(MMAPC_ENOMEM);
+    int rc = proc_init(p, pid, 0, flags);
+    if (rc) {
+        free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void mmapc_proc_close(mmapc_proc *proc)
+{
+    if (!proc)
+        return;
+    mmapc__os_proc_close(proc->os);
+    free(proc);
+}
+
+int mmapc_proc_direct(mmapc_proc *proc)
+{
+    return proc && !proc->text && mmapc__os_area_direct(proc->os);
+}
+
+/* Give the caller its copy of the path (truncated to fit). */
+static void copy_path(mmapc_area *out, const char *name, char *buf, size_t size)
+{
+    if (!buf || size == 0) {
+        out->path = "";
+        return;
+    }
+    size_t n = out->path_len < size ? out->path_len : size - 1;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    out->path = buf;
+}
+
+/*
+ * Text scan for a query: read chunks, parse whole lines, stop at the first area that ends above
+ * addr. A line longer than the stack chunk moves to a growing heap buffer.
+ */
+static int scan_text(mmapc_proc *p, uintptr_t addr, mmapc_area *out, char *buf, size_t size)
+{
+    mmapc__text t;
+    int rc = mmapc__os_text_open(p->os, &t);
+    if (rc)
+        return rc;
+    char chunk[SCAN_CHUNK];
+    char *b = chunk, *heap = NULL;
+    size_t cap = sizeof chunk, len = 0, got = 0;
+    bool any = false, eof = false;
+    rc = MMAPC_ENOTFOUND;
+    while (!eof) {
+        if (len == cap) { /* one line fills the buffer: make room */
+            char *nb = realloc(heap, cap * 2);
+            if (!nb) {
+                rc = mmapc__fail(MMAPC_ENOMEM);
+                break;
+            }
+            if (!heap)
+                memcpy(nb, chunk, len);
+            b = heap = nb;
+            cap *= 2;
+        }
+        int r = mmapc__os_text_read(&t, b + len, cap - len, &got);
+        if (r) {
+            rc = r;
+            break;
+        }
+        eof = got == 0;
+        len += got;
+        char *line = b, *stop = b + len;
+        for (;;) {
+            char *nl = memchr(line, '\n', (size_t)(stop - line));
+            if (!nl && !(eof && line < stop))
+                break;
+            size_t n = nl ? (size_t)(nl - line) : (size_t)(stop - line);
+            mmapc_area a;
+            if (mmapc__maps_parse_line(line, n, &a) != 0) {
+                rc = mmapc__fail(MMAPC_EPARSE);
+                goto done;
+            }
+            any = true;
+            if (a.end > addr) {
+                if (a.start > addr)
+                    goto done; /* a gap: rc is still MMAPC_ENOTFOUND */
+                *out = a;
+                copy_path(out, a.path, buf, size);
+                rc = 0;
+                goto done;
+            }
+            line = nl ? nl + 1 : stop;
+        }
+        len = (size_t)(stop - line);
+        memmove(b, line, len);
+    }
+done:
+    mmapc__os_text_close(&t);
+    free(heap);
+    /* a live process always has areas: an empty listing means it has exited (a zombie) */
+    if (rc == MMAPC_ENOTFOUND && !any)
+        rc = mmapc__fail(MMAPC_ESRCH);
+    else if (rc == MMAPC_ENOTFOUND)
+        rc = mmapc__fail(MMAPC_ENOTFOUND);
+    return rc;
+}
+
+/* One direct step: the first area ending above addr. A name longer than *cap moves to a heap
+ * buffer (the old *name is freed when on_heap says it came from the heap). */
+static int direct_from(mmapc_proc *p, uintptr_t addr, mmapc_area *a, char **name, size_t *cap,
+                       bool on_heap)
+{
+    size_t len;
+    int rc = mmapc__os_area_from(p->os, addr, a, *name, *cap, &len);
+    while (rc == 0 && len >= *cap) {
+        char *nb = realloc(on_heap ? *name : NULL, len + 1);
+        if (!nb)
+            return mmapc__fail(MMAPC_ENOMEM);
+        *name = nb;
+        on_heap = true;
+        *cap = len + 1;
+        rc = mmapc__os_area_from(p->os, addr, a, *name, *cap, &len);
+    }
+    if (rc == 0) {
+        mmapc__area_classify(*name, len, a);
+        a->path = *name;
+        (*name)[a->path_len] = '\0'; /* drops a " (deleted)" suffix */
+    }
+    return rc;
+}
+
+/* A query answered by the direct primitive. *above is set when it found nothing at or above
+ * addr, the one case where the text may know better. */
+static int direct_query(mmapc_proc *p, uintptr_t addr, mmapc_area *out, char *buf, size_t size,
+                        bool *above)
+{
+    char stack_name[NAME_CAP];
+    char *name = stack_name;
+    size_t cap = sizeof stack_name;
+    mmapc_area a;
+    int rc = direct_from(p, addr, &a, &name, &cap, false);
+    *above = rc == MMAPC_ENOTFOUND;
+    if (rc == 0 && a.start > addr)
+        rc = mmapc__fail(MMAPC_ENOTFOUND); /* in a gap below the next area */
+    if (rc == 0) {
+        *out = a;
+        copy_path(out, a.path, buf, size);
+    }
+    if (name != stack_name)
+        free(name);
+    return rc;
+}
+
+int mmapc_proc_query(mmapc_proc *proc, uintptr_t addr, mmapc_area *out, char *path_buf,
+                     size_t path_size)
+{
+    if (!proc || !out || (!path_buf && path_size))
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    bool above = false;
+    int rc;
+    if (!proc->text) {
+        rc = direct_query(proc, addr, out, path_buf, path_size, &above);
+        /* Nothing at or above addr: the text may still list an area the kernel keeps outside
+         * the process's own list ([vsyscall] on x86-64, [vectors] on 32-bit Arm). */
+        if (rc != MMAPC_EUNSUPPORTED && !above)
+            return rc;
+    }
+    rc = scan_text(proc, addr, out, path_buf, path_size);
+    if (rc == MMAPC_EUNSUPPORTED && above)
+        return mmapc__fail(MMAPC_ENOTFOUND);
+    if (rc == MMAPC_EUNSUPPORTED && proc->text) /* no text here (Windows): ask directly */
+        return direct_query(proc, addr, out, path_buf, path_size, &above);
+    return rc;
+}
+
+int mmapc_area_query(int pid, uintptr_t addr, mmapc_area *out, char *path_buf, size_t path_size)
+{
+    if (!out || (!path_buf && path_size))
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    mmapc_proc p;
+    int rc = proc_init(&p, pid, MMAPC__PROC_ONCE, 0);
+    if (rc)
+        return rc;
+    rc = mmapc_proc_query(&p, addr, out, path_buf, path_size);
+    mmapc__os_proc_close(p.os);
+    return rc;
+}
+
+/* ---- iteration ---- */
+
+/* Read the whole listing before the first area is returned: one snapshot. */
+static int read_snapshot(mmapc_areas *it)
+{
+    mmapc__text t;
+    int rc = mmapc__os_text_open(it->proc->os, &t);
+    if (rc)
+        return rc;
+    size_t cap = SNAPSHOT_CHUNK, got;
+    it->buf = malloc(cap);
+    if (!it->buf)
+        rc = mmapc__fail(MMAPC_ENOMEM);
+    while (!rc) {
+        if (cap - it->len < SNAPSHOT_CHUNK / 2) {
+            char *nb = realloc(it->buf, cap * 2);
+            if (!nb) {
+                rc = mmapc__fail(MMAPC_ENOMEM);
+                break;
+            }
+            it->buf = nb;
+            cap *= 2;
+        }
+        /* keep one byte to terminate a last line without a newline */
+        rc = mmapc__os_text_read(&t, it->buf + it->len, cap - it->len - 1, &got);
+        if (!rc && got == 0)
+            break;
+        it->len += got;
+    }
+    mmapc__os_text_close(&t);
+    if (!rc && it->len == 0)
+        rc = mmapc__fail(MMAPC_ESRCH); /* a live process always has areas */
+    return rc;
+}
+
+static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uintptr_t start, uintptr_t end)
+{
+    if (!out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (start > end)
+        return mmapc__fail(MMAPC_EINVAL_OFFSET);
+    mmapc_areas *it = calloc(1, sizeof *it);
+    if (!it)
+        return mmapc__fail(MMAPC_ENOMEM);
+    int rc = 0;
+    if (proc) {
+        it->proc = proc;
+    } else {
+        it->proc = &it->own;
+        rc = proc_init(&it->own, pid, MMAPC__PROC_ONCE, 0);
+        if (rc) {
+            free(it);
+            return rc;
+        }
+    }
+    it->start = it->next = start;
+    it->end = end;
+    it->done = start == end;
+    it->mode = ITER_TEXT;
+    if (!it->done)
+        rc = read_snapshot(it);
+    if (rc == MMAPC_EUNSUPPORTED) { /* no text listing: step with the direct query */
+        free(it->buf);
+        it->buf = NULL;
+        it->mode = ITER_DIRECT;
+        it->name_cap = NAME_CAP;
+        it->name = malloc(it->name_cap);
+        rc = it->name ? 0 : mmapc__fail(MMAPC_ENOMEM);
+    }
+    if (rc) {
+        mmapc_areas_close(it);
+        return rc;
+    }
+    *out = it;
+    return 0;
+}
+
+int mmapc_areas_open(mmapc_areas **out, int pid)
+{
+    return iter_open(out, NULL, pid, 0, UINTPTR_MAX);
+}
+
+int mmapc_areas_open_range(mmapc_areas **out, int pid, uintptr_t start, uintptr_t end)
+{
+    return iter_open(out, NULL, pid, start, end);
+}
+
+int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uintptr_t start, uintptr_t end)
+{
+    if (!proc)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    return iter_open(out, proc, 0, start, end);
+}
+
+static int next_text(mmapc_areas *it, mmapc_area *out)
+{
+    while (it->pos < it->len) {
+        char *line = it->buf + it->pos;
+        char *nl = memchr(line, '\n', it->len - it->pos);
+        size_t n = nl ? (size_t)(nl - line) : it->len - it->pos;
+        it->pos += n + 1;
+        if (mmapc__maps_parse_line(line, n, out) != 0)
+            return mmapc__fail(MMAPC_EPARSE);
+        if (out->end <= it->start)
+            continue;
+        if (out->start >= it->end)
+            break;
+        /* terminate in place: over the newline, or over the " (deleted)" suffix */
+        line[out->path - line + out->path_len] = '\0';
+        if (out->path_len == 0)
+            out->path = "";
+        return 1;
+    }
+    it->done = true;
+    return 0;
+}
+
+static int next_direct(mmapc_areas *it, mmapc_area *out)
+{
+    int rc = direct_from(it->proc, it->next, out, &it->name, &it->name_cap, true);
+    if (rc == MMAPC_ENOTFOUND || (rc == 0 && out->start >= it->end)) {
+        it->done = true;
+        return 0;
+    }
+    if (rc)
+        return rc;
+    it->next = out->end;
+    if (it->next == 0) /* the area ends at the top of the address space */
+        it->done = true;
+    return 1;
+}
+
+int mmapc_areas_next(mmapc_areas *it, mmapc_area *out)
+{
+    if (!it || !out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (it->err)
+        return it->err;
+    if (it->done)
+        return 0;
+    int rc = it->mode == ITER_TEXT ? next_text(it, out) : next_direct(it, out);
+    if (rc < 0)
+        it->err = rc;
+    return rc;
+}
+
+void mmapc_areas_close(mmapc_areas *it)
+{
+    if (!it)
+        return;
+    if (it->proc == &it->own)
+        mmapc__os_proc_close(it->own.os);
+    free(it->buf);
+    free(it->name);
+    free(it);
+}
+
+const char *mmapc_area_kind_name(mmapc_area_kind kind)
+{
+    switch (kind) {
+    case MMAPC_AREA_ANON:
+        return "anon";
+    case MMAPC_AREA_FILE:
+        return "file";
+    case MMAPC_AREA_HEAP:
+        return "heap";
+    case MMAPC_AREA_STACK:
+        return "stack";
+    case MMAPC_AREA_VDSO:
+        return "vdso";
+    case MMAPC_AREA_VVAR:
+        return "vvar";
+    case MMAPC_AREA_VSYSCALL:
+        return "vsyscall";
+    case MMAPC_AREA_ANON_NAMED:
+        return "anon_named";
+    case MMAPC_AREA_ANON_SHMEM:
+        return "anon_shmem";
+    case MMAPC_AREA_OTHER_PSEUDO:
+        return "pseudo";
+    }
+    return "unknown";
+}

@@ -1,0 +1,29 @@
+/*
+ * The parser of one line of a Linux /proc/<pid>/maps listing, and the classification of an area
+ * name that both the text path and PROCMAP_QUERY use. Pure functions: no OS header, no
+ * allocation, built and tested on every platform.
+ *
+ * A line, as the kernel prints it (widths are minimums; fields may be wider):
+ *   start-end perms offset major:minor inode [padding name]
+ *   7f3c8a200000-7f3c8a222000 r-xp 00002000 103:02 1234567   /usr/lib/x.so (deleted)
+ */
+#ifndef MMAPC_MAPS_PARSE_H
+#define MMAPC_MAPS_PARSE_H
+
+#include "mmapc.h"
+
+/*
+ * Parse the line [line, line + len), without its newline, into *out. out->path points into the
+ * line and is NOT NUL-terminated: it is out->path_len bytes long (the " (deleted)" suffix is
+ * left out and out->deleted set). Returns 0, or MMAPC_EPARSE for anything the kernel would not
+ * print (out is then unspecified).
+ */
+int mmapc__maps_parse_line(const char *line, size_t len, mmapc_area *out);
+
+/*
+ * Set out->kind, out->deleted and out->path_len from an area name of len bytes as the system
+ * prints it ("" for none, "/a/file (deleted)", "[heap]", "[anon:x]"). out->path is not touched.
+ */
+void mmapc__area_classify(const char *name, size_t len, mmapc_area *out);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * Linux memory areas: the PROCMAP_QUERY ioctl on /proc/<pid>/maps (Linux 6.11+) for direct
+ * queries, and the text of the same file for iteration and for kernels without the ioctl.
+ */
+#define _GNU_SOURCE
+#include "posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* From the kernel's UAPI linux/fs.h; older headers (Debian 12) lack it, so it is spelt here. */
+struct mmapc__procmap_query {
+    uint64_t size;
+    uint64_t query_flags;
+    uint64_t query_addr;
+    uint64_t vma_start;
+    uint64_t vma_end;
+    uint64_t vma_flags;
+    uint64_t vma_page_size;
+    uint64_t vma_offset;
+    uint64_t inode;
+    uint32_t dev_major;
+    uint32_t dev_minor;
+    uint32_t vma_name_size;
+    uint32_t build_id_size;
+    uint64_t vma_name_addr;
+    uint64_t build_id_addr;
+};
+#define PQ_READABLE 0x01u
+#define PQ_WRITABLE 0x02u
+#define PQ_EXECUTABLE 0x04u
+#define PQ_SHARED 0x08u
+#define PQ_COVERING_OR_NEXT 0x10u
+#define PQ_REQUEST _IOWR('f', 17, struct mmapc__procmap_query)
+
+_Static_assert(sizeof(struct mmapc__procmap_query) == 104, "struct procmap_query is 104 bytes");
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) ||        \
+    defined(__riscv) || defined(__powerpc__) || defined(__mips__)
+/* An early version of the patch used another number, which the kernel answers with ENOTTY. */
+_Static_assert(PQ_REQUEST == 0xc0686611u, "PROCMAP_QUERY is _IOWR('f', 17, 104 bytes)");
+#endif
+
+/* Whether this kernel has PROCMAP_QUERY: learnt from the first answer, then constant. */
+enum { IOCTL_UNKNOWN, IOCTL_YES, IOCTL_NO };
+static atomic_int ioctl_state = IOCTL_UNKNOWN;
+
+struct mmapc__proc {
+    atomic_int fd; /* /proc/<pid>/maps; replaced in place (dup3) after fork for self */
+    bool self;
+    atomic_int owner;  /* getpid() when fd was opened (self handles) */
+    atomic_int unread; /* fd untouched by reads, and the handle serves one call: a text stream
+                          may take it instead of opening again */
+    pthread_mutex_t lock;
+};
+
+/* Map the failure of an open of /proc/<pid>/maps to a portable code. */
+static int open_fail(int err)
+{
+    struct stat st;
+    if (err == ENOENT) /* no /proc/<pid>: no such process, unless /proc itself is missing */
+        return mmapc__os_fail(err, stat("/proc/self", &st) == 0 ? MMAPC_ESRCH : MMAPC_EUNSUPPORTED);
+    return mmapc__posix_fail(err);
+}
+
+static int open_maps(int pid, int *fd)
+{
+    char path[32];
+    if (pid == MMAPC_SELF)
+        snprintf(path, sizeof path, "/proc/self/maps");
+    else
+        snprintf(path, sizeof path, "/proc/%d/maps", pid);
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    return *fd < 0 ? open_fail(errno) : 0;
+}
+
+int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
+{
+    mmapc__proc *p = malloc(sizeof *p);
+    if (!p)
+        return mmapc__posix_fail(ENOMEM);
+    int fd, rc = open_maps(pid, &fd);
+    if (rc) {
+        free(p);
+        return rc;
+    }
+    atomic_init(&p->fd, fd);
+    p->self = pid == MMAPC_SELF;
+    atomic_init(&p->owner, p->self ? (int)getpid() : 0);
+    atomic_init(&p->unread, (flags & MMAPC__PROC_ONCE) != 0);
+    pthread_mutex_init(&p->lock, NULL);
+    *out = p;
+    return 0;
+}
+
+void mmapc__os_proc_close(mmapc__proc *p)
+{
+    if (!p)
+        return;
+    close(atomic_load(&p->fd));
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/*
+ * The descriptor to use now. A self handle inherited across fork() still reads the parent's
+ * address space, so the child reopens it once. dup3() puts the new file at the same number, so
+ * a thread that loaded the number just before never sees a closed or recycled descriptor.
+ */
+static int current_fd(mmapc__proc *p, int *fd)
+{
+    if (p->self && atomic_load_explicit(&p->owner, memory_order_acquire) != (int)getpid()) {
+        int rc = 0;
+        pthread_mutex_lock(&p->lock);
+        if (atomic_load(&p->owner) != (int)getpid()) {
+            int nfd;
+            rc = open_maps(MMAPC_SELF, &nfd);
+            if (!rc) {
+                if (dup3(nfd, atomic_load(&p->fd), O_CLOEXEC) < 0)
+                    rc = mmapc__posix_fail(errno);
+                close(nfd);
+            }
+            if (!rc) {
+                atomic_store(&p->unread, 0);
+                atomic_store_explicit(&p->owner, (int)getpid(), memory_order_release);
+            }
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (rc)
+            return rc;
+    }
+    *fd = atomic_load_explicit(&p->fd, memory_order_relaxed);
+    return 0;
+}
+
+/* The ioctl answered: is it a "no such request" that means the kernel lacks PROCMAP_QUERY? */
+static int missing_ioctl(int err)
+{
+    /* ENOTTY: kernel before 6.11 (or the early magic number); ENOSYS: qemu-user; EINVAL: other
+     * emulators and filters. Our arguments are always valid, so none of these is our fault. */
+    return err == ENOTTY || err == ENOSYS || err == EINVAL || err == EOPNOTSUPP;
+}
+
+static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
+                 struct mmapc__procmap_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->size = sizeof *q;
+    q->query_flags = flags;
+    q->query_addr = addr;
+    if (cap) {
+        q->vma_name_size = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+        q->vma_name_addr = (uint64_t)(uintptr_t)name;
+    }
+    int r;
+    do
+        r = ioctl(fd, PQ_REQUEST, q);
+    while (r < 0 && errno == EINTR);
+    if (r == 0) {
+        atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
+        return 0;
+    }
+    int err = errno;
+    if (missing_ioctl(err)) {
+        atomic_store_explicit(&ioctl_state, IOCTL_NO, memory_order_relaxed);
+        return mmapc__os_fail(err, MMAPC_EUNSUPPORTED);
+    }
+    switch (err) {
+    case ENOENT:
+        return mmapc__os_fail(err, MMAPC_ENOTFOUND);
+    case ENAMETOOLONG: /* the kernel reports names up to PATH_MAX; the text has them all */
+        return mmapc__os_fail(err, MMAPC_EUNSUPPORTED);
+    default:
+        return mmapc__posix_fail(err);
+    }
+}
+
+int mmapc__os_area_from(mmapc__proc *p, uintptr_t addr, mmapc_area *out, char *name, size_t cap,
+                        size_t *name_len)
+{
+    if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
+    int fd, rc = current_fd(p, &fd);
+    if (rc)
+        return rc;
+    struct mmapc__procmap_query q;
+    rc = query(fd, addr, PQ_COVERING_OR_NEXT, name, cap, &q);
+    if (rc)
+        return rc;
+    out->start = (uintptr_t)q.vma_start;
+    out->end = (uintptr_t)q.vma_end;
+    out->allocation_base = out->start;
+    out->prot = ((q.vma_flags & PQ_READABLE) ? MMAPC_PROT_READ : 0u) |
+                ((q.vma_flags & PQ_WRITABLE) ? MMAPC_PROT_WRITE : 0u) |
+                ((q.vma_flags & PQ_EXECUTABLE) ? MMAPC_PROT_EXEC : 0u);
+    out->shared = (q.vma_flags & PQ_SHARED) != 0;
+    out->offset = q.vma_offset;
+    out->dev_major = q.dev_major;
+    out->dev_minor = q.dev_minor;
+    out->inode = q.inode;
+    /* vma_name_size counts the terminating NUL; 0 means the area has no name */
+    *name_len = q.vma_name_size ? q.vma_name_size - 1 : 0;
+    if (cap && !q.vma_name_size)
+        name[0] = '\0';
+    return 0;
+}
+
+int mmapc__os_area_direct(mmapc__proc *p)
+{
+    if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_UNKNOWN) {
+        struct mmapc__procmap_query q;
+        int fd;
+        if (current_fd(p, &fd) == 0)
+            (void)query(fd, 0, PQ_COVERING_OR_NEXT, NULL, 0, &q); /* settles ioctl_state */
+    }
+    return atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_YES;
+}
+
+int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
+{
+    int fd, rc = current_fd(p, &fd);
+    if (rc)
+        return rc;
+    if (atomic_exchange(&p->unread, 0)) {
+        t->h = fd;
+        t->aux = 1; /* the handle's own: not closed with the stream */
+        return 0;
+    }
+    int nfd;
+    if (p->self) {
+        /* by name, not through fd: qemu-user serves /proc/self/maps from a snapshot taken
+         * at open, so only a fresh open sees the present */
+        rc = open_maps(MMAPC_SELF, &nfd);
+    } else {
+        /* reopen the very file of the handle: it stays bound to the process it was opened
+         * for, even if the pid number is reused after that process ends */
+        char path[40];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        nfd = open(path, O_RDONLY | O_CLOEXEC);
+        rc = nfd < 0 ? open_fail(errno) : 0;
+    }
+    if (rc)
+        return rc;
+    t->h = nfd;
+    t->aux = 0;
+    return 0;
+}
+
+int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got)
+{
+    ssize_t n;
+    do
+        n = read((int)t->h, buf, cap);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return mmapc__posix_fail(errno);
+    *got = (size_t)n;
+    return 0;
+}
+
+void mmapc__os_text_close(mmapc__text *t)
+{
+    if (!t->aux)
+        close((int)t->h);
+}
