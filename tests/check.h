@@ -135,6 +135,12 @@ static inline int check_faults(const check_fault_case *c)
     if (pid < 0)
         return 0;
     if (pid == 0) {
+        /* the default action, even where a sanitizer or debugger installed a handler */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigaction(SIGSEGV, &dfl, NULL);
+        sigaction(SIGBUS, &dfl, NULL);
         c->fn();
         _exit(0);
     }

@@ -1,6 +1,7 @@
 # Installs the build into a scratch prefix and builds two consumers against it: one with
 # find_package(mmapc) and one with pkg-config. Usage:
-#   cmake -DBUILD_DIR=<build> -DSOURCE_DIR=<tests/consumer> -DWORK=<scratch> -DCC=<compiler> -P install.cmake
+#   cmake -DBUILD_DIR=<build> -DSOURCE_DIR=<tests/consumer> -DWORK=<scratch> -DCC=<compiler>
+#         [-DCFLAGS=...] [-DLDFLAGS=...] -P install.cmake
 file(REMOVE_RECURSE ${WORK})
 set(prefix ${WORK}/prefix)
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} RESULT_VARIABLE rc
@@ -15,7 +16,8 @@ foreach(f include/mmapc.h lib/pkgconfig/mmapc.pc lib/cmake/mmapc/mmapcConfig.cma
 endforeach()
 
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK}/consumer
-                -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${CC}
+                -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${CC} "-DCMAKE_C_FLAGS=${CFLAGS}"
+                "-DCMAKE_EXE_LINKER_FLAGS=${LDFLAGS}"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "find_package consumer: configure failed\n${out}\n${err}")
@@ -36,7 +38,7 @@ execute_process(COMMAND pkg-config --cflags --libs mmapc OUTPUT_VARIABLE flags R
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know mmapc")
 endif()
-separate_arguments(flags UNIX_COMMAND "${flags}")
+separate_arguments(flags UNIX_COMMAND "${CFLAGS} ${flags} ${LDFLAGS}")
 execute_process(COMMAND ${CC} -std=c11 ${SOURCE_DIR}/consumer.c ${flags} -o ${WORK}/pc-consumer
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
