@@ -141,8 +141,9 @@ enum mmapc_flag {
     MMAPC_RANDOM_ACCESS = 1u << 9,
     /** The pages will be needed soon (MADV_WILLNEED; PrefetchVirtualMemory on Windows). */
     MMAPC_WILL_NEED = 1u << 10,
-    /** The pages will not be needed soon (MADV_DONTNEED on private anonymous memory only
-     *  would discard data, so mmapc applies it at creation, where it costs nothing). */
+    /** The pages will not be needed soon: MADV_DONTNEED at creation (at commit for a
+     *  reservation), before anything was written, so no data is lost; the kernel drops any
+     *  pages it read ahead (populate, will-need). Not with MMAPC_WILL_NEED. No-op on Windows. */
     MMAPC_DONT_NEED = 1u << 11,
     /** Place the mapping at mmapc_options::address exactly, or fail with MMAPC_EEXIST if
      *  anything is mapped there (never replaces). Safe, unlike MMAPC_UNSAFE_FIXED. */

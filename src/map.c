@@ -129,38 +129,19 @@ static int check_file_range(mmapc__request *rq, size_t size, mmapc_file file, ui
     return 0;
 }
 
-/* ---- handles ---- */
+/* ---- handles ----
+ * A new mapping costs one allocation: its first handle and its backing record live in one block.
+ * Handles made by split are allocated on their own. The block lives as long as the backing has
+ * references (the first handle holds one while it lives), so it is freed with the last piece. */
 
-static mmapc_map *new_handle(const mmapc__request *rq, mmapc__backing *b, void *ptr)
-{
-    mmapc_map *m = malloc(sizeof *m);
-    if (!m)
-        return NULL;
-    *m = (mmapc_map){
-        .ptr = ptr,
-        .size = rq->size,
-        .prot = rq->prot,
-        .flags = rq->flags,
-        .unsafe_flags = rq->unsafe_flags,
-        .page_size = rq->page_size,
-        .offset = rq->offset,
-        .backing = b,
-    };
-    return m;
-}
+typedef struct first_block {
+    mmapc_map map;
+    mmapc__backing backing;
+} first_block;
 
-static mmapc__backing *new_backing(const mmapc__request *rq, const mmapc__file_info *info)
+static first_block *block_of(mmapc__backing *b)
 {
-    mmapc__backing *b = calloc(1, sizeof *b);
-    if (!b)
-        return NULL;
-    atomic_init(&b->refs, 1);
-    b->is_file = rq->is_file;
-    if (info) {
-        b->file_id[0] = info->id[0];
-        b->file_id[1] = info->id[1];
-    }
-    return b;
+    return (first_block *)(void *)((char *)b - offsetof(first_block, backing));
 }
 
 /* Drop one reference to b after giving back [addr, addr + size) (addr NULL: nothing to give). */
@@ -169,43 +150,61 @@ static void release_piece(mmapc__backing *b, void *addr, size_t size)
     bool last = atomic_fetch_sub(&b->refs, 1) == 1;
     mmapc__os_release(b, addr, size, last);
     if (last)
-        free(b);
+        free(block_of(b));
+}
+
+/* Free a handle's own memory and its share of the backing; addr/size as in release_piece. */
+static void free_handle(mmapc_map *m, void *addr, size_t size)
+{
+    mmapc__backing *b = m->backing;
+    if (m->has_file)
+        mmapc__os_file_close(m->file);
+    if (m != &block_of(b)->map)
+        free(m);
+    release_piece(b, addr, size);
 }
 
 static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
                   bool reserve)
 {
-    mmapc__backing *b = new_backing(rq, info);
-    if (!b)
+    first_block *blk = calloc(1, sizeof *blk);
+    if (!blk)
         return mmapc__fail(MMAPC_ENOMEM);
-    mmapc_file dup = 0;
-    bool has_dup = false;
+    mmapc__backing *b = &blk->backing;
+    atomic_init(&b->refs, 1);
+    b->is_file = rq->is_file;
+    if (info) {
+        b->file_id[0] = info->id[0];
+        b->file_id[1] = info->id[1];
+    }
+    mmapc_map *m = &blk->map;
+    *m = (mmapc_map){
+        .size = rq->size,
+        .prot = rq->prot,
+        .flags = rq->flags,
+        .unsafe_flags = rq->unsafe_flags,
+        .page_size = rq->page_size,
+        .reserved = reserve,
+        .offset = rq->offset,
+        .backing = b,
+    };
     if (reserve && rq->is_file) {
-        int rc = mmapc__os_file_dup(rq->file, &dup);
+        int rc = mmapc__os_file_dup(rq->file, &m->file);
         if (rc) {
-            free(b);
+            free(blk);
             return rc;
         }
-        has_dup = true;
+        m->has_file = true;
     }
     void *ptr = NULL;
     int rc = reserve ? mmapc__os_reserve(rq, b, &ptr) : mmapc__os_map(rq, b, &ptr);
     if (rc) {
-        if (has_dup)
-            mmapc__os_file_close(dup);
-        free(b);
+        if (m->has_file)
+            mmapc__os_file_close(m->file);
+        free(blk);
         return rc;
     }
-    mmapc_map *m = new_handle(rq, b, ptr);
-    if (!m) {
-        release_piece(b, ptr, rq->size);
-        if (has_dup)
-            mmapc__os_file_close(dup);
-        return mmapc__fail(MMAPC_ENOMEM);
-    }
-    m->reserved = reserve;
-    m->file = dup;
-    m->has_file = has_dup;
+    m->ptr = ptr;
     *out = m;
     return 0;
 }
@@ -310,10 +309,7 @@ void mmapc_unmap(mmapc_map *m)
 {
     if (!m)
         return;
-    release_piece(m->backing, m->ptr, m->size);
-    if (m->has_file)
-        mmapc__os_file_close(m->file);
-    free(m);
+    free_handle(m, m->ptr, m->size);
 }
 
 /* ---- accessors ---- */
@@ -538,10 +534,7 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
     }
     m->size += other->size;
     /* other's memory now belongs to m: drop its handle and its share of the backing only */
-    release_piece(other->backing, NULL, 0);
-    if (other->has_file)
-        mmapc__os_file_close(other->file);
-    free(other);
+    free_handle(other, NULL, 0);
     return 0;
 }
 
