@@ -28,8 +28,8 @@ int main(void)
     mmapc_file file = open(path, O_RDWR);
 #endif
     mmapc_map *map;
-    int rc = mmapc_map_file(&map, 8192, MMAPC_PROT_RW, file, 0,
-                            &(mmapc_options){.flags = MMAPC_SHARED});
+    int rc =
+        mmapc_map_file(&map, 8192, MMAPC_PROT_RW, file, 0, &(mmapc_options){.flags = MMAPC_SHARED});
 #ifdef _WIN32
     CloseHandle(file); /* the mapping does not need the file to stay open */
 #else

@@ -54,7 +54,8 @@ int main(void)
     fputs("a file, read through a private mapping\n", f);
     fclose(f);
 #ifdef _WIN32
-    mmapc_file file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    mmapc_file file =
+        CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
 #else
     mmapc_file file = open(path, O_RDONLY);
 #endif

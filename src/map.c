@@ -164,8 +164,7 @@ static void free_handle(mmapc_map *m, void *addr, size_t size)
     release_piece(b, addr, size);
 }
 
-static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
-                  bool reserve)
+static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info, bool reserve)
 {
     first_block *blk = calloc(1, sizeof *blk);
     if (!blk)
@@ -221,8 +220,8 @@ static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_o
     return create(out, &rq, NULL, reserve);
 }
 
-static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
-                    uint64_t offset, const mmapc_options *options, bool reserve)
+static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file, uint64_t offset,
+                    const mmapc_options *options, bool reserve)
 {
     if (!out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
@@ -243,14 +242,13 @@ int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_op
     return map_anon(out, size, prot, options, false);
 }
 
-int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot,
-                       const mmapc_options *options)
+int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options)
 {
     return map_anon(out, size, prot, options, true);
 }
 
-int mmapc_map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
-                   uint64_t offset, const mmapc_options *options)
+int mmapc_map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file, uint64_t offset,
+                   const mmapc_options *options)
 {
     return map_file(out, size, prot, file, offset, options, false);
 }
@@ -498,7 +496,7 @@ int mmapc_split_to(mmapc_map *m, size_t at, mmapc_map **front)
 /* The flags that describe the memory itself. Placement and one-time actions (populate, will
  * need, dont need, fixed) say how a piece was made, not what it is, so they do not matter. */
 #define MERGE_FLAGS                                                                                \
-    (MMAPC_SHARED | MMAPC_NO_RESERVE | MMAPC_HUGE_PAGES | MMAPC_TRANSPARENT_HUGE_PAGES |            \
+    (MMAPC_SHARED | MMAPC_NO_RESERVE | MMAPC_HUGE_PAGES | MMAPC_TRANSPARENT_HUGE_PAGES |           \
      MMAPC_STACK | MMAPC_NO_CORE_DUMP | MMAPC_LOCKED | MMAPC_SEQUENTIAL | MMAPC_RANDOM_ACCESS)
 
 int mmapc_merge(mmapc_map *m, mmapc_map *other)

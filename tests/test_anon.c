@@ -78,9 +78,9 @@ static void test_bad_input(void)
              MMAPC_EUNSUPPORTED);
     CHECK_RC(mmapc_map_anon(&m, 4096, MMAPC_PROT_RW, &(mmapc_options){.address = (void *)0x1001}),
              MMAPC_EINVAL_ADDR);
-    CHECK_RC(mmapc_map_anon(&m, 4096, MMAPC_PROT_RW,
-                            &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE}),
-             MMAPC_EINVAL_ADDR);
+    CHECK_RC(
+        mmapc_map_anon(&m, 4096, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE}),
+        MMAPC_EINVAL_ADDR);
     CHECK_RC(mmapc_map_anon(&m, 4096, MMAPC_PROT_RW,
                             &(mmapc_options){.unsafe_flags = MMAPC_UNSAFE_FIXED}),
              MMAPC_EINVAL_ADDR);

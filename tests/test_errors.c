@@ -38,7 +38,8 @@ static void test_names_and_messages(void)
 static void test_version(void)
 {
     CHECK(strcmp(mmapc_version(), MMAPC_VERSION_STRING) == 0);
-    CHECK(MMAPC_VERSION == MMAPC_VERSION_MAJOR * 10000 + MMAPC_VERSION_MINOR * 100 + MMAPC_VERSION_PATCH);
+    CHECK(MMAPC_VERSION ==
+          MMAPC_VERSION_MAJOR * 10000 + MMAPC_VERSION_MINOR * 100 + MMAPC_VERSION_PATCH);
 }
 
 /* A failing OS call in one thread does not show in another. */

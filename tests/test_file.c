@@ -10,8 +10,10 @@ static void test_shared(void)
     size_t len = 4 * gran;
     mmapc_file f = tu_temp_file(NULL, len, path);
     mmapc_map *a = NULL, *b = NULL;
-    REQUIRE_OK(mmapc_map_file(&a, len, MMAPC_PROT_RW, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
-    REQUIRE_OK(mmapc_map_file(&b, len, MMAPC_PROT_READ, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
+    REQUIRE_OK(
+        mmapc_map_file(&a, len, MMAPC_PROT_RW, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
+    REQUIRE_OK(
+        mmapc_map_file(&b, len, MMAPC_PROT_READ, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
     CHECK(mmapc_is_file(a));
     CHECK(mmapc_flags(a) == MMAPC_SHARED);
     unsigned char *pa = mmapc_ptr(a), *pb = mmapc_ptr(b);
@@ -115,7 +117,8 @@ static void test_bad_input(void)
     CHECK(mmapc_last_os_error() != 0);
     /* protection and flag checks apply to files too */
     CHECK_RC(mmapc_map_file(&m, gran, MMAPC_PROT_RWX, f, 0, NULL), MMAPC_EUNSAFE_FLAG);
-    CHECK_RC(mmapc_map_file(&m, gran, MMAPC_PROT_READ, f, 0, &(mmapc_options){.flags = MMAPC_HUGE_PAGES}),
+    CHECK_RC(mmapc_map_file(&m, gran, MMAPC_PROT_READ, f, 0,
+                            &(mmapc_options){.flags = MMAPC_HUGE_PAGES}),
              MMAPC_EUNSUPPORTED);
     CHECK_RC(mmapc_map_file(NULL, gran, MMAPC_PROT_READ, f, 0, NULL), MMAPC_EINVAL_ARG);
     CHECK(m == NULL);
@@ -146,7 +149,8 @@ static void test_flush_ranges(void)
     size_t len = 2 * gran;
     mmapc_file f = tu_temp_file(NULL, len, path);
     mmapc_map *m = NULL;
-    REQUIRE_OK(mmapc_map_file(&m, len, MMAPC_PROT_RW, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
+    REQUIRE_OK(
+        mmapc_map_file(&m, len, MMAPC_PROT_RW, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
     size_t size = mmapc_size(m);
     CHECK_RC(mmapc_flush(m, 0, size + 1), MMAPC_EINVAL_OFFSET);
     CHECK_RC(mmapc_flush(m, size + 1, size + 2), MMAPC_EINVAL_OFFSET);

@@ -116,7 +116,8 @@ static void test_refused(void)
     char path[TU_PATH_MAX];
     mmapc_file f = tu_temp_file(NULL, mmapc_allocation_granularity(), path);
     mmapc_file ro = tu_open(path, 0);
-    REQUIRE_OK(mmapc_map_file(&m, ps, MMAPC_PROT_READ, ro, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
+    REQUIRE_OK(
+        mmapc_map_file(&m, ps, MMAPC_PROT_READ, ro, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
     CHECK_RC(mmapc_protect(m, MMAPC_PROT_RW), MMAPC_EACCES);
     CHECK(mmapc_last_os_error() != 0);
     CHECK(mmapc_protection(m) == MMAPC_PROT_READ);

@@ -95,7 +95,8 @@ static void test_reserve_file(void)
     CHECK_RC(mmapc_reserve_file(&m, gran, MMAPC_PROT_READ, f, 1, NULL), MMAPC_EINVAL_OFFSET);
     CHECK(m == NULL);
     CHECK(tu_open_files() == files_before);
-    REQUIRE_OK(mmapc_reserve_file(&m, gran, MMAPC_PROT_RW, f, gran, &(mmapc_options){.flags = MMAPC_SHARED}));
+    REQUIRE_OK(mmapc_reserve_file(&m, gran, MMAPC_PROT_RW, f, gran,
+                                  &(mmapc_options){.flags = MMAPC_SHARED}));
     tu_close(f); /* the reservation keeps its own duplicate */
     CHECK(mmapc_is_reserved(m) && mmapc_is_file(m));
     CHECK_OK(mmapc_commit(m));

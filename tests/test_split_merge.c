@@ -120,8 +120,8 @@ static void test_merge_refused(void)
     void *hole = (unsigned char *)mmapc_ptr(a) + ps;
     REQUIRE_OK(mmapc_split_off(a, ps, &b));
     mmapc_unmap(b);
-    REQUIRE_OK(mmapc_reserve_anon(&b, ps, MMAPC_PROT_RW,
-                                  &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = hole}));
+    REQUIRE_OK(mmapc_reserve_anon(
+        &b, ps, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = hole}));
     expect_refused(a, b, MMAPC_EBACKING_MISMATCH);
     mmapc_unmap(a);
     mmapc_unmap(b);
@@ -131,9 +131,9 @@ static void test_merge_refused(void)
     hole = (unsigned char *)mmapc_ptr(a) + ps;
     REQUIRE_OK(mmapc_split_off(a, ps, &b));
     mmapc_unmap(b);
-    REQUIRE_OK(mmapc_map_anon(&b, ps, MMAPC_PROT_RW,
-                              &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE | MMAPC_STACK,
-                                               .address = hole}));
+    REQUIRE_OK(mmapc_map_anon(
+        &b, ps, MMAPC_PROT_RW,
+        &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE | MMAPC_STACK, .address = hole}));
     expect_refused(a, b, MMAPC_EATTR_MISMATCH);
     mmapc_unmap(a);
     mmapc_unmap(b);

@@ -94,7 +94,8 @@ void mmapc__os_file_close(mmapc_file file)
 
 static int prot_bits(mmapc_prot prot)
 {
-    return ((prot & MMAPC_PROT_READ) ? PROT_READ : 0) | ((prot & MMAPC_PROT_WRITE) ? PROT_WRITE : 0) |
+    return ((prot & MMAPC_PROT_READ) ? PROT_READ : 0) |
+           ((prot & MMAPC_PROT_WRITE) ? PROT_WRITE : 0) |
            ((prot & MMAPC_PROT_EXEC) ? PROT_EXEC : 0);
 }
 

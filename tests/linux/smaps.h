@@ -9,7 +9,7 @@
 typedef struct smaps_entry {
     unsigned long start, end;
     char perms[5];
-    char vmflags[256];         /* " rd wr mr ..." with a space before each flag */
+    char vmflags[256]; /* " rd wr mr ..." with a space before each flag */
     unsigned long rss_kb;
     unsigned long kernel_page_kb;
 } smaps_entry;

@@ -92,8 +92,9 @@ static void test_placement(void)
     CHECK(other == NULL);
     CHECK(p[0] == 0x77);
     /* no-replace into the free part next to it: placed exactly */
-    CHECK_OK(mmapc_map_anon(&other, ps, MMAPC_PROT_RW,
-                            &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = free_at + ps}));
+    CHECK_OK(
+        mmapc_map_anon(&other, ps, MMAPC_PROT_RW,
+                       &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = free_at + ps}));
     CHECK(mmapc_ptr(other) == free_at + ps);
     mmapc_unmap(other);
     other = NULL;
@@ -106,12 +107,13 @@ static void test_placement(void)
     mmapc_unmap(m);
 
     /* the unsafe form replaces whatever is there (here a raw mapping): a fresh zero page */
-    void *victim = mmap(free_at, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-                        -1, 0);
+    void *victim =
+        mmap(free_at, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     REQUIRE(victim == free_at);
     p[0] = 0x77;
-    CHECK_OK(mmapc_map_anon(&other, ps, MMAPC_PROT_RW,
-                            &(mmapc_options){.unsafe_flags = MMAPC_UNSAFE_FIXED, .address = free_at}));
+    CHECK_OK(
+        mmapc_map_anon(&other, ps, MMAPC_PROT_RW,
+                       &(mmapc_options){.unsafe_flags = MMAPC_UNSAFE_FIXED, .address = free_at}));
     CHECK(mmapc_ptr(other) == free_at);
     CHECK(p[0] == 0);
     mmapc_unmap(other);

@@ -78,7 +78,8 @@ int main(void)
     if (under_emulator()) {
         /* qemu-user refuses MAP_HUGETLB with EINVAL: the request must fail cleanly */
         mmapc_map *m = NULL;
-        int rc = mmapc_map_anon(&m, 2 * MIB, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_HUGE_PAGES});
+        int rc =
+            mmapc_map_anon(&m, 2 * MIB, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_HUGE_PAGES});
         if (rc == 0) {
             CHECK(mmapc_size(m) == 2 * MIB);
             memset(mmapc_ptr(m), 1, 2 * MIB);
@@ -96,7 +97,8 @@ int main(void)
         if (getuid() != 0 || write_long(NR_2M, old + 4) != 0 || read_long(NR_2M) < old + 4) {
             if (getuid() == 0)
                 write_long(NR_2M, old);
-            fprintf(stderr, "skipped: no free 2 MiB huge pages and cannot reserve them (need root)\n");
+            fprintf(stderr,
+                    "skipped: no free 2 MiB huge pages and cannot reserve them (need root)\n");
             return CHECK_SKIP_CODE;
         }
         reserved = 1;

@@ -36,9 +36,10 @@ static int bad_calls(void)
     REFUSE(mmapc_map_anon(&m, ps, MMAPC_PROT_RWX, NULL), MMAPC_EUNSAFE_FLAG);
     REFUSE(mmapc_map_anon(&m, ps, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_UNSAFE_FIXED}),
            MMAPC_EUNSAFE_FLAG);
-    REFUSE(mmapc_map_anon(&m, ps, MMAPC_PROT_RW,
-                          &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = mmapc_ptr(rw)}),
-           MMAPC_EEXIST);
+    REFUSE(
+        mmapc_map_anon(&m, ps, MMAPC_PROT_RW,
+                       &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = mmapc_ptr(rw)}),
+        MMAPC_EEXIST);
     REFUSE(mmapc_reserve_anon(&m, 0, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_map_file(&m, gran, MMAPC_PROT_READ, file, 1, NULL), MMAPC_EINVAL_OFFSET);
     REFUSE(mmapc_map_file(&m, gran, MMAPC_PROT_READ, file, 8 * gran, NULL), MMAPC_EINVAL_OFFSET);
@@ -91,12 +92,12 @@ int main(void)
         char *at = mmapc_ptr(probe);
         mmapc_unmap(probe);
         mmapc_unmap(ro_shared);
-        REQUIRE_OK(mmapc_map_file(&ro_shared, gran, MMAPC_PROT_READ, ro_file, 0,
-                                  &(mmapc_options){.flags = MMAPC_SHARED | MMAPC_FIXED_NOREPLACE,
-                                                   .address = at}));
-        REQUIRE_OK(mmapc_map_file(&other_file, gran, MMAPC_PROT_READ, f2, 0,
-                                  &(mmapc_options){.flags = MMAPC_SHARED | MMAPC_FIXED_NOREPLACE,
-                                                   .address = at + gran}));
+        REQUIRE_OK(mmapc_map_file(
+            &ro_shared, gran, MMAPC_PROT_READ, ro_file, 0,
+            &(mmapc_options){.flags = MMAPC_SHARED | MMAPC_FIXED_NOREPLACE, .address = at}));
+        REQUIRE_OK(mmapc_map_file(
+            &other_file, gran, MMAPC_PROT_READ, f2, 0,
+            &(mmapc_options){.flags = MMAPC_SHARED | MMAPC_FIXED_NOREPLACE, .address = at + gran}));
     }
     memset(mmapc_ptr(rw), 0x3c, 4 * ps);
 
