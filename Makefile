@@ -43,3 +43,9 @@ bench: bench-build
 
 bench-quick: bench-build
 	bench/run.sh $(BENCH_BUILD) --quick
+
+# Fuzz the maps line parser with libFuzzer (clang) for FUZZ_SECONDS; fails on any crash.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)

@@ -1,0 +1,33 @@
+/* libFuzzer target for the /proc/<pid>/maps line parser. Checks, beyond "no crash", that what the
+ * parser accepts is consistent: a range, a path inside the line, and a classification that agrees
+ * with the path. */
+#include "../src/maps_parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    /* a copy of exactly size bytes, so that ASan catches any read past the line */
+    char *line = malloc(size ? size : 1);
+    if (!line)
+        return 0;
+    memcpy(line, data, size);
+    mmapc_area a;
+    if (mmapc__maps_parse_line(line, size, &a) == 0) {
+        if (a.start >= a.end || a.allocation_base != a.start || (a.prot & ~7u) != 0)
+            abort();
+        if (a.path < line || a.path + a.path_len > line + size)
+            abort();
+        if ((a.kind == MMAPC_AREA_ANON) != (a.path_len == 0 && !a.deleted))
+            abort();
+        if (a.deleted && a.kind != MMAPC_AREA_FILE)
+            abort();
+        if (memchr(a.path, 0, a.path_len) != NULL)
+            abort();
+    }
+    free(line);
+    return 0;
+}
