@@ -97,13 +97,19 @@ long raw_read_maps(char **buf, size_t *cap)
 uint64_t raw_text_find(const char *text, uint64_t addr)
 {
     for (const char *line = text; *line;) {
+        /* sscanf on a copy of the line: on the whole buffer, glibc's sscanf measures the rest
+         * of the string first, which would make the scan quadratic */
+        char head[64];
+        size_t n = strcspn(line, "\n");
+        size_t k = n < sizeof head - 1 ? n : sizeof head - 1;
+        memcpy(head, line, k);
+        head[k] = '\0';
         uint64_t start, end;
-        if (sscanf(line, "%" SCNx64 "-%" SCNx64, &start, &end) == 2 && start <= addr && addr < end)
+        if (sscanf(head, "%" SCNx64 "-%" SCNx64, &start, &end) == 2 && start <= addr && addr < end)
             return start;
-        const char *nl = strchr(line, '\n');
-        if (!nl)
+        if (line[n] == '\0')
             break;
-        line = nl + 1;
+        line += n + 1;
     }
     return 0;
 }
