@@ -49,7 +49,7 @@ static void test_bad_input(void)
              MMAPC_EINVAL_SIZE);
     /* rounds fine but no address space is that large: the OS refuses (ENOMEM; valgrind's
      * mmap says EINVAL), with its raw error kept */
-    int rc = mmapc_map_anon(&m, SIZE_MAX / 2 + 1, MMAPC_PROT_RW, NULL);
+    int rc = mmapc_map_anon(&m, SIZE_MAX - 2 * mmapc_page_size(), MMAPC_PROT_RW, NULL);
     CHECK(rc == MMAPC_ENOMEM || rc == MMAPC_EOS);
     CHECK(mmapc_last_os_error() != 0);
     CHECK_RC(mmapc_map_anon(NULL, 4096, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_ARG);

@@ -56,7 +56,7 @@ static void test_per_thread_os_error(void)
 {
     mmapc_map *m = NULL;
     /* more address space than exists: an OS failure with a raw errno */
-    int rc = mmapc_map_anon(&m, SIZE_MAX / 2 + 1, MMAPC_PROT_RW, NULL);
+    int rc = mmapc_map_anon(&m, SIZE_MAX - 2 * mmapc_page_size(), MMAPC_PROT_RW, NULL);
     CHECK(rc == MMAPC_ENOMEM || rc == MMAPC_EOS); /* EOS: valgrind's mmap says EINVAL */
     int raw = mmapc_last_os_error();
     CHECK(raw != 0);
