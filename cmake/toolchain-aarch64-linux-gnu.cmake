@@ -5,6 +5,7 @@
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++) # for the C++ header test (g++-aarch64-linux-gnu)
 set(CMAKE_CROSSCOMPILING_EMULATOR env MMAPC_TEST_EMULATOR=qemu qemu-aarch64 -L /usr/aarch64-linux-gnu)
 
 set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)

@@ -4,6 +4,7 @@
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR armv7)
 set(CMAKE_C_COMPILER arm-linux-gnueabihf-gcc)
+set(CMAKE_CXX_COMPILER arm-linux-gnueabihf-g++) # for the C++ header test (g++-arm-linux-gnueabihf)
 set(CMAKE_CROSSCOMPILING_EMULATOR env MMAPC_TEST_EMULATOR=qemu qemu-arm -L /usr/arm-linux-gnueabihf)
 
 set(CMAKE_FIND_ROOT_PATH /usr/arm-linux-gnueabihf)
