@@ -17,9 +17,9 @@ packages_for() {
     gcc) echo gcc ;;
     clang) echo clang ;;
     musl) echo gcc musl-tools ;;
-    i686) echo gcc-i686-linux-gnu libc6-dev-i386-cross libc6-i386 ;;
-    aarch64) echo gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user ;;
-    armv7) echo gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user ;;
+    i686) echo gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 ;;
+    aarch64) echo gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user ;;
+    armv7) echo gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user ;;
     asan-ubsan) echo clang libclang-rt-14-dev ;;
     valgrind) echo gcc valgrind ;;
     windows) echo gcc-mingw-w64-x86-64-posix wine wine64 ;;
@@ -83,9 +83,9 @@ run_preset() {
     *) set -- --test-dir "$dir" --output-on-failure -j "$jobs" ;;
     esac
     if [ "$p" = valgrind ]; then
-        # ctest 3.25 runs a -T step from the current directory unless told, and then ignores the
-        # preset's environment: hence --test-dir and the variable set here.
-        MMAPC_TEST_EMULATOR=valgrind ctest "$@" --test-dir "$dir" -T memcheck >"$out" 2>&1
+        # The memcheck step is not a preset field; ctest 3.25 runs a -T step in the current
+        # directory unless --test-dir says otherwise.
+        ctest "$@" --test-dir "$dir" -T memcheck >"$out" 2>&1
     else
         ctest "$@" >"$out" 2>&1
     fi
