@@ -158,7 +158,7 @@ void bench_file_rows(void)
                          {"raw mmap", sum_mmap, &c},
                          {"read() 1 MiB buffer", sum_read, &c}};
     bench_result r;
-    bench_run(v, 3, bench_cfg.quick ? 3 : 11, &r);
+    bench_run(v, 3, bench_cfg.quick ? 3 : 21, &r);
     char note[80];
     snprintf(note, sizeof note, "GB/s: mmapc %.2f, mmap %.2f, read %.2f", c.size / r.median_ns[0],
              c.size / r.median_ns[1], c.size / r.median_ns[2]);

@@ -29,7 +29,7 @@ static int runs(const char *only, const char *name)
 int main(int argc, char **argv)
 {
     const char *only = NULL;
-    bench_cfg = (bench_config){.rounds = 101, .block_ns = 1e6, .out_dir = "."};
+    bench_cfg = (bench_config){.rounds = 201, .block_ns = 1e6, .out_dir = "."};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             bench_cfg.quick = 1;

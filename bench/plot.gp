@@ -1,17 +1,20 @@
 # Query latency against the number of extra mappings, from the query.dat that mmapc_bench writes.
 # gnuplot -e "datafile='query.dat'; outfile='query-latency.svg'" plot.gp
-set terminal svg size 820,520 dynamic font "sans,12" background rgb "white"
+set encoding utf8
+set terminal svg size 820,580 dynamic font "sans,12" background rgb "white"
 set output outfile
-set title "Query the area holding an address (median per query)"
+set title "Query of the area holding an address: median per query (log scale)"
 set xlabel "extra mappings in the process (N)"
-set ylabel "nanoseconds (log scale)"
 set logscale y
+set ytics ("100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, "100 µs" 1e5, "1 ms" 1e6, "10 ms" 1e7)
 set grid ytics
-set key top left
+set yrange [100:*]
+set key outside below center Left reverse maxrows 3 width 2
 set offsets 0.2, 0.2, 0, 0
-plot datafile using 0:2:xtic(1) with linespoints lw 2 pt 7 title "mmapc one-shot", \
-     ''       using 0:3 with linespoints lw 2 pt 6 dt 2 title "open+PROCMAP\\_QUERY+close", \
-     ''       using 0:4 with linespoints lw 2 pt 5 title "mmapc process handle", \
-     ''       using 0:5 with linespoints lw 2 pt 4 dt 2 title "ioctl on a kept fd", \
-     ''       using 0:6 with linespoints lw 2 pt 9 title "mmapc text path", \
-     ''       using 0:7 with linespoints lw 2 pt 8 dt 2 title "read maps + sscanf"
+# each pair in one colour: mmapc solid, the raw baseline dashed
+plot datafile using 0:2:xtic(1) with linespoints lw 2 pt 7 lc 1 title "mmapc one-shot", \
+     ''       using 0:3 with linespoints lw 2 pt 6 lc 1 dt 2 title "open+PROCMAP\\_QUERY+close", \
+     ''       using 0:4 with linespoints lw 2 pt 5 lc 2 title "mmapc process handle", \
+     ''       using 0:5 with linespoints lw 2 pt 4 lc 2 dt 2 title "PROCMAP\\_QUERY on a kept fd", \
+     ''       using 0:6 with linespoints lw 2 pt 9 lc 7 title "mmapc text path", \
+     ''       using 0:7 with linespoints lw 2 pt 8 lc 7 dt 2 title "read maps + sscanf to match"
