@@ -92,6 +92,24 @@ typedef struct check_fault_case {
 
 static const char *check_argv0;
 
+#ifdef _WIN32
+/* An exception nobody handles ends the child at once with the exception's code as its exit
+ * status: no error dialog, no debugger (wine would start winedbg and print a backtrace). */
+static LONG WINAPI check_end_on_exception(EXCEPTION_POINTERS *e)
+{
+    TerminateProcess(GetCurrentProcess(), e->ExceptionRecord->ExceptionCode);
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+static inline void check_fault_child_init(void)
+{
+    SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+    SetUnhandledExceptionFilter(check_end_on_exception);
+}
+#else
+static inline void check_fault_child_init(void) {}
+#endif
+
 /* Call first in main: in a re-run child, runs the named fault and never returns. */
 static inline void check_fault_main(int argc, char **argv, const check_fault_case *cases)
 {
@@ -99,6 +117,7 @@ static inline void check_fault_main(int argc, char **argv, const check_fault_cas
     if (argc == 3 && strcmp(argv[1], "--fault") == 0) {
         for (const check_fault_case *c = cases; c->name; c++) {
             if (strcmp(c->name, argv[2]) == 0) {
+                check_fault_child_init();
                 c->fn();
                 exit(0); /* no fault: the parent sees a normal exit */
             }
@@ -108,23 +127,42 @@ static inline void check_fault_main(int argc, char **argv, const check_fault_cas
 }
 
 #ifdef _WIN32
-/* Non-zero when the child ended with an access violation. */
+/* Non-zero when the child (this program re-run with "--fault NAME") ended with an access
+ * violation. */
 static inline int check_faults(const check_fault_case *c)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "\"%s\" --fault %s", check_argv0, c->name);
-    STARTUPINFOA si;
+    wchar_t self[MAX_PATH], cmd[MAX_PATH + 300];
+    DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH);
+    if (n == 0 || n >= MAX_PATH)
+        return 0;
+    _snwprintf(cmd, sizeof cmd / sizeof cmd[0], L"\"%ls\" --fault %hs", self, c->name);
+    cmd[sizeof cmd / sizeof cmd[0] - 1] = 0;
+    STARTUPINFOW si;
     PROCESS_INFORMATION pi;
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+    fflush(NULL);
+    if (!CreateProcessW(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "fault '%s': CreateProcess failed (%lu)\n", c->name, GetLastError());
         return 0;
+    }
     WaitForSingleObject(pi.hProcess, INFINITE);
     DWORD code = 0;
     GetExitCodeProcess(pi.hProcess, &code);
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
-    return code == (DWORD)EXCEPTION_ACCESS_VIOLATION;
+    if (code == (DWORD)EXCEPTION_ACCESS_VIOLATION)
+        return 1;
+    fprintf(stderr, "fault '%s': child ended with status 0x%lx, not an access violation\n", c->name,
+            code);
+    return 0;
+}
+
+/* Non-zero when the program runs under wine, which tells itself by an export of its ntdll. */
+static inline int check_under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
 }
 #else
 /* Non-zero when the child was killed by SIGSEGV. */
