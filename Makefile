@@ -49,3 +49,11 @@ FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS)
+
+# ---- Windows x86-64: cross-built with mingw-w64, every test run under wine (a wine prefix of
+# its own in build/windows/wineprefix, made on the first run).
+.PHONY: test-windows
+test-windows:
+	cmake --preset windows >/dev/null
+	cmake --build --preset windows -j 2
+	ctest --preset windows
