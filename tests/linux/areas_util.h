@@ -14,6 +14,25 @@
 #ifndef PR_SET_VMA
 #define PR_SET_VMA 0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
+/* Set by the cross runs (see smaps.h): the kernel answers through an emulator. */
+static inline int under_emulator_areas(void)
+{
+    const char *e = getenv("MMAPC_TEST_EMULATOR");
+    return e && *e;
+}
+
+/* How many descriptors the process has open, to prove nothing leaked. */
+static inline int tu_open_files_areas(void)
+{
+    int n = 0;
+    char path[64];
+    for (int fd = 0; fd < 1024; fd++) {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        n += access(path, F_OK) == 0;
+    }
+    return n;
+}
+
 #endif
 
 #define ANON_NAME "mmapc test name"
@@ -132,6 +151,7 @@ static inline char *au_map_file(char *path, size_t cap, const char *name, int pr
 
 static inline void au_make_special(au_special *s)
 {
+    memset(s, 0, sizeof *s);
     long page = sysconf(_SC_PAGESIZE);
     s->deleted = au_map_file(s->deleted_path, sizeof s->deleted_path, "mmapc-deleted",
                              PROT_READ | PROT_WRITE, MAP_SHARED, 0);
@@ -198,6 +218,25 @@ static inline void au_check_special(int pid, const au_special *s)
     CHECK(a.shared && a.kind == MMAPC_AREA_FILE && a.deleted && strcmp(a.path, "/dev/zero") == 0);
     CHECK(au_find(pid, s->none, &a, buf, sizeof buf) == 0);
     CHECK(a.prot == MMAPC_PROT_NONE && a.kind == MMAPC_AREA_ANON && a.path_len == 0);
+}
+
+/* Set by the cross runs (see smaps.h): the kernel answers through an emulator. */
+static inline int under_emulator_areas(void)
+{
+    const char *e = getenv("MMAPC_TEST_EMULATOR");
+    return e && *e;
+}
+
+/* How many descriptors the process has open, to prove nothing leaked. */
+static inline int tu_open_files_areas(void)
+{
+    int n = 0;
+    char path[64];
+    for (int fd = 0; fd < 1024; fd++) {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        n += access(path, F_OK) == 0;
+    }
+    return n;
 }
 
 #endif

@@ -1,0 +1,340 @@
+/*
+ * Process handles and one-shot calls: what a query returns and where its path lives, bad
+ * arguments, the three "not there" errors (no process, no permission, no area), a handle used
+ * across fork() and shared between threads, a process that ends under an open handle.
+ */
+#include "areas_util.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/utsname.h>
+
+static size_t page;
+
+/* Both kinds of handle for the calling process. */
+static mmapc_proc *open_self(int text)
+{
+    mmapc_proc *p = NULL;
+    REQUIRE_OK(mmapc_proc_open(&p, MMAPC_SELF, text ? MMAPC_PROC_TEXT : 0));
+    return p;
+}
+
+static void test_query_paths(void)
+{
+    /* an address in our own executable: a file area whose path we know */
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    REQUIRE(n > 0);
+    exe[n] = '\0';
+    mmapc_area a;
+    char buf[4200];
+    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)&test_query_paths, &a, buf, sizeof buf));
+    CHECK(a.kind == MMAPC_AREA_FILE && (a.prot & MMAPC_PROT_EXEC) && a.path == buf);
+    CHECK(strcmp(a.path, exe) == 0 && a.path_len == (size_t)n && a.inode != 0);
+    CHECK(a.start <= (uintptr_t)&test_query_paths && (uintptr_t)&test_query_paths < a.end);
+    /* a buffer too small: a truncated, terminated copy and the full length */
+    char small[5];
+    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)&test_query_paths, &a, small, sizeof small));
+    CHECK(a.path == small && strlen(small) == 4 && memcmp(small, exe, 4) == 0);
+    CHECK(a.path_len == (size_t)n);
+    /* no buffer: "" and still the length */
+    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)&test_query_paths, &a, NULL, 0));
+    CHECK(strcmp(a.path, "") == 0 && a.path_len == (size_t)n && a.kind == MMAPC_AREA_FILE);
+    /* the stack: named [stack] (except where a tool such as valgrind moved it), as listed */
+    int local = 0;
+    mmapc_area listed;
+    char listed_path[4200];
+    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)&local, &a, buf, sizeof buf));
+    CHECK(au_find(MMAPC_SELF, &local, &listed, listed_path, sizeof listed_path) == 0);
+    CHECK(au_same(&a, &listed));
+    CHECK(a.prot == MMAPC_PROT_RW && !a.shared && a.offset == 0 && a.inode == 0);
+    if (strcmp(a.path, "[stack]") == 0)
+        CHECK(a.kind == MMAPC_AREA_STACK);
+    else
+        CHECK_SKIP("the main stack is not [stack] here (valgrind?)");
+}
+
+static void test_bad_args(void)
+{
+    mmapc_proc *p = open_self(0);
+    mmapc_area a;
+    mmapc_areas *it = NULL;
+    char buf[16];
+    CHECK_RC(mmapc_proc_open(NULL, MMAPC_SELF, 0), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_proc_open(&p, -1, 0), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_proc_open(&p, MMAPC_SELF, 1u << 7), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_proc_query(NULL, 0, &a, buf, sizeof buf), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_proc_query(p, 0, NULL, buf, sizeof buf), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_proc_query(p, 0, &a, NULL, 8), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_area_query(MMAPC_SELF, 0, NULL, NULL, 0), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_area_query(-5, 0, &a, NULL, 0), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_areas_open(NULL, MMAPC_SELF), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_areas_open(&it, -1), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_proc_areas(&it, NULL, 0, 1), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_areas_next(NULL, &a), MMAPC_EINVAL_ARG);
+    CHECK(it == NULL); /* nothing written on failure */
+    REQUIRE_OK(mmapc_areas_open(&it, MMAPC_SELF));
+    CHECK_RC(mmapc_areas_next(it, NULL), MMAPC_EINVAL_ARG);
+    mmapc_areas_close(it);
+    mmapc_areas_close(NULL);
+    mmapc_proc_close(NULL);
+    /* the handle still works after all that */
+    CHECK_OK(mmapc_proc_query(p, (uintptr_t)&page, &a, NULL, 0));
+    mmapc_proc_close(p);
+}
+
+/* Whether the running kernel is 6.11 or newer, where PROCMAP_QUERY exists. */
+static int kernel_has_query(void)
+{
+    struct utsname u;
+    int major = 0, minor = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+        return 0;
+    return major > 6 || (major == 6 && minor >= 11);
+}
+
+static void test_direct_detection(void)
+{
+    mmapc_proc *d = open_self(0), *t = open_self(1);
+    CHECK(!mmapc_proc_direct(t));
+    const char *force = getenv("MMAPC_FORCE_TEXT");
+    if (force && *force && strcmp(force, "0") != 0)
+        CHECK(!mmapc_proc_direct(d));
+    else if (under_emulator_areas())
+        CHECK_SKIP("PROCMAP_QUERY under an emulator: whichever it offers");
+    else if (kernel_has_query())
+        CHECK(mmapc_proc_direct(d));
+    else
+        CHECK(!mmapc_proc_direct(d));
+    mmapc_proc_close(d);
+    mmapc_proc_close(t);
+}
+
+/* A pid that cannot exist: above the kernel's pid_max. */
+static int impossible_pid(void)
+{
+    FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+    int max = 4194304;
+    if (f) {
+        if (fscanf(f, "%d", &max) != 1)
+            max = 4194304;
+        fclose(f);
+    }
+    return max + 1;
+}
+
+static void test_no_process(void)
+{
+    int pid = impossible_pid();
+    mmapc_proc *p = NULL;
+    mmapc_areas *it = NULL;
+    mmapc_area a;
+    CHECK_RC(mmapc_proc_open(&p, pid, 0), MMAPC_ESRCH);
+    CHECK_RC(mmapc_area_query(pid, 0, &a, NULL, 0), MMAPC_ESRCH);
+    CHECK_RC(mmapc_areas_open(&it, pid), MMAPC_ESRCH);
+    CHECK(p == NULL && it == NULL);
+
+    /* a process that ends while a handle is open on it */
+    for (int text = 0; text < 2; text++) {
+        fflush(NULL);
+        pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            for (;;)
+                pause();
+        }
+        REQUIRE_OK(mmapc_proc_open(&p, child, text ? MMAPC_PROC_TEXT : 0));
+        CHECK_OK(mmapc_proc_query(p, (uintptr_t)&page, &a, NULL, 0)); /* inherited, still there */
+        kill(child, SIGKILL);
+        /* a zombie first (ended, not yet reaped), then gone */
+        siginfo_t si;
+        REQUIRE(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT) == 0);
+        for (int i = 0; i < 2; i++) {
+            int rc = mmapc_proc_query(p, (uintptr_t)&page, &a, NULL, 0);
+            if (rc != MMAPC_ESRCH)
+                fprintf(stderr, "ended process (%s, %s): %s\n", text ? "text" : "direct",
+                        i ? "reaped" : "zombie", mmapc_err_name(rc));
+            CHECK(rc == MMAPC_ESRCH);
+            CHECK_RC(mmapc_proc_areas(&it, p, 0, UINTPTR_MAX), MMAPC_ESRCH);
+            if (i == 0)
+                waitpid(child, NULL, 0);
+        }
+        mmapc_proc_close(p);
+    }
+}
+
+static void test_no_permission(void)
+{
+    if (geteuid() != 0) {
+        /* pid 1 belongs to root */
+        mmapc_proc *p = NULL;
+        int rc = mmapc_proc_open(&p, 1, 0);
+        if (rc == 0) {
+            CHECK_SKIP("no permission: pid 1 is readable to us");
+            mmapc_proc_close(p);
+            return;
+        }
+        CHECK(rc == MMAPC_EACCES || rc == MMAPC_EPERM);
+        return;
+    }
+    /* as root: a child that drops to nobody may not read us */
+    pid_t parent = getpid();
+    fflush(NULL);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(77);
+        mmapc_area a;
+        mmapc_proc *p = NULL;
+        mmapc_areas *it = NULL;
+        int r1 = mmapc_area_query(parent, (uintptr_t)&page, &a, NULL, 0);
+        int r2 = mmapc_proc_open(&p, parent, 0);
+        int r3 = mmapc_areas_open(&it, parent);
+        int ok = (r1 == MMAPC_EACCES || r1 == MMAPC_EPERM) && r2 == r1 && r3 == r1;
+        if (!ok)
+            fprintf(stderr, "as nobody: %s %s %s\n", mmapc_err_name(r1), mmapc_err_name(r2),
+                    mmapc_err_name(r3));
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+        CHECK_SKIP("no permission: could not drop privileges");
+    else
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A MMAPC_SELF handle opened before fork() describes the child in the child; a handle for the
+ * parent's pid still describes the parent. */
+static void test_fork(void)
+{
+    for (int text = 0; text < 2; text++) {
+        mmapc_proc *self = open_self(text), *parent = NULL;
+        REQUIRE_OK(mmapc_proc_open(&parent, getpid(), text ? MMAPC_PROC_TEXT : 0));
+        char *only_parent =
+            mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        REQUIRE(only_parent != MAP_FAILED);
+        mmapc_area a;
+        CHECK_OK(mmapc_proc_query(self, (uintptr_t)only_parent, &a, NULL, 0)); /* used before */
+        fflush(NULL);
+        pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            char *only_child = mmap(NULL, page, PROT_READ | PROT_EXEC,
+                                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (only_child == MAP_FAILED || munmap(only_parent, page) != 0)
+                _exit(2);
+            int fails = 0;
+            fails += mmapc_proc_query(self, (uintptr_t)only_child, &a, NULL, 0) != 0 ||
+                     a.prot != MMAPC_PROT_RX;
+            fails += mmapc_proc_query(self, (uintptr_t)only_parent, &a, NULL, 0) != MMAPC_ENOTFOUND;
+            fails += mmapc_proc_query(parent, (uintptr_t)only_parent, &a, NULL, 0) != 0;
+            mmapc_areas *it;
+            int seen = 0, rc;
+            if (mmapc_proc_areas(&it, self, 0, UINTPTR_MAX) != 0)
+                _exit(3);
+            while ((rc = mmapc_areas_next(it, &a)) > 0)
+                seen += a.start == (uintptr_t)only_child;
+            mmapc_areas_close(it);
+            fails += seen != 1 || rc != 0;
+            _exit(fails ? 1 : 0);
+        }
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            fprintf(stderr, "fork (%s): child status 0x%x\n", text ? "text" : "direct", status);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        /* the parent's handle is untouched by what the child did */
+        CHECK_OK(mmapc_proc_query(self, (uintptr_t)only_parent, &a, NULL, 0));
+        munmap(only_parent, page);
+        mmapc_proc_close(self);
+        mmapc_proc_close(parent);
+    }
+}
+
+/* One handle, many threads, each querying its own area and a shared one. */
+#define THREADS 8
+typedef struct worker {
+    mmapc_proc *proc;
+    int rounds;
+    int failures;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    /* guard pages around, so that no other thread's new mapping can merge with ours */
+    char *base = mmap(NULL, page * 4, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *mine = base + page;
+    if (base == MAP_FAILED || mprotect(mine, page, PROT_READ) != 0 ||
+        mprotect(mine + page, page, PROT_READ | PROT_WRITE) != 0) {
+        w->failures++;
+        return NULL;
+    }
+    for (int i = 0; i < w->rounds; i++) {
+        mmapc_area a;
+        char buf[64];
+        uintptr_t at = (uintptr_t)mine + (size_t)(i & 1) * page;
+        int rc = mmapc_proc_query(w->proc, at, &a, buf, sizeof buf);
+        unsigned want = (i & 1) ? MMAPC_PROT_RW : MMAPC_PROT_READ;
+        w->failures += rc != 0 || a.start != at || a.end != at + page || a.prot != want;
+        rc = mmapc_proc_query(w->proc, (uintptr_t)&test_fork, &a, buf, sizeof buf);
+        w->failures += rc != 0 || a.kind != MMAPC_AREA_FILE;
+    }
+    munmap(base, page * 4);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    for (int text = 0; text < 2; text++) {
+        mmapc_proc *p = open_self(text);
+        pthread_t t[THREADS];
+        worker w[THREADS];
+        for (int i = 0; i < THREADS; i++) {
+            w[i] = (worker){.proc = p, .rounds = text ? 100 : 2000};
+            REQUIRE(pthread_create(&t[i], NULL, work, &w[i]) == 0);
+        }
+        int failures = 0;
+        for (int i = 0; i < THREADS; i++) {
+            pthread_join(t[i], NULL);
+            failures += w[i].failures;
+        }
+        if (failures)
+            fprintf(stderr, "threads (%s): %d wrong answers\n", text ? "text" : "direct", failures);
+        CHECK(failures == 0);
+        mmapc_proc_close(p);
+    }
+}
+
+static void test_no_leak(void)
+{
+    int before = tu_open_files_areas();
+    mmapc_area a;
+    mmapc_areas *it;
+    for (int i = 0; i < 50; i++) {
+        CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)&page, &a, NULL, 0));
+        CHECK_RC(mmapc_area_query(MMAPC_SELF, 0, &a, NULL, 0), MMAPC_ENOTFOUND);
+        REQUIRE_OK(mmapc_areas_open_range(&it, MMAPC_SELF, 0, 1));
+        mmapc_areas_close(it);
+        mmapc_proc *p = open_self(i & 1);
+        CHECK_OK(mmapc_proc_query(p, (uintptr_t)&page, &a, NULL, 0));
+        mmapc_proc_close(p);
+    }
+    CHECK(tu_open_files_areas() == before);
+}
+
+int main(void)
+{
+    page = (size_t)sysconf(_SC_PAGESIZE);
+    test_query_paths();
+    test_bad_args();
+    test_direct_detection();
+    test_no_process();
+    test_no_permission();
+    test_fork();
+    test_threads();
+    test_no_leak();
+    return check_done();
+}
