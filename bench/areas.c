@@ -119,7 +119,7 @@ static void pair(const char *op, const char *param, bench_fn mine, bench_fn raw,
     q[1] = r.median_ns[1];
 }
 
-static void rows_for(size_t n, uintptr_t target, FILE *dat)
+static void rows_for(size_t n, uintptr_t target, FILE *dat, double q[6])
 {
     extra_areas e;
     if (extra_areas_make(&e, n) != 0)
@@ -136,7 +136,6 @@ static void rows_for(size_t n, uintptr_t target, FILE *dat)
         bench_die("open /proc/self/maps", 0);
     char param[32];
     snprintf(param, sizeof param, "N=%zu", n);
-    double q[6] = {0};
     if (raw_procmap_available()) {
         pair("query one-shot", param, q_mmapc_oneshot, q_raw_oneshot, "open+PROCMAP_QUERY+close",
              "<= 1.2", a, b, q);
@@ -174,8 +173,15 @@ void bench_areas_rows(void)
     void *target = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (target == MAP_FAILED)
         bench_die("mmap", 0);
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
-        rows_for(counts[i], (uintptr_t)target, dat);
+    enum { LEVELS = sizeof counts / sizeof counts[0] };
+    double q[LEVELS][6] = {{0}};
+    for (size_t i = 0; i < LEVELS; i++)
+        rows_for(counts[i], (uintptr_t)target, dat, q[i]);
+    if (q[0][0] > 0)
+        bench_note("flat in N? N=10000 / N=0: mmapc one-shot %.2fx (raw %.2fx), process handle "
+                   "%.2fx (raw %.2fx)",
+                   q[LEVELS - 1][0] / q[0][0], q[LEVELS - 1][1] / q[0][1],
+                   q[LEVELS - 1][2] / q[0][2], q[LEVELS - 1][3] / q[0][3]);
     munmap(target, 4096);
     fclose(dat);
 }
