@@ -66,6 +66,14 @@ static void *view_at(void *at, const void *args)
                            v->size, at);
 }
 
+/* How much address space a process has. */
+static size_t address_space(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return (size_t)((char *)si.lpMaximumApplicationAddress - (char *)si.lpMinimumApplicationAddress);
+}
+
 /* Map at the address rq asks for: exactly with a fixed flag, else there when it is free and
  * anywhere otherwise. Windows starts allocations and views on the 64 KiB granularity, so an
  * exact address off it cannot be honoured, and nothing can replace what is mapped already:
@@ -87,6 +95,8 @@ static int place(const mmapc__request *rq, place_fn fn, const void *args, void *
         return 0;
     }
     DWORD err = GetLastError();
+    if (err == ERROR_INVALID_PARAMETER && rq->size > address_space())
+        return mmapc__os_fail((int)err, MMAPC_ENOMEM); /* Windows calls it invalid */
     if (exact && err == ERROR_INVALID_ADDRESS)
         return mmapc__os_fail((int)err, (rq->unsafe_flags & MMAPC_UNSAFE_FIXED) ? MMAPC_EUNSUPPORTED
                                                                                 : MMAPC_EEXIST);
