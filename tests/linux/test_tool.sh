@@ -1,0 +1,148 @@
+#!/bin/sh
+# The mmapc tool: exit statuses, messages, the table and JSON against /proc/PID/maps, JSON
+# validity for hostile file names, the demo. Usage: test_tool.sh PATH/TO/mmapc
+set -u
+tool=${1:?usage: test_tool.sh PATH/TO/mmapc}
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "skipped: python3 is needed to check the JSON output"
+    exit 77
+fi
+work=$(mktemp -d)
+helper_pid=
+cleanup() {
+    [ -n "$helper_pid" ] && kill "$helper_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
+
+# expect STATUS CMD...: run the tool, keep stdout/stderr in $work/out, $work/err
+expect() {
+    want=$1
+    shift
+    "$tool" "$@" >"$work/out" 2>"$work/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "mmapc $* exited $got, expected $want"; cat "$work/err" >&2; fi
+}
+# stderr must say something that contains $1
+says() {
+    if grep -qi -- "$1" "$work/err"; then ok; else bad "stderr lacks '$1':"; cat "$work/err" >&2; fi
+}
+json_ok() {
+    if python3 -m json.tool "$work/out" >/dev/null; then ok; else bad "invalid JSON from: $*"; fi
+}
+
+# ---- usage ----
+expect 0 --help
+grep -q "^usage: mmapc" "$work/out" && ok || bad "--help prints the usage"
+expect 0 --version
+grep -q "mmapc [0-9]" "$work/out" && ok || bad "--version prints the version"
+expect 2
+says "no command"
+expect 2 frobnicate
+says "unknown command"
+expect 2 --frob areas
+says "unknown option"
+expect 2 areas 12abc
+says "bad pid"
+expect 2 areas 0
+says "bad pid"
+expect 2 areas 1 2
+expect 2 query
+says "needs an address"
+expect 2 query 0xZZ
+says "bad address"
+expect 2 query 10000000000000000000000
+says "bad address"
+expect 2 info extra
+
+# ---- a process whose areas hold still: python maps a file with a hostile name ----
+name=$(printf 'mmapc "tool"\\ \001\tname caf\303\251 \377end')
+printf 'some bytes for the mapping\n' >"$work/$name"
+python3 - "$work/$name" >"$work/helper" <<'PY' &
+import mmap, sys, time
+f = open(sys.argv[1], "rb")
+m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+print("ready", flush=True)
+time.sleep(120)
+PY
+helper_pid=$!
+for _ in $(seq 100); do grep -q ready "$work/helper" 2>/dev/null && break; sleep 0.1; done
+grep -q ready "$work/helper" || { bad "helper did not start"; exit 1; }
+
+expect 0 --json areas "$helper_pid"
+json_ok areas --json
+cp "$work/out" "$work/areas.json"
+expect 0 --json --text areas "$helper_pid"
+cmp -s "$work/out" "$work/areas.json" && ok || bad "--text lists the same areas"
+expect 0 areas "$helper_pid"
+cp "$work/out" "$work/areas.txt"
+# every field against the kernel's own text, and the hostile name decoded as expected
+python3 - "$work/areas.json" "/proc/$helper_pid/maps" "$work/$name" "$work/areas.txt" <<'PY' && ok || bad "areas agree with /proc/PID/maps"
+import json, os, sys
+areas = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2], "rb").read().splitlines()
+assert len(areas) == len(lines), (len(areas), len(lines))
+for a, line in zip(areas, lines):
+    f = line.split(None, 5)
+    lo, hi = (int(x, 16) for x in f[0].split(b"-"))
+    assert int(a["start"], 16) == lo and int(a["end"], 16) == hi and a["size"] == hi - lo
+    assert a["perms"] == f[1].decode() and a["offset"] == int(f[2], 16)
+    major, minor = (int(x, 16) for x in f[3].split(b":"))
+    assert (a["dev_major"], a["dev_minor"], a["inode"]) == (major, minor, int(f[4]))
+    raw = f[5] if len(f) > 5 else b""
+    path = bytes.fromhex(a["path_hex"]) if "path_hex" in a else a["path"].encode()
+    assert path + (b" (deleted)" if a["deleted"] else b"") == raw, (path, raw)
+hostile = os.fsencode(sys.argv[3])
+mine = [a for a in areas if a.get("path_hex") == hostile.hex()]
+assert len(mine) == 1 and mine[0]["kind"] == "file", "hostile name once, in hex"
+assert mine[0]["path"] == hostile.decode("utf-8", "replace"), mine[0]["path"]
+assert len(open(sys.argv[4], "rb").read().splitlines()) == len(areas) + 1, "one row per area"
+PY
+
+# ---- query ----
+first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["start"])' "$work/areas.json")
+expect 0 --json query "$first" "$helper_pid"
+json_ok query
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert a["start"]==sys.argv[2]' "$work/out" "$first" && ok || bad "query returns the area"
+expect 0 query "${first#0x}" "$helper_pid"
+expect 1 query 0 "$helper_pid"
+says "no area at 0x0"
+expect 1 --text query 0 "$helper_pid"
+says "no area"
+
+# ---- processes that are not there, or not ours ----
+pid_max=$(cat /proc/sys/kernel/pid_max)
+expect 1 areas $((pid_max + 1))
+says "no such process"
+expect 1 query 1000 $((pid_max + 1))
+says "no such process"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$tool" areas "$helper_pid" >/dev/null 2>"$work/err"
+    got=$?
+    [ "$got" -eq 3 ] && ok || bad "areas of a root process as nobody exited $got, expected 3"
+    says "access denied"
+else
+    echo "skipped: permission check needs root and setpriv"
+fi
+
+# ---- info, page sizes, demo ----
+expect 0 info
+grep -q "page size" "$work/out" && ok || bad "info prints the page size"
+expect 0 --json info
+json_ok info --json
+MMAPC_FORCE_TEXT=1 "$tool" info | grep -q "area queries: *text" && ok || bad "MMAPC_FORCE_TEXT=1 shows in info"
+expect 0 --json page-sizes
+json_ok page-sizes --json
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s[0]>0 and s==sorted(s)' "$work/out" && ok || bad "page sizes ascending"
+expect 0 demo
+n=$(grep -c "<- demo:" "$work/out")
+[ "$n" -ge 6 ] && ok || bad "demo marks its areas ($n)"
+expect 0 --json demo
+json_ok demo --json
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
