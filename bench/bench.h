@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- harness (harness.c) ---- */
+/* ---- harness (harness.c) and output (report.c) ---- */
 
 /* One operation to time; it stops the program through bench_die() if it fails. */
 typedef void (*bench_fn)(void *ctx);
@@ -43,8 +43,9 @@ void bench_row(const char *op, const char *param, double mmapc_ns, const char *b
                double base_ns, double ratio, const char *target, const char *note);
 /* A line of text under the table (and a comment in the CSV). */
 void bench_note(const char *fmt, ...);
-int bench_open_csv(const char *path);
-void bench_close_csv(void);
+/* Open DIR/bench.csv and DIR/bench.md (report.c); close them, notes at the end of the latter. */
+int bench_report_open(const char *dir);
+void bench_report_close(void);
 void bench_print_machine(void);
 _Noreturn void bench_die(const char *what, int code);
 

@@ -1,7 +1,7 @@
 /*
  * The mmapc benchmark: every figure is a ratio to plain system calls timed in the same process,
- * interleaved. `mmapc_bench [--quick] [--out DIR]` prints the table and writes DIR/bench.csv and
- * DIR/query.dat (the plot's data).
+ * interleaved. `mmapc_bench [--quick] [--out DIR]` prints the table and writes DIR/bench.csv,
+ * DIR/bench.md (the same table in Markdown) and DIR/query.dat (the plot's data).
  */
 #include "bench.h"
 
@@ -11,12 +11,13 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file]\n"
-                    "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
-                    "            its figures are not meant to be read)\n"
-                    "  --out     directory for bench.csv, query.dat and the temporary file\n"
-                    "            (default: the current directory)\n"
-                    "  --only    one group of rows\n");
+    fprintf(stderr,
+            "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file]\n"
+            "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
+            "            its figures are not meant to be read)\n"
+            "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
+            "            (default: the current directory)\n"
+            "  --only    one group of rows\n");
     return 2;
 }
 
@@ -44,15 +45,11 @@ int main(int argc, char **argv)
         bench_cfg.rounds = 3;
         bench_cfg.block_ns = 2e5;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/bench.csv", bench_cfg.out_dir);
-    if (bench_open_csv(path) != 0) {
-        perror(path);
+    if (bench_report_open(bench_cfg.out_dir) != 0)
         return 1;
-    }
+    char path[4096];
     snprintf(path, sizeof path, "%s/query.dat", bench_cfg.out_dir);
     unlink(path); /* written again by the query rows; a stale one would be plotted */
-    snprintf(path, sizeof path, "%s/bench.csv", bench_cfg.out_dir);
     bench_print_machine();
     if (runs(only, "map"))
         bench_map_rows();
@@ -61,7 +58,7 @@ int main(int argc, char **argv)
     if (runs(only, "file"))
         bench_file_rows();
     int failed = runs(only, "map") ? bench_syscall_check() : 0;
-    bench_close_csv();
-    printf("\nwrote %s\n", path);
+    bench_report_close();
+    printf("\nwrote bench.csv and bench.md in %s\n", bench_cfg.out_dir);
     return failed;
 }

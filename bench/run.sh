@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run the benchmark program, then draw the query plot with gnuplot.
 # usage: bench/run.sh BUILD_DIR [--quick]
-# Writes BUILD_DIR/results/{bench.csv,query.dat,query-latency.svg}. Only an error fails it,
+# Writes BUILD_DIR/results/{bench.csv,bench.md,query.dat,query-latency.svg}. Only an error fails it,
 # never a timing: the figures are for people to read.
 set -eu
 build=$1
