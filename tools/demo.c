@@ -32,6 +32,8 @@ static int demo_file(char *path, size_t cap, const char *name, size_t size)
     }
     return fd;
 }
+#else
+#include <process.h> /* getpid */
 #endif
 
 #define MAX_NOTES 8

@@ -58,6 +58,7 @@ static long read_number(const char *path)
     return v;
 }
 
+#ifdef __linux__
 /* The selected word of a sysfs choice such as "always [madvise] never", or "unavailable". */
 static void sysfs_choice(const char *path, char *out, size_t size)
 {
@@ -73,6 +74,7 @@ static void sysfs_choice(const char *path, char *out, size_t size)
     }
     fclose(f);
 }
+#endif
 
 int cmd_info(int json, unsigned proc_flags)
 {
