@@ -66,6 +66,7 @@ static atomic_int ioctl_state = IOCTL_UNKNOWN;
 struct mmapc__proc {
     atomic_int fd; /* /proc/<pid>/maps; replaced in place (dup3) after fork for self */
     bool self;
+    int pid;           /* as asked: MMAPC_SELF or a pid */
     atomic_int owner;  /* getpid() when fd was opened (self handles) */
     atomic_int unread; /* fd untouched by reads, and the handle serves one call: a text stream
                           may take it instead of opening again */
@@ -104,6 +105,7 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
     }
     atomic_init(&p->fd, fd);
     p->self = pid == MMAPC_SELF;
+    p->pid = pid;
     atomic_init(&p->owner, p->self ? (int)getpid() : 0);
     atomic_init(&p->unread, (flags & MMAPC__PROC_ONCE) != 0);
     pthread_mutex_init(&p->lock, NULL);
@@ -247,9 +249,9 @@ int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
         return 0;
     }
     int nfd;
-    if (p->self) {
-        /* by name, not through fd: qemu-user serves /proc/self/maps from a snapshot taken
-         * at open, so only a fresh open sees the present */
+    if (p->self || p->pid == (int)getpid()) {
+        /* ourselves: by name, not through fd, because qemu-user serves its own process's maps
+         * from a snapshot taken at open, so only a fresh open sees the present */
         rc = open_maps(MMAPC_SELF, &nfd);
     } else {
         /* reopen the very file of the handle: it stays bound to the process it was opened

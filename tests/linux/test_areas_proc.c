@@ -225,11 +225,17 @@ static void test_fork(void)
                                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
             if (only_child == MAP_FAILED || munmap(only_parent, page) != 0)
                 _exit(2);
+            /* the exit status tells which check failed, one bit each */
             int fails = 0;
-            fails += mmapc_proc_query(self, (uintptr_t)only_child, &a, NULL, 0) != 0 ||
-                     a.prot != MMAPC_PROT_RX;
-            fails += mmapc_proc_query(self, (uintptr_t)only_parent, &a, NULL, 0) != MMAPC_ENOTFOUND;
-            fails += mmapc_proc_query(parent, (uintptr_t)only_parent, &a, NULL, 0) != 0;
+            if (mmapc_proc_query(self, (uintptr_t)only_child, &a, NULL, 0) != 0 ||
+                a.prot != MMAPC_PROT_RX)
+                fails |= 1;
+            if (mmapc_proc_query(self, (uintptr_t)only_parent, &a, NULL, 0) != MMAPC_ENOTFOUND)
+                fails |= 2;
+            /* qemu-user cannot show another emulated process's areas as that process sees them */
+            if (!under_emulator_areas() &&
+                mmapc_proc_query(parent, (uintptr_t)only_parent, &a, NULL, 0) != 0)
+                fails |= 4;
             mmapc_areas *it;
             int seen = 0, rc;
             if (mmapc_proc_areas(&it, self, 0, UINTPTR_MAX) != 0)
@@ -237,9 +243,12 @@ static void test_fork(void)
             while ((rc = mmapc_areas_next(it, &a)) > 0)
                 seen += a.start == (uintptr_t)only_child;
             mmapc_areas_close(it);
-            fails += seen != 1 || rc != 0;
-            _exit(fails ? 1 : 0);
+            if (seen != 1 || rc != 0)
+                fails |= 8;
+            _exit(fails);
         }
+        if (under_emulator_areas())
+            CHECK_SKIP("fork: the parent's areas seen from the child, under an emulator");
         int status = 0;
         REQUIRE(waitpid(child, &status, 0) == child);
         if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))

@@ -1,8 +1,10 @@
 #!/bin/sh
 # The mmapc tool: exit statuses, messages, the table and JSON against /proc/PID/maps, JSON
-# validity for hostile file names, the demo. Usage: test_tool.sh PATH/TO/mmapc
+# validity for hostile file names, the demo.
+# Usage: test_tool.sh [EMULATOR ARGS...] PATH/TO/mmapc   (the words are run as the tool)
 set -u
-tool=${1:?usage: test_tool.sh PATH/TO/mmapc}
+[ $# -ge 1 ] || { echo "usage: test_tool.sh [EMULATOR...] PATH/TO/mmapc" >&2; exit 2; }
+tool="$*"
 if ! command -v python3 >/dev/null 2>&1; then
     echo "skipped: python3 is needed to check the JSON output"
     exit 77
@@ -23,7 +25,7 @@ bad() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
 expect() {
     want=$1
     shift
-    "$tool" "$@" >"$work/out" 2>"$work/err"
+    $tool "$@" >"$work/out" 2>"$work/err"
     got=$?
     if [ "$got" -eq "$want" ]; then ok; else bad "mmapc $* exited $got, expected $want"; cat "$work/err" >&2; fi
 }
@@ -121,7 +123,7 @@ says "no such process"
 expect 1 query 1000 $((pid_max + 1))
 says "no such process"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$tool" areas "$helper_pid" >/dev/null 2>"$work/err"
+    setpriv --reuid=65534 --regid=65534 --clear-groups $tool areas "$helper_pid" >/dev/null 2>"$work/err"
     got=$?
     [ "$got" -eq 3 ] && ok || bad "areas of a root process as nobody exited $got, expected 3"
     says "access denied"
@@ -134,7 +136,7 @@ expect 0 info
 grep -q "page size" "$work/out" && ok || bad "info prints the page size"
 expect 0 --json info
 json_ok info --json
-MMAPC_FORCE_TEXT=1 "$tool" info | grep -q "area queries: *text" && ok || bad "MMAPC_FORCE_TEXT=1 shows in info"
+MMAPC_FORCE_TEXT=1 $tool info | grep -q "area queries: *text" && ok || bad "MMAPC_FORCE_TEXT=1 shows in info"
 expect 0 --json page-sizes
 json_ok page-sizes --json
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s[0]>0 and s==sorted(s)' "$work/out" && ok || bad "page sizes ascending"
