@@ -17,7 +17,11 @@ int main(void)
     mmapc_map *m = NULL;
     CHECK_OK(mmapc_map_file(&m, 4096, MMAPC_PROT_READ, f, far, NULL));
     if (m) {
-        CHECK(memcmp(mmapc_ptr(m), "far!", 4) == 0);
+        const char *emu = getenv("MMAPC_TEST_EMULATOR");
+        if (emu && strcmp(emu, "qemu") == 0 && sizeof(long) == 4)
+            CHECK_SKIP("qemu-user 7.2 cuts a 32-bit guest's mmap2 offset to 32 bits");
+        else
+            CHECK(memcmp(mmapc_ptr(m), "far!", 4) == 0);
         CHECK(mmapc_file_offset(m) == far);
         mmapc_unmap(m);
     }
