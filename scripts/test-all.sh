@@ -63,7 +63,8 @@ run_preset() {
     mkdir -p "$dir"
     : >"$log"
     echo "==== $p: configure"
-    if ! cmake --preset "$p" -DMMAPC_WERROR=ON >>"$log" 2>&1; then
+    # --fresh: a cache from an older toolchain file must not survive (e.g. a host C++ compiler).
+    if ! cmake --preset "$p" --fresh -DMMAPC_WERROR=ON >>"$log" 2>&1; then
         status="configure failed"
         tail -n 40 "$log"
         return
