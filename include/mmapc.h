@@ -371,16 +371,17 @@ typedef enum mmapc_area_kind {
 } mmapc_area_kind;
 
 /**
- * One memory area. The strings it points to belong to whoever filled it in (see
+ * One memory area. Addresses are 64-bit on every platform, so that a 32-bit program can describe
+ * a 64-bit process. The strings it points to belong to whoever filled it in (see
  * mmapc_areas_next() and mmapc_area_query()); copy them to keep them longer.
  */
 typedef struct mmapc_area {
-    uintptr_t start;           /**< first byte */
-    uintptr_t end;             /**< one past the last byte */
-    uintptr_t allocation_base; /**< start of the allocation it belongs to (Windows
+    uint64_t start;           /**< first byte */
+    uint64_t end;             /**< one past the last byte */
+    uint64_t allocation_base; /**< start of the allocation it belongs to (Windows
                                     AllocationBase); on Linux the same as start */
-    unsigned prot;             /**< MMAPC_PROT_READ | _WRITE | _EXEC bits, any combination */
-    int shared;                /**< non-zero when shared, zero when private (copy-on-write) */
+    unsigned prot;            /**< MMAPC_PROT_READ | _WRITE | _EXEC bits, any combination */
+    int shared;               /**< non-zero when shared, zero when private (copy-on-write) */
     mmapc_area_kind kind;
     /** The file path for MMAPC_AREA_FILE, without a " (deleted)" suffix; for pseudo-areas the
      *  bracketed name as printed (`[heap]`, `[anon:cache]`); "" for MMAPC_AREA_ANON. Never NULL,
@@ -433,10 +434,10 @@ MMAPC_API int mmapc_proc_direct(mmapc_proc *proc);
  * @return 0; MMAPC_ENOTFOUND when no area holds @p addr; MMAPC_ESRCH when the process is gone;
  * MMAPC_EPARSE when the text listing holds a line that cannot be parsed; MMAPC_EINVAL_ARG.
  */
-MMAPC_API int mmapc_proc_query(mmapc_proc *proc, uintptr_t addr, mmapc_area *out, char *path_buf,
+MMAPC_API int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
                                size_t path_size);
 /** One-shot mmapc_proc_query() for @p pid: on Linux one open, one ioctl and one close. */
-MMAPC_API int mmapc_area_query(int pid, uintptr_t addr, mmapc_area *out, char *path_buf,
+MMAPC_API int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf,
                                size_t path_size);
 
 /** An iteration over areas, in ascending address order. Use from one thread at a time. */
@@ -452,10 +453,10 @@ MMAPC_API int mmapc_areas_open(mmapc_areas **out, int pid);
  * before @p start and the last one end after @p end. start > end is MMAPC_EINVAL_OFFSET; an
  * empty range yields no area.
  */
-MMAPC_API int mmapc_areas_open_range(mmapc_areas **out, int pid, uintptr_t start, uintptr_t end);
+MMAPC_API int mmapc_areas_open_range(mmapc_areas **out, int pid, uint64_t start, uint64_t end);
 /** As mmapc_areas_open_range(), through an open process handle, which must outlive the
- *  iteration. Pass 0 and UINTPTR_MAX for all areas. */
-MMAPC_API int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uintptr_t start, uintptr_t end);
+ *  iteration. Pass 0 and UINT64_MAX for all areas. */
+MMAPC_API int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uint64_t start, uint64_t end);
 /**
  * The next area. Its strings live in the iteration and stay valid until the next call of
  * mmapc_areas_next() or mmapc_areas_close() on it; nothing is allocated per area.

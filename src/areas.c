@@ -25,7 +25,7 @@ enum iter_mode { ITER_TEXT, ITER_DIRECT };
 struct mmapc_areas {
     mmapc_proc *proc;
     mmapc_proc own; /* proc points here for a one-shot iteration */
-    uintptr_t start, end;
+    uint64_t start, end;
     enum iter_mode mode;
     int err;   /* sticky error */
     bool done; /* no more areas */
@@ -33,7 +33,7 @@ struct mmapc_areas {
     char *buf;
     size_t len, pos;
     /* ITER_DIRECT: where the next step starts, and the name buffer */
-    uintptr_t next;
+    uint64_t next;
     char *name;
     size_t name_cap;
 };
@@ -105,7 +105,7 @@ static void copy_path(mmapc_area *out, const char *name, char *buf, size_t size)
  * Text scan for a query: read chunks, parse whole lines, stop at the first area that ends above
  * addr. A line longer than the stack chunk moves to a growing heap buffer.
  */
-static int scan_text(mmapc_proc *p, uintptr_t addr, mmapc_area *out, char *buf, size_t size)
+static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size)
 {
     mmapc__text t;
     int rc = mmapc__os_text_open(p->os, &t);
@@ -173,7 +173,7 @@ done:
 
 /* One direct step: the first area ending above addr. A name longer than *cap moves to a heap
  * buffer (the old *name is freed when on_heap says it came from the heap). */
-static int direct_from(mmapc_proc *p, uintptr_t addr, mmapc_area *a, char **name, size_t *cap,
+static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name, size_t *cap,
                        bool on_heap)
 {
     size_t len;
@@ -197,7 +197,7 @@ static int direct_from(mmapc_proc *p, uintptr_t addr, mmapc_area *a, char **name
 
 /* A query answered by the direct primitive. *above is set when it found nothing at or above
  * addr, the one case where the text may know better. */
-static int direct_query(mmapc_proc *p, uintptr_t addr, mmapc_area *out, char *buf, size_t size,
+static int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size,
                         bool *above)
 {
     char stack_name[NAME_CAP];
@@ -217,7 +217,7 @@ static int direct_query(mmapc_proc *p, uintptr_t addr, mmapc_area *out, char *bu
     return rc;
 }
 
-int mmapc_proc_query(mmapc_proc *proc, uintptr_t addr, mmapc_area *out, char *path_buf,
+int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
                      size_t path_size)
 {
     if (!proc || !out || (!path_buf && path_size))
@@ -239,7 +239,7 @@ int mmapc_proc_query(mmapc_proc *proc, uintptr_t addr, mmapc_area *out, char *pa
     return rc;
 }
 
-int mmapc_area_query(int pid, uintptr_t addr, mmapc_area *out, char *path_buf, size_t path_size)
+int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf, size_t path_size)
 {
     if (!out || (!path_buf && path_size))
         return mmapc__fail(MMAPC_EINVAL_ARG);
@@ -287,7 +287,7 @@ static int read_snapshot(mmapc_areas *it)
     return rc;
 }
 
-static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uintptr_t start, uintptr_t end)
+static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t start, uint64_t end)
 {
     if (!out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
@@ -331,15 +331,15 @@ static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uintptr_t sta
 
 int mmapc_areas_open(mmapc_areas **out, int pid)
 {
-    return iter_open(out, NULL, pid, 0, UINTPTR_MAX);
+    return iter_open(out, NULL, pid, 0, UINT64_MAX);
 }
 
-int mmapc_areas_open_range(mmapc_areas **out, int pid, uintptr_t start, uintptr_t end)
+int mmapc_areas_open_range(mmapc_areas **out, int pid, uint64_t start, uint64_t end)
 {
     return iter_open(out, NULL, pid, start, end);
 }
 
-int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uintptr_t start, uintptr_t end)
+int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uint64_t start, uint64_t end)
 {
     if (!proc)
         return mmapc__fail(MMAPC_EINVAL_ARG);

@@ -129,8 +129,8 @@ int mmapc__maps_parse_line(const char *line, size_t len, mmapc_area *out)
     uint64_t start, stop, offset, major, minor, inode;
     unsigned prot = 0;
 
-    if (read_hex(&p, end, UINTPTR_MAX, &start) || expect(&p, end, '-') ||
-        read_hex(&p, end, UINTPTR_MAX, &stop) || expect(&p, end, ' ') || start >= stop)
+    if (read_hex(&p, end, UINT64_MAX, &start) || expect(&p, end, '-') ||
+        read_hex(&p, end, UINT64_MAX, &stop) || expect(&p, end, ' ') || start >= stop)
         return MMAPC_EPARSE;
     if (perm(&p, end, 'r', MMAPC_PROT_READ, &prot) || perm(&p, end, 'w', MMAPC_PROT_WRITE, &prot) ||
         perm(&p, end, 'x', MMAPC_PROT_EXEC, &prot) || p == end || (*p != 'p' && *p != 's'))
@@ -149,9 +149,9 @@ int mmapc__maps_parse_line(const char *line, size_t len, mmapc_area *out)
     if (memchr(p, '\0', name_len) != NULL)
         return MMAPC_EPARSE; /* the kernel never prints NUL; a C string could not hold it */
 
-    out->start = (uintptr_t)start;
-    out->end = (uintptr_t)stop;
-    out->allocation_base = (uintptr_t)start;
+    out->start = (uint64_t)start;
+    out->end = (uint64_t)stop;
+    out->allocation_base = (uint64_t)start;
     out->prot = prot;
     out->offset = offset;
     out->dev_major = (uint32_t)major;

@@ -72,7 +72,7 @@ void mmapc__os_proc_close(mmapc__proc *p);
  * Returns MMAPC_ENOTFOUND when no area is at or above addr; MMAPC_EUNSUPPORTED when the system
  * cannot answer directly (no PROCMAP_QUERY, detected once; a name it cannot report in full), so
  * that the caller uses the text listing; MMAPC_ESRCH when the process is gone. */
-int mmapc__os_area_from(mmapc__proc *p, uintptr_t addr, mmapc_area *out, char *name, size_t cap,
+int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
                         size_t *name_len);
 /* Non-zero when mmapc__os_area_from() can answer for p (probes once per process if needed). */
 int mmapc__os_area_direct(mmapc__proc *p);

@@ -76,13 +76,13 @@ static int parse_pid(const char *s, int *pid)
 }
 
 /* An address: hexadecimal, with or without 0x. */
-static int parse_addr(const char *s, uintptr_t *addr)
+static int parse_addr(const char *s, uint64_t *addr)
 {
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
         s += 2;
     if (!*s)
         return -1;
-    uintptr_t v = 0;
+    uint64_t v = 0;
     for (; *s; s++) {
         int d;
         if (*s >= '0' && *s <= '9')
@@ -93,9 +93,9 @@ static int parse_addr(const char *s, uintptr_t *addr)
             d = *s - 'A' + 10;
         else
             return -1;
-        if (v > (UINTPTR_MAX - (uintptr_t)d) / 16)
+        if (v > (UINT64_MAX - (uint64_t)d) / 16)
             return -1;
-        v = v * 16 + (uintptr_t)d;
+        v = v * 16 + (uint64_t)d;
     }
     *addr = v;
     return 0;
@@ -121,7 +121,7 @@ int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *no
         return tool_fail(rc, what);
     }
     mmapc_areas *it;
-    rc = mmapc_proc_areas(&it, proc, 0, UINTPTR_MAX);
+    rc = mmapc_proc_areas(&it, proc, 0, UINT64_MAX);
     if (rc) {
         mmapc_proc_close(proc);
         snprintf(what, sizeof what, "cannot read the areas of %s", who);
@@ -157,7 +157,7 @@ int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *no
     return EXIT_OK;
 }
 
-static int cmd_query(uintptr_t addr, int pid, unsigned proc_flags, int json)
+static int cmd_query(uint64_t addr, int pid, unsigned proc_flags, int json)
 {
     char who[64], what[160];
     pid_name(pid, who, sizeof who);
@@ -178,10 +178,10 @@ static int cmd_query(uintptr_t addr, int pid, unsigned proc_flags, int json)
     }
     mmapc_proc_close(proc);
     if (rc == MMAPC_ENOTFOUND) {
-        fprintf(stderr, "mmapc: no area at 0x%" PRIxPTR " in %s\n", addr, who);
+        fprintf(stderr, "mmapc: no area at 0x%" PRIx64 " in %s\n", addr, who);
         rc = EXIT_NOT_FOUND;
     } else if (rc) {
-        snprintf(what, sizeof what, "query of 0x%" PRIxPTR " in %s", addr, who);
+        snprintf(what, sizeof what, "query of 0x%" PRIx64 " in %s", addr, who);
         rc = tool_fail(rc, what);
     } else if (json) {
         print_area_json(stdout, &a);
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
         return tool_print_areas(pid, proc_flags, json, NULL, 0);
     }
     if (strcmp(cmd, "query") == 0) {
-        uintptr_t addr;
+        uint64_t addr;
         if (nargs < 2)
             return usage_error("query needs an address");
         if (parse_addr(args[1], &addr))

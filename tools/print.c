@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define ADDR_WIDTH ((int)sizeof(uintptr_t) * 2)
+#define ADDR_WIDTH ((int)sizeof(void *) * 2)
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *s, size_t n)
@@ -104,8 +104,7 @@ void print_area_row(FILE *out, const mmapc_area *a, const char *note)
     char p[5], dev[24];
     perms(a, p);
     snprintf(dev, sizeof dev, "%02" PRIx32 ":%02" PRIx32, a->dev_major, a->dev_minor);
-    fprintf(out,
-            "%0*" PRIxPTR " %0*" PRIxPTR " %9" PRIuPTR "K %s %08" PRIx64 " %-9s %10" PRIu64 " ",
+    fprintf(out, "%0*" PRIx64 " %0*" PRIx64 " %9" PRIu64 "K %s %08" PRIx64 " %-9s %10" PRIu64 " ",
             ADDR_WIDTH, a->start, ADDR_WIDTH, a->end, (a->end - a->start) / 1024, p, a->offset, dev,
             a->inode);
     if (a->kind == MMAPC_AREA_ANON)
@@ -124,7 +123,7 @@ void print_area_json(FILE *out, const mmapc_area *a)
     char p[5];
     perms(a, p);
     fprintf(out,
-            "{\"start\": \"0x%" PRIxPTR "\", \"end\": \"0x%" PRIxPTR "\", \"size\": %" PRIuPTR
+            "{\"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64 "\", \"size\": %" PRIu64
             ", \"perms\": \"%s\", \"read\": %s, \"write\": %s, \"exec\": %s, \"shared\": %s, "
             "\"offset\": %" PRIu64 ", \"dev_major\": %" PRIu32 ", \"dev_minor\": %" PRIu32
             ", \"inode\": %" PRIu64 ", \"kind\": \"%s\", \"deleted\": %s, \"path\": ",

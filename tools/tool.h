@@ -18,7 +18,7 @@ int tool_fail(int rc, const char *what);
 /* The areas of pid (MMAPC_SELF for the tool), all of them, as a table or JSON. notes may name
  * some of them (see demo.c). */
 typedef struct tool_note {
-    uintptr_t start, end;
+    uint64_t start, end;
     const char *text;
 } tool_note;
 int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *notes, int nnotes);

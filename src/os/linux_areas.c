@@ -197,7 +197,7 @@ static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
     }
 }
 
-int mmapc__os_area_from(mmapc__proc *p, uintptr_t addr, mmapc_area *out, char *name, size_t cap,
+int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
                         size_t *name_len)
 {
     if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
@@ -209,8 +209,8 @@ int mmapc__os_area_from(mmapc__proc *p, uintptr_t addr, mmapc_area *out, char *n
     rc = query(fd, addr, PQ_COVERING_OR_NEXT, name, cap, &q);
     if (rc)
         return rc;
-    out->start = (uintptr_t)q.vma_start;
-    out->end = (uintptr_t)q.vma_end;
+    out->start = (uint64_t)q.vma_start;
+    out->end = (uint64_t)q.vma_end;
     out->allocation_base = out->start;
     out->prot = ((q.vma_flags & PQ_READABLE) ? MMAPC_PROT_READ : 0u) |
                 ((q.vma_flags & PQ_WRITABLE) ? MMAPC_PROT_WRITE : 0u) |

@@ -58,7 +58,7 @@ static inline size_t au_read_all(const char *path, char *buf, size_t cap)
 /* The area as the kernel prints it, up to the inode (show_map_vma's format). */
 static inline void au_format(const mmapc_area *a, char *out, size_t cap)
 {
-    snprintf(out, cap, "%08" PRIxPTR "-%08" PRIxPTR " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64,
+    snprintf(out, cap, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64,
              a->start, a->end, (a->prot & MMAPC_PROT_READ) ? 'r' : '-',
              (a->prot & MMAPC_PROT_WRITE) ? 'w' : '-', (a->prot & MMAPC_PROT_EXEC) ? 'x' : '-',
              a->shared ? 's' : 'p', a->offset, a->dev_major, a->dev_minor, a->inode);

@@ -67,7 +67,7 @@ static pid_t spawn_child(au_special *s)
 }
 
 /* The expected answer to a query at addr, from the listing: index of the area, or -1. */
-static long expect_at(const mmapc_area *v, long n, uintptr_t addr)
+static long expect_at(const mmapc_area *v, long n, uint64_t addr)
 {
     long lo = 0, hi = n;
     while (lo < hi) {
@@ -82,7 +82,7 @@ static long expect_at(const mmapc_area *v, long n, uintptr_t addr)
 
 static int query_failures;
 
-static void check_query(mmapc_proc *p, const mmapc_area *v, char **paths, long n, uintptr_t addr)
+static void check_query(mmapc_proc *p, const mmapc_area *v, char **paths, long n, uint64_t addr)
 {
     char buf[4200];
     mmapc_area a;
@@ -90,7 +90,7 @@ static void check_query(mmapc_proc *p, const mmapc_area *v, char **paths, long n
     int rc = mmapc_proc_query(p, addr, &a, buf, sizeof buf);
     int ok = want < 0 ? rc == MMAPC_ENOTFOUND : rc == 0 && au_same(&a, &v[want]);
     if (!ok && query_failures++ < 5)
-        fprintf(stderr, "query %#" PRIxPTR " (%s): %s, expected %s%s\n", addr,
+        fprintf(stderr, "query %#" PRIx64 " (%s): %s, expected %s%s\n", addr,
                 mmapc_proc_direct(p) ? "direct" : "text", mmapc_err_name(rc),
                 want < 0 ? "no area" : "area ", want < 0 ? "" : paths[want]);
     CHECK(ok);
@@ -109,8 +109,8 @@ static void check_edges(mmapc_proc *p, const mmapc_area *v, char **paths, long n
 static void check_range(mmapc_proc *p, const mmapc_area *v, long n, long i, long j)
 {
     /* from inside area i to inside area j: exactly areas i..j */
-    uintptr_t start = v[i].start + (v[i].end - v[i].start) / 2;
-    uintptr_t end = v[j].start + (v[j].end - v[j].start) / 2 + 1;
+    uint64_t start = v[i].start + (v[i].end - v[i].start) / 2;
+    uint64_t end = v[j].start + (v[j].end - v[j].start) / 2 + 1;
     mmapc_areas *it;
     REQUIRE_OK(mmapc_proc_areas(&it, p, start, end));
     mmapc_area a;
@@ -144,7 +144,7 @@ static void test_child(void)
     long n = au_compare(raw, len, it);
     mmapc_areas_close(it);
     CHECK(n > EXTRA);
-    REQUIRE_OK(mmapc_proc_areas(&it, direct, 0, UINTPTR_MAX));
+    REQUIRE_OK(mmapc_proc_areas(&it, direct, 0, UINT64_MAX));
     CHECK(au_compare(raw, len, it) == n);
     mmapc_areas_close(it);
     au_check_special(pid, &s);
@@ -177,8 +177,8 @@ static void test_child(void)
             check_edges(text, v, paths, n, i);
     check_query(direct, v, paths, n, 0);
     check_query(text, v, paths, n, 0);
-    check_query(direct, v, paths, n, UINTPTR_MAX);
-    check_query(text, v, paths, n, UINTPTR_MAX);
+    check_query(direct, v, paths, n, UINT64_MAX);
+    check_query(text, v, paths, n, UINT64_MAX);
 
     /* ranges inside the many small areas, across special ones, and over everything */
     for (long i = 0; i + 7 < n; i += n / 13) {

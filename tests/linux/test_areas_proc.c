@@ -155,7 +155,7 @@ static void test_no_process(void)
                 fprintf(stderr, "ended process (%s, %s): %s\n", text ? "text" : "direct",
                         i ? "reaped" : "zombie", mmapc_err_name(rc));
             CHECK(rc == MMAPC_ESRCH);
-            CHECK_RC(mmapc_proc_areas(&it, p, 0, UINTPTR_MAX), MMAPC_ESRCH);
+            CHECK_RC(mmapc_proc_areas(&it, p, 0, UINT64_MAX), MMAPC_ESRCH);
             if (i == 0)
                 waitpid(child, NULL, 0);
         }
@@ -238,7 +238,7 @@ static void test_fork(void)
                 fails |= 4;
             mmapc_areas *it;
             int seen = 0, rc;
-            if (mmapc_proc_areas(&it, self, 0, UINTPTR_MAX) != 0)
+            if (mmapc_proc_areas(&it, self, 0, UINT64_MAX) != 0)
                 _exit(3);
             while ((rc = mmapc_areas_next(it, &a)) > 0)
                 seen += a.start == (uintptr_t)only_child;
