@@ -25,10 +25,10 @@ static void test_large_pages(void)
         CHECK(mmapc_last_os_error() == ERROR_PRIVILEGE_NOT_HELD);
         CHECK_SKIP("large pages: SeLockMemoryPrivilege not held, the error is checked");
     } else {
-        /* wine 8 and systems without large page support refuse the request as invalid */
+        /* a system without large page support (wine 8 with the privilege) calls it invalid */
         CHECK_RC(rc, MMAPC_EUNSUPPORTED);
         CHECK(mmapc_last_os_error() == ERROR_INVALID_PARAMETER);
-        CHECK_SKIP("large pages refused by the system (wine), the error is checked");
+        CHECK_SKIP("large pages refused by the system, the error is checked");
     }
     CHECK(m == NULL || rc == 0);
     /* Windows commits large pages when it allocates them: no reservation of them */
