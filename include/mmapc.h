@@ -119,13 +119,16 @@ typedef enum mmapc_prot {
  */
 enum mmapc_flag {
     /** Shared: writes are seen by other mappings of the same file and reach the file.
-     *  Without it the mapping is private (copy-on-write). */
+     *  Without it the mapping is private (copy-on-write). No-op for anonymous memory on
+     *  Windows, which has no fork() to share it with. */
     MMAPC_SHARED = 1u << 0,
     /** Fault every page in at creation (Linux MAP_POPULATE; elsewhere a touch of each page). */
     MMAPC_POPULATE = 1u << 1,
     /** Do not reserve swap / commit charge (Linux MAP_NORESERVE; no-op on Windows). */
     MMAPC_NO_RESERVE = 1u << 2,
-    /** Back with huge pages (Linux hugetlbfs; Windows large pages). See mmapc_options::page_size. */
+    /** Back with huge pages (Linux hugetlbfs; Windows large pages). See mmapc_options::page_size.
+     *  Windows: needs SeLockMemoryPrivilege (MMAPC_EPERM without it), and large pages cannot
+     *  be reserved without being committed (mmapc_reserve_anon() is MMAPC_EUNSUPPORTED). */
     MMAPC_HUGE_PAGES = 1u << 3,
     /** Ask for transparent huge pages (Linux madvise(MADV_HUGEPAGE); no-op elsewhere). */
     MMAPC_TRANSPARENT_HUGE_PAGES = 1u << 4,
@@ -146,13 +149,16 @@ enum mmapc_flag {
      *  pages it read ahead (populate, will-need). Not with MMAPC_WILL_NEED. No-op on Windows. */
     MMAPC_DONT_NEED = 1u << 11,
     /** Place the mapping at mmapc_options::address exactly, or fail with MMAPC_EEXIST if
-     *  anything is mapped there (never replaces). Safe, unlike MMAPC_UNSAFE_FIXED. */
+     *  anything is mapped there (never replaces). Safe, unlike MMAPC_UNSAFE_FIXED. On Windows the
+     *  address must be a multiple of the 64 KiB allocation granularity (MMAPC_EINVAL_ADDR). */
     MMAPC_FIXED_NOREPLACE = 1u << 12,
 };
 
 /** Flags that can break memory safety; they go in mmapc_options::unsafe_flags only. */
 enum mmapc_unsafe_flag {
-    /** Place the mapping at mmapc_options::address exactly, replacing whatever is mapped there. */
+    /** Place the mapping at mmapc_options::address exactly, replacing whatever is mapped there.
+     *  Windows cannot replace a mapping: there it is MMAPC_EUNSUPPORTED over a used range and
+     *  places the mapping over a free one (address aligned as for MMAPC_FIXED_NOREPLACE). */
     MMAPC_UNSAFE_FIXED = 1u << 24,
     /** Permit read+write+exec memory (at creation and in mmapc_protect). */
     MMAPC_UNSAFE_JIT = 1u << 25,
