@@ -210,9 +210,12 @@ static int region_at(mmapc__proc *p, uintptr_t addr, MEMORY_BASIC_INFORMATION *m
     }
 }
 
-int mmapc__os_area_from(mmapc__proc *p, uintptr_t addr, mmapc_area *out, char *name, size_t cap,
+int mmapc__os_area_from(mmapc__proc *p, uint64_t addr64, mmapc_area *out, char *name, size_t cap,
                         size_t *name_len)
 {
+    uintptr_t addr = (uintptr_t)addr64;
+    if ((uint64_t)addr != addr64) /* above what this (32-bit) build can ask about */
+        return mmapc__fail(MMAPC_ENOTFOUND);
     MEMORY_BASIC_INFORMATION mi;
     int rc = region_at(p, addr, &mi);
     /* free regions are not areas: step over them to the next allocation */
