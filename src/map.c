@@ -86,7 +86,7 @@ static int make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
         return MMAPC_EINVAL_ARG;
     if (fixed && o->address == NULL)
         return MMAPC_EINVAL_ADDR;
-    if ((uintptr_t)o->address % page != 0)
+    if ((uintptr_t)o->address & (page - 1))
         return MMAPC_EINVAL_ADDR;
 
     if (size == 0 || size > SIZE_MAX - (page - 1))
@@ -112,7 +112,7 @@ static int check_file_range(mmapc__request *rq, size_t size, mmapc_file file, ui
 {
     if (rq->flags & MMAPC_HUGE_PAGES)
         return MMAPC_EUNSUPPORTED; /* hugetlbfs files get huge pages without the flag */
-    if (offset % mmapc__os_granularity() != 0 || offset > (uint64_t)INT64_MAX - rq->size)
+    if ((offset & (mmapc__os_granularity() - 1)) || offset > (uint64_t)INT64_MAX - rq->size)
         return MMAPC_EINVAL_OFFSET;
     int rc = mmapc__os_file_info(file, info);
     if (rc)
@@ -166,16 +166,18 @@ static void free_handle(mmapc_map *m, void *addr, size_t size)
 
 static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info, bool reserve)
 {
-    first_block *blk = calloc(1, sizeof *blk);
+    /* malloc, not calloc: glibc's calloc bypasses the per-thread cache, and every field is
+     * set below */
+    first_block *blk = malloc(sizeof *blk);
     if (!blk)
         return mmapc__fail(MMAPC_ENOMEM);
     mmapc__backing *b = &blk->backing;
     atomic_init(&b->refs, 1);
     b->is_file = rq->is_file;
-    if (info) {
-        b->file_id[0] = info->id[0];
-        b->file_id[1] = info->id[1];
-    }
+    b->file_id[0] = info ? info->id[0] : 0;
+    b->file_id[1] = info ? info->id[1] : 0;
+    for (size_t i = 0; i < sizeof b->os / sizeof b->os[0]; i++)
+        b->os[i] = 0;
     mmapc_map *m = &blk->map;
     *m = (mmapc_map){
         .size = rq->size,
@@ -457,7 +459,7 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
 {
     if (!m || !out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    if (at == 0 || at >= m->size || at % m->page_size != 0)
+    if (at == 0 || at >= m->size || (at & (m->page_size - 1)))
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
     mmapc_map *piece = malloc(sizeof *piece);
     if (!piece)

@@ -102,6 +102,8 @@ static int prot_bits(mmapc_prot prot)
 /* Lock and advise a mapping just made at addr; on failure the caller unmaps it. */
 static int finish(const mmapc__request *rq, void *addr)
 {
+    if (!(rq->flags & MMAPC__POSIX_AFTER_MMAP))
+        return 0; /* the common case: nothing to do after mmap */
     int rc = mmapc__posix_advise(rq, addr);
     if (rc)
         return rc;

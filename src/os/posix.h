@@ -8,6 +8,10 @@
 /* The system-specific mmap flags for rq (populate, no-reserve, huge pages, stack, fixed without
  * replacing). A flag the system lacks adds nothing. */
 int mmapc__posix_map_flags(const mmapc__request *rq);
+/* The flags that need work after mmap (advice, locking). */
+#define MMAPC__POSIX_AFTER_MMAP                                                                    \
+    (MMAPC_TRANSPARENT_HUGE_PAGES | MMAPC_NO_CORE_DUMP | MMAPC_SEQUENTIAL | MMAPC_RANDOM_ACCESS |  \
+     MMAPC_WILL_NEED | MMAPC_DONT_NEED | MMAPC_LOCKED)
 /* Apply rq's advice flags (THP, no-core-dump, access pattern, will/dont need) to a new mapping. */
 int mmapc__posix_advise(const mmapc__request *rq, void *addr);
 /* Turn an errno value into an MMAPC_E* code, recording it as this thread's raw OS error. */
