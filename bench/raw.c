@@ -30,7 +30,14 @@ struct raw_procmap_query {
     uint64_t vma_name_addr;
     uint64_t build_id_addr;
 };
-#define RAW_PROCMAP_QUERY 0xc0686611ul /* _IOWR('f', 17, struct procmap_query) */
+#define RAW_PROCMAP_QUERY 0xc0686611u /* _IOWR('f', 17, struct procmap_query) */
+
+/* The request's type in ioctl(): unsigned long in glibc, int in musl and POSIX. */
+#ifdef __GLIBC__
+typedef unsigned long ioctl_request;
+#else
+typedef int ioctl_request;
+#endif
 
 int raw_procmap_query(int fd, uint64_t addr, uint64_t *start, uint64_t *end, char *name,
                       uint32_t name_size)
@@ -42,7 +49,7 @@ int raw_procmap_query(int fd, uint64_t addr, uint64_t *start, uint64_t *end, cha
         .vma_name_size = name_size,
         .vma_name_addr = (uint64_t)(uintptr_t)name,
     };
-    if (ioctl(fd, RAW_PROCMAP_QUERY, &q) != 0)
+    if (ioctl(fd, (ioctl_request)RAW_PROCMAP_QUERY, &q) != 0)
         return -errno;
     *start = q.vma_start;
     *end = q.vma_end;
