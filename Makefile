@@ -10,8 +10,11 @@ build:
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j 2
 
+# The tour of the API, then the tool mapping one area of each kind and listing its own areas.
 run: build
 	$(BUILD)/examples/example_tour
+	@echo
+	$(BUILD)/tools/mmapc demo
 
 test: build
 	ctest --preset $(PRESET)
