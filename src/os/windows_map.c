@@ -24,17 +24,31 @@ enum {
     ST_LOST = 2u,    /* the reservation was taken by someone else while mapping the view */
     ST_WRITE = 4u,   /* the section can be written through (shared views are mapped writable) */
     ST_EXEC = 8u,    /* the section can be executed (views are mapped executable) */
+    ST_BUSY = 16u,   /* a thread is replacing the reservation by the view */
     ST_MASK = 0xffu,
 };
 
-static char *base_of(const mmapc__backing *b)
+/* Pieces of one backing are distinct handles, which distinct threads may commit at the same
+ * time: os[0] changes only by compare-and-swap, and is read atomically. */
+static uintptr_t load_state(mmapc__backing *b)
 {
-    return (char *)(b->os[0] & ~(uintptr_t)ST_MASK);
+    return (uintptr_t)InterlockedCompareExchangePointer((PVOID volatile *)&b->os[0], NULL, NULL);
 }
 
-static bool has(const mmapc__backing *b, unsigned state)
+static bool swap_state(mmapc__backing *b, uintptr_t from, uintptr_t to)
 {
-    return (b->os[0] & state) != 0;
+    return InterlockedCompareExchangePointer((PVOID volatile *)&b->os[0], (PVOID)to, (PVOID)from) ==
+           (PVOID)from;
+}
+
+static char *base_of(mmapc__backing *b)
+{
+    return (char *)(load_state(b) & ~(uintptr_t)ST_MASK);
+}
+
+static bool has(mmapc__backing *b, unsigned state)
+{
+    return (load_state(b) & state) != 0;
 }
 
 /* ---- placement: one attempt function for VirtualAlloc, one for MapViewOfFileEx ---- */
@@ -71,7 +85,8 @@ static size_t address_space(void)
 {
     SYSTEM_INFO si;
     GetSystemInfo(&si);
-    return (size_t)((char *)si.lpMaximumApplicationAddress - (char *)si.lpMinimumApplicationAddress);
+    return (size_t)((char *)si.lpMaximumApplicationAddress -
+                    (char *)si.lpMinimumApplicationAddress);
 }
 
 /* Map at the address rq asks for: exactly with a fixed flag, else there when it is free and
@@ -271,16 +286,19 @@ fail:
 }
 
 /* Replace the reservation of b by the whole view, all of it inaccessible for now; addr is the
- * piece being committed, whose file offset rq gives. */
-static int map_reserved_view(const mmapc__request *rq, mmapc__backing *b, void *addr)
+ * piece being committed, whose file offset rq gives. The caller holds ST_BUSY; the new state
+ * (view mapped, or still reserved, or lost) is returned. */
+static uintptr_t map_reserved_view(const mmapc__request *rq, mmapc__backing *b, void *addr,
+                                   uintptr_t state, int *rc)
 {
-    char *base = base_of(b);
+    char *base = (char *)(state & ~(uintptr_t)ST_MASK);
     size_t size = b->os[1];
-    unsigned state = (unsigned)(b->os[0] & ST_MASK);
-    view_args v = {(HANDLE)b->os[2], view_access(state, rq->flags),
+    view_args v = {(HANDLE)b->os[2], view_access((unsigned)state, rq->flags),
                    rq->offset - (uint64_t)((char *)addr - base), size};
-    if (!VirtualFree(base, 0, MEM_RELEASE))
-        return mmapc__win_fail(GetLastError());
+    if (!VirtualFree(base, 0, MEM_RELEASE)) {
+        *rc = mmapc__win_fail(GetLastError());
+        return state;
+    }
     void *p = view_at(base, &v);
     DWORD err = p ? 0 : GetLastError(), old;
     if (p && !VirtualProtect(p, size, PAGE_NOACCESS, &old)) {
@@ -289,24 +307,39 @@ static int map_reserved_view(const mmapc__request *rq, mmapc__backing *b, void *
         p = NULL;
     }
     if (!p) {
-        if (!VirtualAlloc(base, size, MEM_RESERVE, PAGE_NOACCESS))
-            b->os[0] |= ST_LOST;
-        return mmapc__win_fail(err);
+        *rc = mmapc__win_fail(err);
+        return VirtualAlloc(base, size, MEM_RESERVE, PAGE_NOACCESS) ? state : state | ST_LOST;
     }
-    b->os[0] &= ~(uintptr_t)ST_PENDING;
-    return 0;
+    *rc = 0;
+    return state & ~(uintptr_t)ST_PENDING;
+}
+
+/* Make sure b's view is mapped: map it, or wait for the thread that is mapping it. */
+static int ensure_view(const mmapc__request *rq, mmapc__backing *b, void *addr)
+{
+    for (;;) {
+        uintptr_t state = load_state(b);
+        if (state & ST_LOST)
+            return mmapc__os_fail(ERROR_INVALID_ADDRESS, MMAPC_EEXIST);
+        if (!(state & ST_PENDING))
+            return 0;
+        if (state & ST_BUSY) {
+            SwitchToThread();
+        } else if (swap_state(b, state, state | ST_BUSY)) {
+            int rc;
+            uintptr_t next = map_reserved_view(rq, b, addr, state, &rc);
+            swap_state(b, state | ST_BUSY, next);
+            return rc;
+        }
+    }
 }
 
 static int commit_file(const mmapc__request *rq, mmapc__backing *b, void *addr)
 {
-    if (has(b, ST_LOST))
-        return mmapc__os_fail(ERROR_INVALID_ADDRESS, MMAPC_EEXIST);
-    if (has(b, ST_PENDING)) {
-        int rc = map_reserved_view(rq, b, addr);
-        if (rc)
-            return rc;
-    }
-    int rc = use_view(rq, addr);
+    int rc = ensure_view(rq, b, addr);
+    if (rc)
+        return rc;
+    rc = use_view(rq, addr);
     if (rc) {
         DWORD old;
         VirtualProtect(addr, rq->size, PAGE_NOACCESS, &old); /* reserved again */

@@ -131,6 +131,55 @@ static void test_file_reservation(void)
     tu_remove(path);
 }
 
+/* Pieces of one file reservation committed by several threads at once: the first maps the
+ * view, the others wait for it, and every piece ends up with its own bytes of the file. */
+#define PIECES 8
+static mmapc_map *pieces[PIECES];
+static int piece_rc[PIECES];
+static HANDLE go;
+
+static DWORD WINAPI commit_piece(LPVOID arg)
+{
+    size_t i = (size_t)(uintptr_t)arg;
+    WaitForSingleObject(go, INFINITE);
+    piece_rc[i] = mmapc_commit(pieces[i]);
+    return 0;
+}
+
+static void test_concurrent_commits(void)
+{
+    char path[TU_PATH_MAX];
+    mmapc_file f = tu_temp_file(NULL, PIECES * gran, path);
+    go = CreateEventA(NULL, TRUE, FALSE, NULL);
+    REQUIRE(go != NULL);
+    for (int round = 0; round < 20; round++) {
+        ResetEvent(go);
+        REQUIRE_OK(mmapc_reserve_file(&pieces[0], PIECES * gran, MMAPC_PROT_READ, f, 0, NULL));
+        for (size_t i = PIECES - 1; i > 0; i--)
+            REQUIRE_OK(mmapc_split_off(pieces[0], i * gran, &pieces[i]));
+        HANDLE threads[PIECES];
+        for (size_t i = 0; i < PIECES; i++) {
+            threads[i] = CreateThread(NULL, 0, commit_piece, (LPVOID)(uintptr_t)i, 0, NULL);
+            REQUIRE(threads[i] != NULL);
+        }
+        SetEvent(go); /* all at once */
+        WaitForMultipleObjects(PIECES, threads, TRUE, INFINITE);
+        int ok = 1;
+        for (size_t i = 0; i < PIECES; i++) {
+            CloseHandle(threads[i]);
+            ok &= piece_rc[i] == 0 && !mmapc_is_reserved(pieces[i]);
+            ok &= piece_rc[i] == 0 &&
+                  ((unsigned char *)mmapc_ptr(pieces[i]))[3] == tu_pattern(i * gran + 3);
+        }
+        CHECK(ok);
+        for (size_t i = 0; i < PIECES; i++)
+            mmapc_unmap(pieces[i]);
+    }
+    CloseHandle(go);
+    tu_close(f);
+    tu_remove(path);
+}
+
 int main(int argc, char **argv)
 {
     ps = mmapc_page_size();
@@ -140,5 +189,6 @@ int main(int argc, char **argv)
     test_anon_pieces();
     test_file_pieces();
     test_file_reservation();
+    test_concurrent_commits();
     return check_done();
 }
