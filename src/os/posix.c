@@ -136,7 +136,7 @@ static int do_mmap(const mmapc__request *rq, int prot, int extra, void **out)
 int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void **out)
 {
     (void)b;
-    void *p;
+    void *p = NULL;
     int rc = do_mmap(rq, prot_bits(rq->prot), mmapc__posix_map_flags(rq), &p);
     if (rc)
         return rc;
@@ -176,7 +176,7 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     c.address = addr;
     c.flags &= ~(unsigned)MMAPC_FIXED_NOREPLACE;
     c.unsafe_flags |= MMAPC_UNSAFE_FIXED; /* replaces our own reservation, nothing else */
-    void *p;
+    void *p = NULL;
     int rc = do_mmap(&c, prot_bits(c.prot), mmapc__posix_map_flags(&c), &p);
     if (rc == 0) {
         rc = finish(&c, p);
@@ -187,7 +187,7 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     int raw = mmapc_last_os_error();
     mmapc__request r = reservation_of(&c);
     r.unsafe_flags |= MMAPC_UNSAFE_FIXED;
-    void *q;
+    void *q = NULL;
     do_mmap(&r, PROT_NONE, mmapc__posix_map_flags(&r), &q);
     return mmapc__os_fail(raw, rc);
 }
