@@ -119,14 +119,15 @@ static int place(const mmapc__request *rq, place_fn fn, const void *args, void *
 }
 
 /* The one-time flags of a mapping just made usable at addr. Flags with no Windows meaning
- * (no-reserve, THP, stack, no-core-dump, sequential, random, dont-need) do nothing. */
+ * (no-reserve, THP, stack, no-core-dump, sequential, random, dont-need) do nothing; populate and
+ * will-need do nothing to memory that cannot be read. */
 static int finish(const mmapc__request *rq, void *addr, size_t size)
 {
     if ((rq->flags & MMAPC_POPULATE) && (rq->prot & MMAPC_PROT_READ)) {
         for (size_t off = 0; off < size; off += rq->page_size)
             (void)*(volatile const char *)((const char *)addr + off);
     }
-    if (rq->flags & MMAPC_WILL_NEED) {
+    if ((rq->flags & MMAPC_WILL_NEED) && rq->prot != MMAPC_PROT_NONE) {
         WIN32_MEMORY_RANGE_ENTRY range = {addr, size};
         if (!PrefetchVirtualMemory(GetCurrentProcess(), 1, &range, 0))
             return mmapc__win_fail(GetLastError());
