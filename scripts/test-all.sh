@@ -129,6 +129,13 @@ EOF
     else
         status=ok
     fi
+    # memcheck: show what valgrind said about each failed or defective test.
+    sed -n 's/^ *[0-9]*\/[0-9]* MemCheck:* *#\([0-9]*\):.*\(\*\*\*\|Defects: *[1-9]\).*/\1/p' "$out" |
+        sort -un | while read -r n; do
+        echo "---- $dir/Testing/Temporary/MemoryChecker.$n.log"
+        grep -v -E '^==[0-9]+== ?$|HEAP SUMMARY|in use at exit|total heap usage|LEAK SUMMARY|reachable|Reachable|rerun with|suppressed:' \
+            "$dir/Testing/Temporary/MemoryChecker.$n.log" | head -n 60
+    done
     # Every skip says why: show the reasons (whole-test skips and single skipped checks).
     grep -h -i -E '(^|: )skipped: ' "$dir"/Testing/Temporary/Last*.log 2>/dev/null | sort -u |
         sed "s|^$(pwd)/||; s|^|  $p skip: |"
