@@ -1,6 +1,7 @@
 #!/bin/sh
 # Configure, build and test every CMake preset one after another, warnings as errors, then print
-# one summary table. Exits non-zero if any target fails (or if a tool it needs is missing).
+# one summary table; the last line, "N passed, N failed", counts tests over every target. Exits
+# non-zero if any target fails (or if a tool it needs is missing).
 #   scripts/test-all.sh                 every preset in CMakePresets.json
 #   PRESETS="i686 armv7" scripts/test-all.sh
 # Each preset builds in build/<preset>; its full log is build/<preset>/test-all.log.
@@ -22,7 +23,7 @@ packages_for() {
     armv7) echo gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user ;;
     asan-ubsan) echo clang libclang-rt-14-dev ;;
     valgrind) echo gcc valgrind ;;
-    windows) echo gcc-mingw-w64-x86-64-posix wine wine64 ;;
+    windows) echo gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix wine wine64 ;;
     esac
 }
 
@@ -150,6 +151,8 @@ for p in $presets; do
         targets_passed=$((targets_passed + 1))
     else
         targets_failed=$((targets_failed + 1))
+        # a target that could not build or run its tests counts as one failed test
+        [ "$failed" = 0 ] && failed=1
     fi
     tests_passed=$((tests_passed + passed))
     tests_failed=$((tests_failed + failed))
@@ -161,6 +164,6 @@ done
 echo
 printf '%-12s %7s %7s %8s %8s  %s\n' target passed failed skipped seconds result
 printf '%s' "$table"
-echo "tests: $tests_passed passed, $tests_failed failed, $tests_skipped skipped"
-echo "$targets_passed passed, $targets_failed failed"
+echo "targets: $targets_passed passed, $targets_failed failed; tests skipped: $tests_skipped"
+echo "$tests_passed passed, $tests_failed failed"
 [ "$targets_failed" = 0 ]
