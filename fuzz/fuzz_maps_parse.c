@@ -10,13 +10,25 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-    /* a copy of exactly size bytes, so that ASan catches any read past the line */
-    char *line = malloc(size ? size : 1);
+    /* a copy of the line and the NUL the parser's contract asks after it, so that ASan catches
+     * any read further */
+    char *line = malloc(size + 1);
     if (!line)
         return 0;
     memcpy(line, data, size);
-    mmapc_area a;
-    if (mmapc__maps_parse_line(line, size, &a) == 0) {
+    line[size] = '\0';
+    mmapc_area a, b;
+    memset(&a, 0, sizeof a); /* padding too, for the comparison below */
+    memset(&b, 0, sizeof b);
+    int rc = mmapc__maps_parse_line(line, size, &a);
+    /* the streaming form agrees on one line, and always moves on */
+    const char *next;
+    int rc_next = mmapc__maps_parse_next(line, line + size, &b, &next);
+    if (next <= line && size > 0)
+        abort();
+    if (!memchr(line, '\n', size) && (rc != rc_next || (rc == 0 && memcmp(&a, &b, sizeof a) != 0)))
+        abort();
+    if (rc == 0) {
         if (a.start >= a.end || a.allocation_base != a.start || (a.prot & ~7u) != 0)
             abort();
         if (a.path < line || a.path + a.path_len > line + size)

@@ -117,7 +117,7 @@ static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, s
     bool any = false, eof = false;
     rc = MMAPC_ENOTFOUND;
     while (!eof) {
-        if (len == cap) { /* one line fills the buffer: make room */
+        if (len + 1 == cap) { /* one line fills the buffer: make room */
             char *nb = realloc(heap, cap * 2);
             if (!nb) {
                 rc = mmapc__fail(MMAPC_ENOMEM);
@@ -128,13 +128,15 @@ static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, s
             b = heap = nb;
             cap *= 2;
         }
-        int r = mmapc__os_text_read(&t, b + len, cap - len, &got);
+        /* one byte stays free to end a last line without a newline (maps_parse.h) */
+        int r = mmapc__os_text_read(&t, b + len, cap - len - 1, &got);
         if (r) {
             rc = r;
             break;
         }
         eof = got == 0;
         len += got;
+        b[len] = '\0';
         char *line = b, *stop = b + len;
         for (;;) {
             char *nl = memchr(line, '\n', (size_t)(stop - line));
@@ -275,11 +277,12 @@ static int read_snapshot(mmapc_areas *it)
             it->buf = nb;
             cap *= 2;
         }
-        /* keep one byte to terminate a last line without a newline */
+        /* keep one byte to end a last line without a newline (maps_parse.h) */
         rc = mmapc__os_text_read(&t, it->buf + it->len, cap - it->len - 1, &got);
         if (!rc && got == 0)
             break;
         it->len += got;
+        it->buf[it->len] = '\0';
     }
     mmapc__os_text_close(&t);
     if (!rc && it->len == 0)
@@ -350,17 +353,17 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
 {
     while (it->pos < it->len) {
         char *line = it->buf + it->pos;
-        char *nl = memchr(line, '\n', it->len - it->pos);
-        size_t n = nl ? (size_t)(nl - line) : it->len - it->pos;
-        it->pos += n + 1;
-        if (mmapc__maps_parse_line(line, n, out) != 0)
+        const char *next;
+        int rc = mmapc__maps_parse_next(line, it->buf + it->len, out, &next);
+        it->pos = (size_t)(next - it->buf);
+        if (rc)
             return mmapc__fail(MMAPC_EPARSE);
         if (out->end <= it->start)
             continue;
         if (out->start >= it->end)
             break;
         /* terminate in place: over the newline, or over the " (deleted)" suffix */
-        line[out->path - line + out->path_len] = '\0';
+        line[out->path - line + (ptrdiff_t)out->path_len] = '\0';
         if (out->path_len == 0)
             out->path = "";
         return 1;

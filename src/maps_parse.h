@@ -13,12 +13,21 @@
 #include "mmapc.h"
 
 /*
- * Parse the line [line, line + len), without its newline, into *out. out->path points into the
- * line and is NOT NUL-terminated: it is out->path_len bytes long (the " (deleted)" suffix is
- * left out and out->deleted set). Returns 0, or MMAPC_EPARSE for anything the kernel would not
- * print (out is then unspecified).
+ * Parse the line [line, line + len), without its newline, into *out. The byte after the line,
+ * line[len], must be readable and hold '\n' or '\0' (the newline in a listing, or a terminator
+ * the caller adds): it stops the fast field scans, which check no bounds per character. out->path
+ * points into the line and is NOT NUL-terminated: it is out->path_len bytes long (the " (deleted)"
+ * suffix is left out and out->deleted set). Returns 0, or MMAPC_EPARSE for anything the kernel
+ * would not print (out is then unspecified).
  */
 int mmapc__maps_parse_line(const char *line, size_t len, mmapc_area *out);
+
+/*
+ * Parse the line at line, which ends at the first '\n' or at end, where the buffer must hold a
+ * '\0'; *next gets the start of the line after it (end when there is none), also on failure.
+ * The same result as mmapc__maps_parse_line() without a separate search for the line's end.
+ */
+int mmapc__maps_parse_next(const char *line, const char *end, mmapc_area *out, const char **next);
 
 /*
  * Set out->kind, out->deleted and out->path_len from an area name of len bytes as the system

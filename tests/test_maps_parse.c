@@ -190,10 +190,13 @@ static void test_hostile(void)
     const char nul[] = "10000-11000 rw-p 00000000 00:00 0 /a\0b";
     mmapc_area a;
     CHECK_RC(mmapc__maps_parse_line(nul, sizeof nul - 1, &a), MMAPC_EPARSE);
-    /* the length is honoured: the parser reads no further */
+    /* the length is honoured: the line ends at its newline, whatever follows */
+    const char two[] = "10000-11000 rw-p 00000000 00:00 123\n20000-21000 rw-p 00000000 00:00 4";
+    CHECK_OK(mmapc__maps_parse_line(two, strchr(two, '\n') - two, &a));
+    CHECK(a.inode == 123 && a.start == 0x10000 && a.path_len == 0);
+    /* the byte after the line must be its newline or a NUL (the parser's contract) */
     const char cut[] = "10000-11000 rw-p 00000000 00:00 123456";
-    CHECK_OK(mmapc__maps_parse_line(cut, sizeof cut - 4, &a));
-    CHECK(a.inode == 123);
+    CHECK_RC(mmapc__maps_parse_line(cut, sizeof cut - 4, &a), MMAPC_EPARSE);
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,6 +74,53 @@ struct mmapc__proc {
     pthread_mutex_t lock;
 };
 
+/*
+ * Our pid, without a system call on the usual path. getpid() is a real system call (glibc 2.25+)
+ * and would cost a self handle almost half an ioctl per query, so the pid is cached in a page
+ * marked MADV_WIPEONFORK: the kernel hands every forked child that page zeroed (fork(), _Fork()
+ * and a raw clone alike), and the child's first call fills in its own pid. An emulator may accept
+ * the advice and ignore it (qemu-user does), so a pthread_atfork() handler clears the page too.
+ * Where the advice is refused (Linux before 4.14), every call asks getpid().
+ */
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#endif
+static atomic_int *pid_page;
+static pthread_once_t pid_page_once = PTHREAD_ONCE_INIT;
+
+static void pid_page_forget(void)
+{
+    atomic_store_explicit(pid_page, 0, memory_order_relaxed);
+}
+
+static void pid_page_init(void)
+{
+    size_t size = (size_t)sysconf(_SC_PAGESIZE);
+    void *page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+        return;
+    if (madvise(page, size, MADV_WIPEONFORK) != 0) {
+        munmap(page, size);
+        return;
+    }
+    pid_page = page;
+    if (pthread_atfork(NULL, NULL, pid_page_forget) != 0)
+        pid_page = NULL; /* without the handler, trust only getpid() */
+}
+
+static int my_pid(void)
+{
+    pthread_once(&pid_page_once, pid_page_init);
+    if (!pid_page)
+        return (int)getpid();
+    int pid = atomic_load_explicit(pid_page, memory_order_relaxed);
+    if (pid == 0) {
+        pid = (int)getpid();
+        atomic_store_explicit(pid_page, pid, memory_order_relaxed);
+    }
+    return pid;
+}
+
 /* Map the failure of an open of /proc/<pid>/maps to a portable code. */
 static int open_fail(int err)
 {
@@ -98,6 +146,8 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
     mmapc__proc *p = malloc(sizeof *p);
     if (!p)
         return mmapc__posix_fail(ENOMEM);
+    /* the pid first: its cache page must exist before a snapshot of the maps is taken */
+    int owner = pid == MMAPC_SELF ? my_pid() : 0;
     int fd, rc = open_maps(pid, &fd);
     if (rc) {
         free(p);
@@ -106,7 +156,7 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
     atomic_init(&p->fd, fd);
     p->self = pid == MMAPC_SELF;
     p->pid = pid;
-    atomic_init(&p->owner, p->self ? (int)getpid() : 0);
+    atomic_init(&p->owner, owner);
     atomic_init(&p->unread, (flags & MMAPC__PROC_ONCE) != 0);
     pthread_mutex_init(&p->lock, NULL);
     *out = p;
@@ -129,10 +179,10 @@ void mmapc__os_proc_close(mmapc__proc *p)
  */
 static int current_fd(mmapc__proc *p, int *fd)
 {
-    if (p->self && atomic_load_explicit(&p->owner, memory_order_acquire) != (int)getpid()) {
+    if (p->self && atomic_load_explicit(&p->owner, memory_order_acquire) != my_pid()) {
         int rc = 0;
         pthread_mutex_lock(&p->lock);
-        if (atomic_load(&p->owner) != (int)getpid()) {
+        if (atomic_load(&p->owner) != my_pid()) {
             int nfd;
             rc = open_maps(MMAPC_SELF, &nfd);
             if (!rc) {
@@ -142,7 +192,7 @@ static int current_fd(mmapc__proc *p, int *fd)
             }
             if (!rc) {
                 atomic_store(&p->unread, 0);
-                atomic_store_explicit(&p->owner, (int)getpid(), memory_order_release);
+                atomic_store_explicit(&p->owner, my_pid(), memory_order_release);
             }
         }
         pthread_mutex_unlock(&p->lock);
@@ -249,7 +299,7 @@ int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
         return 0;
     }
     int nfd;
-    if (p->self || p->pid == (int)getpid()) {
+    if (p->self || p->pid == my_pid()) {
         /* ourselves: by name, not through fd, because qemu-user serves its own process's maps
          * from a snapshot taken at open, so only a fresh open sees the present */
         rc = open_maps(MMAPC_SELF, &nfd);
