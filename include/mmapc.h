@@ -219,6 +219,8 @@ MMAPC_API int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
  * creation time (a file truncated later by someone else still can). The mapping does not keep
  * @p file open; closing it afterwards is fine. A shared writable mapping needs a file opened
  * for reading and writing (MMAPC_EACCES otherwise); private mappings need only read access.
+ * On Windows an executable mapping, or a later change to an executable protection, needs a
+ * handle opened with execute access too (GENERIC_EXECUTE; MMAPC_EACCES otherwise).
  */
 MMAPC_API int mmapc_map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
                              uint64_t offset, const mmapc_options *options);
@@ -397,7 +399,8 @@ typedef struct mmapc_area {
      *  strlen(path); a query into a buffer too small stores a truncated copy. */
     size_t path_len;
     int deleted;        /**< non-zero when the file was deleted (Linux " (deleted)") */
-    uint64_t offset;    /**< file offset of start; 0 when not file-backed */
+    uint64_t offset;    /**< file offset of start; 0 when not file-backed, and on Windows,
+                             which does not tell it */
     uint32_t dev_major; /**< device of the file (Linux; 0 elsewhere or when anonymous) */
     uint32_t dev_minor;
     uint64_t inode; /**< inode of the file (Linux; 0 elsewhere or when anonymous) */
