@@ -12,8 +12,11 @@
 #define NAME_CAP 4097
 /* Text read in chunks of this size; a longer line grows a heap buffer. */
 #define SCAN_CHUNK 16384
-/* First size of an iteration's snapshot; it doubles as needed. */
-#define SNAPSHOT_CHUNK 65536
+/* First size of an iteration's snapshot (some 1,600 lines), just under glibc's default mmap
+ * threshold so that it comes warm from the heap; it doubles when less than SNAPSHOT_ROOM is
+ * left for the next read. */
+#define SNAPSHOT_FIRST (128 * 1024 - 4096)
+#define SNAPSHOT_ROOM 4096
 
 struct mmapc_proc {
     mmapc__proc *os;
@@ -263,12 +266,12 @@ static int read_snapshot(mmapc_areas *it)
     int rc = mmapc__os_text_open(it->proc->os, &t);
     if (rc)
         return rc;
-    size_t cap = SNAPSHOT_CHUNK, got;
+    size_t cap = SNAPSHOT_FIRST, got;
     it->buf = malloc(cap);
     if (!it->buf)
         rc = mmapc__fail(MMAPC_ENOMEM);
     while (!rc) {
-        if (cap - it->len < SNAPSHOT_CHUNK / 2) {
+        if (cap - it->len < SNAPSHOT_ROOM) {
             char *nb = realloc(it->buf, cap * 2);
             if (!nb) {
                 rc = mmapc__fail(MMAPC_ENOMEM);

@@ -20,26 +20,26 @@ static const unsigned char hex_table[256] = {
  * step stops at the end of the line at the latest.
  */
 
+/* More than 16 hex digits from first to s: an overflow, unless it is leading zeros. */
+static int hex_too_long(const char *first, const char *s)
+{
+    while (*first == '0')
+        first++;
+    return s - first > 16;
+}
+
 /* Read a hex number of at least one digit that fits in max; *p advances past it. Digits are
  * shifted in unchecked; the count of significant digits guards against overflow. */
-static int read_hex(const char **p, uint64_t max, uint64_t *out)
+static inline int read_hex(const char **p, uint64_t max, uint64_t *out)
 {
-    const char *s = *p, *first = s;
+    const char *s = *p;
     uint64_t v = 0;
     unsigned d;
     while ((d = hex_table[(unsigned char)*s]) != 0) {
         v = (v << 4) | (d - 1);
         s++;
     }
-    if (s == first)
-        return -1;
-    if (s - first > 16) { /* more than 64 bits, unless it is leading zeros */
-        while (*first == '0')
-            first++;
-        if (s - first > 16)
-            return -1;
-    }
-    if (v > max)
+    if (s == *p || v > max || (s - *p > 16 && hex_too_long(*p, s)))
         return -1;
     *p = s;
     *out = v;
