@@ -100,16 +100,21 @@ static void test_iteration(void)
 /* Another process: its areas are listed; once it is gone, ESRCH. A pid nobody has: ESRCH. */
 static void test_other_process(void)
 {
-    wchar_t self[MAX_PATH], cmd[MAX_PATH + 20];
+    wchar_t self[MAX_PATH], cmd[MAX_PATH + 100];
     REQUIRE(GetModuleFileNameW(NULL, self, MAX_PATH) > 0);
-    _snwprintf(cmd, MAX_PATH + 20, L"\"%ls\" --wait", self);
-    cmd[MAX_PATH + 19] = 0;
+    char name[64];
+    snprintf(name, sizeof name, "mmapc-test-ready-%lu", GetCurrentProcessId());
+    HANDLE ready = CreateEventA(NULL, TRUE, FALSE, name);
+    REQUIRE(ready != NULL);
+    _snwprintf(cmd, MAX_PATH + 100, L"\"%ls\" --wait %hs", self, name);
+    cmd[MAX_PATH + 99] = 0;
     STARTUPINFOW si;
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
     PROCESS_INFORMATION pi;
     REQUIRE(CreateProcessW(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
-    WaitForInputIdle(pi.hProcess, 2000);
+    REQUIRE(WaitForSingleObject(ready, 30000) == WAIT_OBJECT_0); /* it runs its main() */
+    CloseHandle(ready);
     mmapc_proc *proc = NULL;
     REQUIRE_OK(mmapc_proc_open(&proc, (int)pi.dwProcessId, 0));
     CHECK(mmapc_proc_direct(proc));
@@ -117,9 +122,12 @@ static void test_other_process(void)
     REQUIRE_OK(mmapc_proc_areas(&it, proc, 0, UINTPTR_MAX));
     mmapc_area a;
     int n = 0, image = 0;
+    const char *exe = "test_win_areas.exe";
     while (mmapc_areas_next(it, &a) == 1) {
         n++;
-        image |= a.kind == MMAPC_AREA_FILE;
+        /* the child's own image, by its path */
+        image |= a.kind == MMAPC_AREA_FILE && a.path_len > strlen(exe) &&
+                 _stricmp(a.path + a.path_len - strlen(exe), exe) == 0;
     }
     mmapc_areas_close(it);
     CHECK(n > 10 && image);
@@ -140,8 +148,12 @@ static void test_other_process(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--wait") == 0) {
-        Sleep(60000); /* a process to look at; the test ends it */
+    if (argc == 3 && strcmp(argv[1], "--wait") == 0) {
+        /* a process to look at: it says it is up, and the test ends it */
+        HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[2]);
+        if (!ready || !SetEvent(ready))
+            return 2;
+        Sleep(60000);
         return 0;
     }
     ps = mmapc_page_size();
