@@ -14,8 +14,8 @@
  *
  * The backing record keeps: os[0] the allocation or view base with state bits in its low bits
  * (the base is aligned to the 64 KiB granularity), os[1] the size of the whole (for a view, the
- * bytes of the file it holds; its pages cover the mapping), os[2] the
- * section, os[3] a duplicate of the file kept for FlushFileBuffers (shared writable views only).
+ * bytes of the file it holds; its pages cover the mapping), os[2] the section, os[3] a duplicate
+ * of the file kept for FlushFileBuffers (shared writable views only).
  */
 #include "win32.h"
 
