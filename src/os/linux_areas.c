@@ -222,9 +222,11 @@ static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
         q->vma_name_size = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
         q->vma_name_addr = (uint64_t)(uintptr_t)name;
     }
+    /* through a variable: glibc declares the request unsigned long, musl int */
+    unsigned long request = PQ_REQUEST;
     int r;
     do
-        r = ioctl(fd, PQ_REQUEST, q);
+        r = ioctl(fd, request, q);
     while (r < 0 && errno == EINTR);
     if (r == 0) {
         if (q->vma_name_size)

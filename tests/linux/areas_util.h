@@ -14,25 +14,6 @@
 #ifndef PR_SET_VMA
 #define PR_SET_VMA 0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
-/* Set by the cross runs (see smaps.h): the kernel answers through an emulator. */
-static inline int under_emulator_areas(void)
-{
-    const char *e = getenv("MMAPC_TEST_EMULATOR");
-    return e && *e;
-}
-
-/* How many descriptors the process has open, to prove nothing leaked. */
-static inline int tu_open_files_areas(void)
-{
-    int n = 0;
-    char path[64];
-    for (int fd = 0; fd < 1024; fd++) {
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        n += access(path, F_OK) == 0;
-    }
-    return n;
-}
-
 #endif
 
 #define ANON_NAME "mmapc test name"
