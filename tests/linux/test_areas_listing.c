@@ -147,7 +147,12 @@ static void test_child(void)
     REQUIRE_OK(mmapc_proc_areas(&it, direct, 0, UINT64_MAX));
     CHECK(au_compare(raw, len, it) == n);
     mmapc_areas_close(it);
-    au_check_special(pid, &s);
+    /* qemu-user shows another process's maps as the host sees it, where a 32-bit guest's
+     * addresses are moved by the emulator's base: the child's own pointers are not there */
+    if (under_emulator_areas() && sizeof(void *) == 4)
+        CHECK_SKIP("qemu-user, 32-bit guest: the child's areas at its own addresses");
+    else
+        au_check_special(pid, &s);
     REQUIRE(n > EXTRA);
 
     /* keep the listing (paths copied out of the iteration) as the oracle for queries */
