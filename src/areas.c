@@ -88,7 +88,17 @@ void mmapc_proc_close(mmapc_proc *proc)
 
 int mmapc_proc_direct(mmapc_proc *proc)
 {
-    return proc && !proc->text && mmapc__os_area_direct(proc->os);
+    if (!proc)
+        return 0;
+    if (proc->text) { /* text asked for: direct only where there is no text (Windows) */
+        mmapc__text t;
+        int rc = mmapc__os_text_open(proc->os, &t);
+        if (rc == 0)
+            mmapc__os_text_close(&t);
+        if (rc != MMAPC_EUNSUPPORTED)
+            return 0;
+    }
+    return mmapc__os_area_direct(proc->os);
 }
 
 /* Give the caller its copy of the path (truncated to fit). */
