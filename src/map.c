@@ -56,6 +56,21 @@ static int make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
     static const mmapc_options defaults = {0};
     const mmapc_options *o = options ? options : &defaults;
 
+    if (!options ||
+        (o->flags == 0 && o->unsafe_flags == 0 && o->address == NULL && o->page_size == 0)) {
+        /* the defaults: only the protection and the size need checking */
+        size_t page = mmapc__os_page_size();
+        if (!prot_is_valid(prot))
+            return MMAPC_EINVAL_ARG;
+        if (prot == MMAPC_PROT_RWX)
+            return MMAPC_EUNSAFE_FLAG;
+        if (size == 0 || size > SIZE_MAX - (page - 1))
+            return MMAPC_EINVAL_SIZE;
+        *rq = (mmapc__request){
+            .size = (size + page - 1) & ~(page - 1), .prot = prot, .page_size = page};
+        return 0;
+    }
+
     if (o->flags & ~MMAPC_FLAGS_ALL)
         return (o->flags & MMAPC_UNSAFE_FLAGS_ALL) ? MMAPC_EUNSAFE_FLAG : MMAPC_EINVAL_ARG;
     if (o->unsafe_flags & ~MMAPC_UNSAFE_FLAGS_ALL)
@@ -147,7 +162,10 @@ static first_block *block_of(mmapc__backing *b)
 /* Drop one reference to b after giving back [addr, addr + size) (addr NULL: nothing to give). */
 static void release_piece(mmapc__backing *b, void *addr, size_t size)
 {
-    bool last = atomic_fetch_sub(&b->refs, 1) == 1;
+    /* refs == 1: ours is the only handle on b, so no other thread can be splitting it and
+     * the locked decrement is not needed */
+    bool last = atomic_load_explicit(&b->refs, memory_order_acquire) == 1 ||
+                atomic_fetch_sub(&b->refs, 1) == 1;
     mmapc__os_release(b, addr, size, last);
     if (last)
         free(block_of(b));

@@ -30,6 +30,9 @@ static unsigned log2_of(size_t x)
 int mmapc__posix_map_flags(const mmapc__request *rq)
 {
     int f = 0;
+    if (!(rq->flags & (MMAPC_POPULATE | MMAPC_NO_RESERVE | MMAPC_STACK | MMAPC_FIXED_NOREPLACE |
+                       MMAPC_HUGE_PAGES)))
+        return 0;
     if (rq->flags & MMAPC_POPULATE)
         f |= MAP_POPULATE;
     if (rq->flags & MMAPC_NO_RESERVE)
