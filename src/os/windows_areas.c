@@ -197,10 +197,15 @@ static int region_at(mmapc__proc *p, uintptr_t addr, MEMORY_BASIC_INFORMATION *m
 {
     if (!VirtualQueryEx(p->h, (void *)addr, mi, sizeof *mi))
         return query_fail(p, GetLastError());
-    uintptr_t at = (uintptr_t)mi->AllocationBase;
-    if (mi->State == MEM_FREE || (uintptr_t)mi->BaseAddress == at)
+    uintptr_t at = (uintptr_t)mi->AllocationBase, page = (uintptr_t)mi->BaseAddress;
+    if (mi->State == MEM_FREE || page == at)
         return 0;
-    /* walk the regions of the allocation up to the one holding addr */
+    /* a region ends just below addr's page (always so when iterating): addr starts one */
+    MEMORY_BASIC_INFORMATION below;
+    if (VirtualQueryEx(p->h, (void *)(page - 1), &below, sizeof below) &&
+        (uintptr_t)below.BaseAddress + below.RegionSize == page)
+        return 0;
+    /* else walk the regions of the allocation up to the one holding addr */
     for (;;) {
         if (!VirtualQueryEx(p->h, (void *)at, mi, sizeof *mi))
             return query_fail(p, GetLastError());
