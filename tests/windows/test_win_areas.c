@@ -21,6 +21,15 @@ static void test_own_mappings(void)
     REQUIRE_OK(mmapc_area_query(MMAPC_SELF, mmapc_end(back) - 1, &a, NULL, 0));
     CHECK(a.start == mmapc_start(back) && a.end == mmapc_end(back) && a.allocation_base == base);
     CHECK(a.prot == (MMAPC_PROT_READ | MMAPC_PROT_EXEC));
+    /* at the first byte of a region inside the allocation, and stepping through both */
+    REQUIRE_OK(mmapc_area_query(MMAPC_SELF, mmapc_start(back), &a, NULL, 0));
+    CHECK(a.start == mmapc_start(back) && a.end == mmapc_end(back));
+    mmapc_areas *it = NULL;
+    REQUIRE_OK(mmapc_areas_open_range(&it, MMAPC_SELF, base, mmapc_end(back)));
+    CHECK(mmapc_areas_next(it, &a) == 1 && a.start == base && a.end == mmapc_start(back));
+    CHECK(mmapc_areas_next(it, &a) == 1 && a.start == mmapc_start(back));
+    CHECK(mmapc_areas_next(it, &a) == 0);
+    mmapc_areas_close(it);
     mmapc_unmap(back);
     mmapc_unmap(m);
     CHECK_RC(mmapc_area_query(MMAPC_SELF, base, &a, NULL, 0), MMAPC_ENOTFOUND);
