@@ -12,4 +12,9 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
     flock "$WINEPREFIX/.create.lock" sh -c \
         'test -f "$WINEPREFIX/system.reg" || wineboot --init >/dev/null 2>&1; wineserver -w'
 fi
+# One wine server for the whole test run: started here, it stays 10 s after its last client
+# (one started by a program alone ends with it, and a program that starts just then loses its
+# connection: "wine client error ... Connection reset by peer"). If one runs already, this is a
+# no-op (exit status 2).
+wineserver -p10 2>/dev/null || true
 exec wine "$@"
