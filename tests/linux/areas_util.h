@@ -201,13 +201,6 @@ static inline void au_check_special(int pid, const au_special *s)
     CHECK(a.prot == MMAPC_PROT_NONE && a.kind == MMAPC_AREA_ANON && a.path_len == 0);
 }
 
-/* Set by the cross runs (see smaps.h): the kernel answers through an emulator. */
-static inline int under_emulator_areas(void)
-{
-    const char *e = getenv("MMAPC_TEST_EMULATOR");
-    return e && *e;
-}
-
 /* How many descriptors the process has open, to prove nothing leaked. */
 static inline int tu_open_files_areas(void)
 {

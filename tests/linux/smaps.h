@@ -68,11 +68,4 @@ static inline int smaps_has_flag(const void *addr, const char *flag)
     return strstr(e.vmflags, needle) != NULL;
 }
 
-/* Non-zero when the tests run under an emulator (set by the cross toolchains' wrapper). */
-static inline int under_emulator(void)
-{
-    const char *e = getenv("MMAPC_TEST_EMULATOR");
-    return e && *e;
-}
-
 #endif

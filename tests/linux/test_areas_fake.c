@@ -108,7 +108,7 @@ static void test_empty(void)
 
 int main(void)
 {
-    if (under_emulator_areas()) {
+    if (check_under_emulator()) {
         fprintf(stderr, "skipped: the emulator serves /proc/self/maps itself\n");
         return CHECK_SKIP_CODE;
     }

@@ -57,7 +57,7 @@ int main(void)
         fprintf(stderr, "skipped: this system has no huge pages\n");
         return CHECK_SKIP_CODE;
     }
-    if (under_emulator_areas()) {
+    if (check_under_emulator()) {
         fprintf(stderr, "skipped: huge pages under an emulator\n");
         return CHECK_SKIP_CODE;
     }

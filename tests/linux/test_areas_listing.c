@@ -149,7 +149,7 @@ static void test_child(void)
     mmapc_areas_close(it);
     /* qemu-user shows another process's maps as the host sees it, where a 32-bit guest's
      * addresses are moved by the emulator's base: the child's own pointers are not there */
-    if (under_emulator_areas() && sizeof(void *) == 4)
+    if (check_under_emulator() && sizeof(void *) == 4)
         CHECK_SKIP("qemu-user, 32-bit guest: the child's areas at its own addresses");
     else
         au_check_special(pid, &s);

@@ -101,7 +101,7 @@ static void test_direct_detection(void)
     const char *force = getenv("MMAPC_FORCE_TEXT");
     if (force && *force && strcmp(force, "0") != 0)
         CHECK(!mmapc_proc_direct(d));
-    else if (under_emulator_areas())
+    else if (check_under_emulator())
         CHECK_SKIP("PROCMAP_QUERY under an emulator: whichever it offers");
     else if (kernel_has_query())
         CHECK(mmapc_proc_direct(d));
@@ -215,7 +215,7 @@ static void test_fork(void)
     for (int round = 0; round < 4; round++) {
         int text = round & 1, raw = round >> 1;
 #ifdef SYS_fork
-        if (raw && under_emulator_areas()) {
+        if (raw && check_under_emulator()) {
             CHECK_SKIP("raw fork system call under an emulator");
             continue;
         }
@@ -250,7 +250,7 @@ static void test_fork(void)
             if (mmapc_proc_query(self, (uintptr_t)only_parent, &a, NULL, 0) != MMAPC_ENOTFOUND)
                 fails |= 2;
             /* qemu-user cannot show another emulated process's areas as that process sees them */
-            if (!under_emulator_areas() &&
+            if (!check_under_emulator() &&
                 mmapc_proc_query(parent, (uintptr_t)only_parent, &a, NULL, 0) != 0)
                 fails |= 4;
             mmapc_areas *it;
@@ -267,7 +267,7 @@ static void test_fork(void)
             mmapc_proc_close(parent);
             _exit(fails);
         }
-        if (under_emulator_areas())
+        if (check_under_emulator())
             CHECK_SKIP("fork: the parent's areas seen from the child, under an emulator");
         int status = 0;
         REQUIRE(waitpid(child, &status, 0) == child);

@@ -65,7 +65,7 @@ static void test_populate(void)
     mmapc_map *m = NULL;
     size_t size = 64 * ps;
     REQUIRE_OK(mmapc_map_anon(&m, size, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_POPULATE}));
-    if (under_emulator())
+    if (check_under_emulator())
         CHECK_SKIP("qemu-user drops MAP_POPULATE: no page is resident before it is touched");
     else
         CHECK(resident_pages(mmapc_ptr(m), size) == 64);
@@ -125,7 +125,7 @@ static void test_placement(void)
 int main(void)
 {
     ps = mmapc_page_size();
-    smaps_ok = !under_emulator();
+    smaps_ok = !check_under_emulator();
     if (!smaps_ok)
         CHECK_SKIP("under an emulator smaps shows the host: VmFlags checks are skipped");
     test_vmflags();

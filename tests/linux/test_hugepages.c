@@ -35,7 +35,7 @@ static void check_huge(mmapc_map *m, size_t page)
     CHECK(mmapc_start(m) % page == 0);
     memset(mmapc_ptr(m), 0x42, mmapc_size(m));
     smaps_entry e;
-    if (!under_emulator() && smaps_find(mmapc_ptr(m), &e)) {
+    if (!check_under_emulator() && smaps_find(mmapc_ptr(m), &e)) {
         CHECK(e.kernel_page_kb * 1024 == page);
         CHECK(strstr(e.vmflags, " ht ") != NULL);
     }
@@ -75,7 +75,7 @@ int main(void)
         fprintf(stderr, "skipped: this system has no 2 MiB default huge pages\n");
         return CHECK_SKIP_CODE;
     }
-    if (under_emulator()) {
+    if (check_under_emulator()) {
         /* qemu-user refuses MAP_HUGETLB with EINVAL: the request must fail cleanly */
         mmapc_map *m = NULL;
         int rc =

@@ -18,17 +18,17 @@ static void test_lock_unlock(void)
     mmapc_map *m = NULL;
     REQUIRE_OK(mmapc_map_anon(&m, 4 * ps, MMAPC_PROT_RW, NULL));
     CHECK_OK(mmapc_lock(m));
-    if (!under_emulator())
+    if (!check_under_emulator())
         CHECK(smaps_has_flag(mmapc_ptr(m), "lo"));
     CHECK_OK(mmapc_unlock(m));
-    if (!under_emulator())
+    if (!check_under_emulator())
         CHECK(!smaps_has_flag(mmapc_ptr(m), "lo"));
     CHECK_RC(mmapc_lock(NULL), MMAPC_EINVAL_ARG);
     CHECK_RC(mmapc_unlock(NULL), MMAPC_EINVAL_ARG);
     mmapc_unmap(m);
 
     REQUIRE_OK(mmapc_map_anon(&m, 4 * ps, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_LOCKED}));
-    if (!under_emulator())
+    if (!check_under_emulator())
         CHECK(smaps_has_flag(mmapc_ptr(m), "lo"));
     mmapc_unmap(m);
 }
