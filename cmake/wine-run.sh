@@ -6,7 +6,6 @@ set -e
 export WINEPREFIX="${MMAPC_WINEPREFIX:-${TMPDIR:-/tmp}/mmapc-wine-$(id -u)}"
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml,winemenubuilder.exe=d"
-export MMAPC_TEST_EMULATOR=wine
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
     mkdir -p "$WINEPREFIX"
     flock "$WINEPREFIX/.create.lock" sh -c \
