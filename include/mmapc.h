@@ -136,7 +136,9 @@ enum mmapc_flag {
     MMAPC_STACK = 1u << 5,
     /** Leave out of core dumps (Linux MADV_DONTDUMP; no-op on Windows). */
     MMAPC_NO_CORE_DUMP = 1u << 6,
-    /** Lock the pages in memory at creation (mlock / VirtualLock); fails within RLIMIT_MEMLOCK. */
+    /** Lock the pages in memory at creation (mlock / VirtualLock); fails within RLIMIT_MEMLOCK.
+     *  On Windows the process's working-set size is the limit, and inaccessible memory
+     *  (MMAPC_PROT_NONE) cannot be locked (MMAPC_EACCES). */
     MMAPC_LOCKED = 1u << 7,
     /** Access will be sequential (MADV_SEQUENTIAL; no-op on Windows). */
     MMAPC_SEQUENTIAL = 1u << 8,
