@@ -33,7 +33,10 @@ static void check_huge(mmapc_map *m, size_t page)
     CHECK(mmapc_map_page_size(m) == page);
     CHECK(mmapc_size(m) % page == 0);
     CHECK(mmapc_start(m) % page == 0);
-    memset(mmapc_ptr(m), 0x42, mmapc_size(m));
+    volatile unsigned char *p = mmapc_ptr(m);
+    for (size_t i = 0; i < mmapc_size(m); i += 4096)
+        p[i] = 0x42; /* usable, every base page of it */
+    CHECK(p[mmapc_size(m) - 4096] == 0x42);
     smaps_entry e;
     if (!check_under_emulator() && smaps_find(mmapc_ptr(m), &e)) {
         CHECK(e.kernel_page_kb * 1024 == page);
@@ -62,6 +65,42 @@ static void test_2m(void)
     CHECK_OK(mmapc_commit(m));
     check_huge(m, 2 * MIB);
     mmapc_unmap(m);
+}
+
+#define NR_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages"
+#define FREE_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages"
+#define GIB ((size_t)1 << 30)
+
+/* An explicit 1 GiB page size, when one such page is free or can be reserved (as root, and
+ * the kernel finds a free, aligned physical gigabyte), put back afterwards. */
+static void test_1g(void)
+{
+    long old = read_long(NR_1G);
+    if (old < 0 || sizeof(void *) < 8) {
+        CHECK_SKIP("no 1 GiB huge pages on this system");
+        return;
+    }
+    int reserved = 0;
+    if (read_long(FREE_1G) < 1) {
+        if (getuid() != 0 || write_long(NR_1G, old + 1) != 0 || read_long(FREE_1G) < 1) {
+            if (getuid() == 0)
+                write_long(NR_1G, old);
+            CHECK_SKIP("no free 1 GiB huge page, and none could be reserved");
+            return;
+        }
+        reserved = 1;
+    }
+    mmapc_map *m = NULL;
+    CHECK_OK(mmapc_map_anon(&m, GIB, MMAPC_PROT_RW,
+                            &(mmapc_options){.flags = MMAPC_HUGE_PAGES, .page_size = GIB}));
+    if (m) {
+        check_huge(m, GIB);
+        mmapc_map *back = NULL;
+        CHECK_RC(mmapc_split_off(m, 2 * MIB, &back), MMAPC_EINVAL_OFFSET);
+        mmapc_unmap(m);
+    }
+    if (reserved)
+        CHECK(write_long(NR_1G, old) == 0 && read_long(NR_1G) == old);
 }
 
 int main(void)
@@ -104,6 +143,7 @@ int main(void)
         reserved = 1;
     }
     test_2m();
+    test_1g();
     if (reserved)
         CHECK(write_long(NR_2M, old) == 0 && read_long(NR_2M) == old);
     return check_done();
