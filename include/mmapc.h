@@ -29,7 +29,8 @@ extern "C" {
 #define MMAPC_VERSION_PATCH 0
 #define MMAPC_VERSION_STRING "0.1.0"
 /** The version as one comparable number: major * 10000 + minor * 100 + patch. */
-#define MMAPC_VERSION (MMAPC_VERSION_MAJOR * 10000 + MMAPC_VERSION_MINOR * 100 + MMAPC_VERSION_PATCH)
+#define MMAPC_VERSION                                                                              \
+    (MMAPC_VERSION_MAJOR * 10000 + MMAPC_VERSION_MINOR * 100 + MMAPC_VERSION_PATCH)
 /**@}*/
 
 /** Marks every exported symbol. Define MMAPC_STATIC when linking the static library on Windows. */
@@ -56,7 +57,7 @@ MMAPC_API const char *mmapc_version(void);
 /**@{*/
 #define MMAPC_ERROR_LIST(X)                                                                        \
     X(EINVAL_SIZE, -1, "invalid size: zero, too large, or past the end of the file")               \
-    X(EINVAL_OFFSET, -2, "invalid offset or range: unaligned, reversed or out of bounds")           \
+    X(EINVAL_OFFSET, -2, "invalid offset or range: unaligned, reversed or out of bounds")          \
     X(EINVAL_ARG, -3, "invalid argument: NULL handle, unknown flag or protection")                 \
     X(EINVAL_OP, -4, "operation invalid in the mapping's state (reserved, not committed)")         \
     X(EINVAL_ADDR, -5, "invalid address: unaligned, or missing where one is required")             \
@@ -332,7 +333,8 @@ MMAPC_API int mmapc_merge(mmapc_map *map, mmapc_map *other);
 
 /** The base page size (4096 on most systems). */
 MMAPC_API size_t mmapc_page_size(void);
-/** The granularity of mapping addresses and file offsets (page size on POSIX, 64 KiB on Windows). */
+/** The granularity of mapping addresses and file offsets (page size on POSIX, 64 KiB on Windows).
+ */
 MMAPC_API size_t mmapc_allocation_granularity(void);
 /**
  * The supported page sizes, ascending, the base page size first and then the huge page sizes

@@ -59,8 +59,8 @@ static int check_count;
     do {                                                                                           \
         int require_rc_ = (expr);                                                                  \
         if (require_rc_ != 0) {                                                                    \
-            fprintf(stderr, "%s:%d: %s failed: %s (%s, os error %d)\n", __FILE__, __LINE__,        \
-                    #expr, mmapc_err_name(require_rc_), mmapc_strerror(require_rc_),               \
+            fprintf(stderr, "%s:%d: %s failed: %s (%s, os error %d)\n", __FILE__, __LINE__, #expr, \
+                    mmapc_err_name(require_rc_), mmapc_strerror(require_rc_),                      \
                     mmapc_last_os_error());                                                        \
             exit(1);                                                                               \
         }                                                                                          \
