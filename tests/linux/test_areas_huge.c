@@ -2,29 +2,9 @@
  * and both query paths find it. Reserves one huge page itself when it runs as root (and puts
  * /proc/sys/vm/nr_hugepages back); otherwise reports a skip. */
 #include "areas_util.h"
+#include "sysfs.h"
 
 static char raw[1 << 20];
-
-static long read_long(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    long v = -1;
-    if (f) {
-        if (fscanf(f, "%ld", &v) != 1)
-            v = -1;
-        fclose(f);
-    }
-    return v;
-}
-
-static int write_long(const char *path, long v)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    int ok = fprintf(f, "%ld\n", v) > 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
 
 static void check_area(void *p, size_t size)
 {

@@ -2,31 +2,11 @@
  * default and an explicit page size, rounding, and split granularity. */
 #include "check.h"
 #include "smaps.h"
+#include "sysfs.h"
 
 #define NR_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
 #define FREE_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 #define MIB ((size_t)1 << 20)
-
-static long read_long(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    long v = -1;
-    if (f) {
-        if (fscanf(f, "%ld", &v) != 1)
-            v = -1;
-        fclose(f);
-    }
-    return v;
-}
-
-static int write_long(const char *path, long v)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    int ok = fprintf(f, "%ld\n", v) > 0;
-    return (fclose(f) == 0 && ok) ? 0 : -1;
-}
 
 static void check_huge(mmapc_map *m, size_t page)
 {
