@@ -443,22 +443,24 @@ int mmapc_flush_async(mmapc_map *m, size_t start, size_t end)
     return flush(m, start, end, 1);
 }
 
-int mmapc_lock(mmapc_map *m)
+/* Lock (or unlock) committed memory. */
+static int lock(mmapc_map *m, int (*os_op)(void *, size_t))
 {
     if (!m)
         return mmapc__fail(MMAPC_EINVAL_ARG);
     if (m->reserved)
         return mmapc__fail(MMAPC_EINVAL_OP);
-    return mmapc__os_lock(m->ptr, m->size);
+    return os_op(m->ptr, m->size);
+}
+
+int mmapc_lock(mmapc_map *m)
+{
+    return lock(m, mmapc__os_lock);
 }
 
 int mmapc_unlock(mmapc_map *m)
 {
-    if (!m)
-        return mmapc__fail(MMAPC_EINVAL_ARG);
-    if (m->reserved)
-        return mmapc__fail(MMAPC_EINVAL_OP);
-    return mmapc__os_unlock(m->ptr, m->size);
+    return lock(m, mmapc__os_unlock);
 }
 
 int mmapc_flush_icache(const void *addr, size_t size)
