@@ -309,7 +309,10 @@ int mmapc_commit(mmapc_map *m)
         int rc = mmapc__os_file_info(m->file, &info);
         if (rc)
             return rc;
-        if (info.size != UINT64_MAX && (m->offset >= info.size || m->size > info.size - m->offset))
+        /* m->size is page-rounded: the file's last, partial page counts as whole, as it did
+         * when the reservation was made */
+        uint64_t end = (info.size + m->page_size - 1) & ~(uint64_t)(m->page_size - 1);
+        if (info.size != UINT64_MAX && (m->offset >= info.size || m->size > end - m->offset))
             return mmapc__fail(MMAPC_EINVAL_SIZE);
     }
     int rc = mmapc__os_commit(&rq, m->backing, m->ptr);

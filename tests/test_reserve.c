@@ -110,6 +110,27 @@ static void test_reserve_file(void)
     mmapc_unmap(m);
     CHECK(tu_open_files() == files_before - 1);
     tu_remove(path);
+
+    /* a file whose size is not a page multiple: its last, partial page commits */
+    f = tu_temp_file(NULL, gran + 100, path);
+    REQUIRE_OK(mmapc_reserve_file(&m, gran + 100, MMAPC_PROT_READ, f, 0, NULL));
+    CHECK_OK(mmapc_commit(m));
+    CHECK(((unsigned char *)mmapc_ptr(m))[gran + 99] == tu_pattern(gran + 99));
+    mmapc_unmap(m);
+#ifndef _WIN32 /* Windows refuses to shrink a file that a section holds */
+    /* a file that shrank under its reservation is refused at commit, which leaves it reserved;
+     * grown back, it commits */
+    REQUIRE_OK(mmapc_reserve_file(&m, gran + 100, MMAPC_PROT_READ, f, 0, NULL));
+    tu_truncate(f, gran / 2);
+    CHECK_RC(mmapc_commit(m), MMAPC_EINVAL_SIZE);
+    CHECK(mmapc_is_reserved(m));
+    tu_truncate(f, gran + 100);
+    CHECK_OK(mmapc_commit(m));
+    CHECK(!mmapc_is_reserved(m));
+    mmapc_unmap(m);
+#endif
+    tu_close(f);
+    tu_remove(path);
 }
 
 static void test_bad_input(void)

@@ -103,6 +103,14 @@ static inline void tu_remove(const char *path)
     DeleteFileA(path);
 }
 
+/* Cut or grow the open file f to size bytes. */
+static inline void tu_truncate(mmapc_file f, uint64_t size)
+{
+    LARGE_INTEGER at;
+    at.QuadPart = (LONGLONG)size;
+    REQUIRE(SetFilePointerEx(f, at, NULL, FILE_BEGIN) && SetEndOfFile(f));
+}
+
 /* How many handles the process has open, to prove nothing leaked. GetProcessHandleCount would
  * say it, but wine answers 0, so the handle values are probed instead: they are multiples of 4
  * handed out from the bottom of the process's table, far below 65536 in a test. */
@@ -185,6 +193,12 @@ static inline uint64_t tu_file_size(const char *path)
 static inline void tu_remove(const char *path)
 {
     unlink(path);
+}
+
+/* Cut or grow the open file f to size bytes. */
+static inline void tu_truncate(mmapc_file f, uint64_t size)
+{
+    REQUIRE(ftruncate(f, (off_t)size) == 0);
 }
 
 /* How many descriptors (handles on Windows) the process has open, to prove nothing leaked. */
