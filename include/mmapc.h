@@ -137,7 +137,8 @@ enum mmapc_flag {
     MMAPC_STACK = 1u << 5,
     /** Leave out of core dumps (Linux MADV_DONTDUMP; no-op on Windows). */
     MMAPC_NO_CORE_DUMP = 1u << 6,
-    /** Lock the pages in memory at creation (mlock / VirtualLock); fails within RLIMIT_MEMLOCK.
+    /** Lock the pages in memory at creation (mlock / VirtualLock); MMAPC_ELIMIT past
+     *  RLIMIT_MEMLOCK, and then no mapping is left behind.
      *  On Windows the process's working-set size is the limit, and inaccessible memory
      *  (MMAPC_PROT_NONE) cannot be locked (MMAPC_EACCES). */
     MMAPC_LOCKED = 1u << 7,
