@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Thin wrapper over CMake presets. `make run` and `make test` are the two README commands.
 PRESET ?= gcc
 BUILD := build/$(PRESET)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Rows of memory areas: query the area holding an address, and enumerate all areas, with N
  * extra areas in the process. The queried area lies above the extra ones, so a text scan

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Shared by the files of the benchmark program: the harness, the raw baselines, the rows. */
 #ifndef MMAPC_BENCH_H
 #define MMAPC_BENCH_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Rows of file reading: sum the 64-bit words of a file through mmapc, raw mmap, and read(). */
 #define _GNU_SOURCE
 #include "bench.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Timing and medians: the interleaved rounds every row is measured with. */
 #define _GNU_SOURCE
 #include "bench.h"

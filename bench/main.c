@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The mmapc benchmark: every figure is a ratio to plain system calls timed in the same process,
  * interleaved. `mmapc_bench [--quick] [--out DIR]` prints the table and writes DIR/bench.csv,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Rows of mappings: create + destroy against mmap + munmap; split + merge (absolute). */
 #define _GNU_SOURCE
 #include "bench.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Query latency against the number of extra mappings, from the query.dat that mmapc_bench writes.
 # gnuplot -e "datafile='query.dat'; outfile='query-latency.svg'" plot.gp
 set encoding utf8

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The baselines: what a caller would write with plain system calls, no mmapc. */
 #define _GNU_SOURCE
 #include "bench.h"

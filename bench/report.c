@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Output of the benchmark: the table on stdout, the same rows in CSV and in Markdown. */
 #define _GNU_SOURCE
 #include "bench.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run the benchmark program, then draw the query plot with gnuplot.
 # usage: bench/run.sh BUILD_DIR [--quick]
 # Writes BUILD_DIR/results/{bench.csv,bench.md,query.dat,query-latency.svg}. Only an error fails it,

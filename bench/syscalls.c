@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Proof that split + merge make no system call: a child process runs them under a seccomp
  * filter that traps every system call but write and exit_group. Timing cannot show this; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # 64-bit Arm Linux (glibc) with Debian's cross compiler (gcc-aarch64-linux-gnu,
 # libc6-dev-arm64-cross); tests run under qemu-user (qemu-user package).
 # MMAPC_TEST_EMULATOR=qemu tells a test that it runs emulated, so that it can skip, with a printed

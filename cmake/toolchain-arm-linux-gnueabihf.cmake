@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # 32-bit Arm (ARMv7, hard float) Linux (glibc) with Debian's cross compiler
 # (gcc-arm-linux-gnueabihf, libc6-dev-armhf-cross); tests run under qemu-user (qemu-user package).
 # MMAPC_TEST_EMULATOR=qemu: see toolchain-aarch64-linux-gnu.cmake.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # 32-bit x86 Linux (glibc) with Debian's cross compiler (gcc-i686-linux-gnu, libc6-dev-i386-cross).
 # The tests run natively: an x86-64 kernel with IA32 emulation runs them through the host's
 # /lib/ld-linux.so.2 (libc6-i386). qemu-i386 is deliberately not used: a child killed by SIGSEGV

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # x86-64 Linux with musl libc through Debian's musl-gcc wrapper (musl-tools). Same machine, other
 # libc: the binaries run natively through /lib/ld-musl-x86_64.so.1, so this is not a cross build.
 # Threads live in musl's libc itself. musl-gcc sees only musl's headers (no <linux/*.h>), which

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Windows x86-64 with Debian's mingw-w64 cross compiler (gcc-mingw-w64-x86-64-posix); the tests
 # run under wine (wine, wine64) through cmake/wine-run.sh, which keeps a wine prefix of its own in
 # the build directory.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run a Windows program under wine: CMAKE_CROSSCOMPILING_EMULATOR of the mingw-w64 toolchain.
 # The wine prefix is made on first use, once even when tests start in parallel, in
 # $MMAPC_WINEPREFIX (default: $TMPDIR or /tmp, per user). Exit statuses pass through.

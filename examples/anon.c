@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Anonymous memory: map, write, make read-only, unmap. */
 #include "mmapc.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Map a file shared, change it through memory, flush part of it to disk. */
 #include "mmapc.h"
 

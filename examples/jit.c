@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A tiny JIT: write machine code, make it executable (which flushes the instruction cache),
  * call it. Memory is never writable and executable at once. */
 #include "mmapc.h"

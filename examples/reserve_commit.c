@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reserve a large range of address space, then commit it piece by piece as it is needed:
  * the pattern of arenas, heaps and growable buffers. */
 #include "mmapc.h"

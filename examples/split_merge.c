@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Split a mapping to give its parts different protections (a guard page), then merge back. */
 #include "mmapc.h"
 

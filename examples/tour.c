@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A short tour: map memory, write it, change its protection, map a file, print what happened. */
 #include "mmapc.h"
 

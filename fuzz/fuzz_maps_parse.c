@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libFuzzer target for the /proc/<pid>/maps line parser. Checks, beyond "no crash", that what the
  * parser accepts is consistent: a range, a path inside the line, and a classification that agrees
  * with the path. */

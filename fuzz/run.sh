@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build the libFuzzer targets with clang and run each for a bounded time; any crash fails.
 # Usage: fuzz/run.sh [SECONDS]   (default 60; also FUZZ_SECONDS)
 set -eu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /**
  * @file mmapc.h
  * @brief mmapc: safe memory mappings on every major OS.

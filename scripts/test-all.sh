@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Configure, build and test every CMake preset one after another, warnings as errors, then print
 # one summary table; the last line, "N passed, N failed", counts tests over every target. Exits
 # non-zero if any target fails (or if a tool it needs is missing).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Memory areas, the portable side: argument checks, query semantics, range iteration, and who
  * owns the strings. The platform gives a direct query and/or a text listing (src/os.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Error names and messages, generated from MMAPC_ERROR_LIST, and the per-thread raw OS error. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Shared by the portable core and the platform files; never installed. */
 #ifndef MMAPC_INTERNAL_H
 #define MMAPC_INTERNAL_H

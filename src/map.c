@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The portable core of mappings: argument checks, the life of a handle, protection state,
  * split and merge. Everything that touches the OS goes through src/os.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Parser of one /proc/<pid>/maps line: hand-written, in place, no sscanf, no allocation. */
 #include "maps_parse.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The parser of one line of a Linux /proc/<pid>/maps listing, and the classification of an area
  * name that both the text path and PROCMAP_QUERY use. Pure functions: no OS header, no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The platform seam. The portable core (map.c, areas.c) calls only these primitives; each
  * platform implements them in src/os/<platform>.c. Every primitive takes arguments the core has

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A small assertion header for the tests: each CHECK prints where it failed and counts it. */
 #ifndef MMAPC_TESTS_CHECK_H
 #define MMAPC_TESTS_CHECK_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Checks that the shared library exports only mmapc_* and carries its SONAME.
 # Usage: cmake -DLIB=<path> -DSONAME=<expected> -P exports.cmake
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)

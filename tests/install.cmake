@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Installs the build into a scratch prefix and builds two consumers against it: one with
 # find_package(mmapc) and one with pkg-config. Usage:
 #   cmake -DBUILD_DIR=<build> -DSOURCE_DIR=<tests/consumer> -DWORK=<scratch> -DCC=<compiler>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Anonymous mappings: creation, content, accessors, rounding and option checks. */
 #include "check.h"
 

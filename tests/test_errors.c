@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The error model: every code has a distinct name and message, unknown codes are named as such,
  * and the raw OS error is kept per thread. */
 #include "check.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* File mappings: private and shared, offsets, flush, and every bad input leaving all as it was. */
 #include "testutil.h"
 

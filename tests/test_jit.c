@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A tiny JIT: real machine code for this architecture is written into a mapping, made executable
  * (with the instruction-cache flush), called, and its result checked. */
 #include "testutil.h"

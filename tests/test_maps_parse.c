@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The /proc/<pid>/maps line parser: every shape the kernel prints, and hostile lines. Pure code,
  * run on every platform. */
 #include "check.h"

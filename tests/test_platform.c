@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Platform facts: page size, allocation granularity, supported page sizes. */
 #include "check.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Protection: what each protection allows and forbids (faults observed in a child process),
  * protection changes, and failed changes that leave the mapping as it was. */
 #include "testutil.h"

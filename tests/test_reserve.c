@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reserve, then commit: inaccessible until committed, committed piece by piece after a split,
  * and the operations that need committed memory refuse a reservation. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Split at page boundaries (keeping front or back) and merge back, with every refusal leaving
  * both mappings valid and unchanged. */
 #include "testutil.h"

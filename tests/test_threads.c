@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Distinct handles used from distinct threads at once, including pieces of one split
  * allocation freed concurrently (the shared backing is reference-counted). */
 #include "check.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Portable helpers for the tests: temporary files, reading them back, counting descriptors. */
 #ifndef MMAPC_TESTS_TESTUTIL_H
 #define MMAPC_TESTS_TESTUTIL_H

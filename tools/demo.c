@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* mmapc demo: map one area of each kind with libmmapc, then list this process's areas with the
  * demo's own areas marked, so that a newcomer sees both halves of the library at work. */
 #include "tool.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* mmapc page-sizes and mmapc info: what this system offers for memory mappings. */
 #include "tool.h"
 

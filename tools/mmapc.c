@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* mmapc: the memory areas of a process, and what this system offers for memory mappings. */
 #include "tool.h"
 

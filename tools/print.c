@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Areas as a table (in the spirit of pmap -x) and as JSON. */
 #include "print.h"
 

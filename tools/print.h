@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Output of the mmapc tool: areas as a table or as JSON, and JSON strings for any bytes. */
 #ifndef MMAPC_TOOL_PRINT_H
 #define MMAPC_TOOL_PRINT_H

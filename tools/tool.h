@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The commands of the mmapc tool and what they share. */
 #ifndef MMAPC_TOOL_H
 #define MMAPC_TOOL_H

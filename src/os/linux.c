@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Linux: mmap flags, madvise advice, huge page sizes from sysfs. */
 #define _GNU_SOURCE
 #include "posix.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Linux memory areas: the PROCMAP_QUERY ioctl on /proc/<pid>/maps (Linux 6.11+) for direct
  * queries, and the text of the same file for iteration and for kernels without the ioctl.

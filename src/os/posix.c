@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Primitives shared by every POSIX system: mmap and friends, files, errors. */
 #include "posix.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What src/os/posix.c needs from the file of each POSIX system (linux.c; later darwin.c,
  * freebsd.c). */
 #ifndef MMAPC_OS_POSIX_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What the Windows files of the platform seam share: the Windows headers at the version they
  * need, and the mapping of GetLastError() codes to MMAPC_E* codes. */
 #ifndef MMAPC_OS_WIN32_H

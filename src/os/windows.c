@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows: platform facts, errors, files, and the primitives that act on mapped memory
  * (protection, flush, lock, instruction cache). Creating and releasing mappings is in
  * windows_map.c. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Windows memory areas: VirtualQueryEx on the process, stepping over free regions, and the file
  * of mapped and image regions from GetMappedFileNameW, turned from a device path into a drive

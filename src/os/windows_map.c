@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows: creating, committing and releasing mappings.
  *
  * Anonymous memory is one VirtualAlloc allocation; a file mapping is one view of a section made

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A program built against an installed mmapc. */
 #include <mmapc.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The public header compiles as C++ and its functions link with C linkage.
 #include "mmapc.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Helpers of the memory-area tests: the raw /proc/<pid>/maps text as the oracle, areas of every
  * kind to look for, and a child process that holds them still while the parent looks. */
 #ifndef MMAPC_TESTS_AREAS_UTIL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Read what the kernel says about the area holding an address, from /proc/self/smaps. */
 #ifndef MMAPC_TESTS_SMAPS_H
 #define MMAPC_TESTS_SMAPS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reading and writing the one-number files of /proc/sys and /sys (nr_hugepages...). */
 #ifndef MMAPC_TESTS_SYSFS_H
 #define MMAPC_TESTS_SYSFS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The text path on listings the kernel would not print: a child process in its own mount
  * namespace bind-mounts a file of its making over its /proc/PID/maps. A line that cannot be

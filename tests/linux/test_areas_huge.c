@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A huge-page area as the library describes it: the listing equals /proc/self/maps line for line
  * and both query paths find it. Reserves one huge page itself when it runs as root (and puts
  * /proc/sys/vm/nr_hugepages back); otherwise reports a skip. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The library's areas equal /proc/<pid>/maps line for line, for this process and for a child
  * with 10,000 extra mappings and areas of every kind; queries (PROCMAP_QUERY and the text path,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Process handles and one-shot calls: what a query returns and where its path lives, bad
  * arguments, the three "not there" errors (no process, no permission, no area), a handle used

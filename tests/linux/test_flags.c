@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Every flag, checked where the kernel shows it: the VmFlags and Rss of /proc/self/smaps. */
 #include "check.h"
 #include "smaps.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Huge pages: 2 MiB hugetlb pages reserved for the test (as root, restored afterwards), the
  * default and an explicit page size, rounding, and split granularity. */
 #include "check.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* File offsets past 4 GiB reach the right bytes, also where size_t and long are 32 bits. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Locking: lock/unlock and the LOCKED flag, and honest failures past RLIMIT_MEMLOCK. */
 #include "check.h"
 #include "smaps.h"

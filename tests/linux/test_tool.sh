@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The mmapc tool: exit statuses, messages, the table and JSON against /proc/PID/maps, JSON
 # validity for hostile file names, the demo.
 # Usage: test_tool.sh [EMULATOR ARGS...] PATH/TO/mmapc   (the words are run as the tool)

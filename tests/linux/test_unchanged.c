@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Every refused call leaves the process as it was: the kernel's list of memory areas
  * (/proc/self/maps) and the open descriptors are byte-for-byte the same before and after. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The DLL works on its own: a program linked against libmmapc.dll (not the static library) maps,
  * protects and splits memory and reads the error table through it. */
 #include "mmapc.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Checks that the DLL exports only mmapc_* and imports nothing but Windows' own DLLs (no
 # libgcc or winpthread DLL to ship beside it).
 # Usage: cmake -DDLL=<path> -DOBJDUMP=<objdump> -P exports.cmake

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `mmapc areas` on Windows lists the areas of the tool itself: its own image, kernel32 and the
 # anonymous memory of its heap. Usage: test_tool.sh [emulator...] mmapc.exe
 out=$("$@" areas) || { echo "mmapc areas failed"; exit 1; }

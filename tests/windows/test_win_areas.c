@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows memory areas: VirtualQueryEx regions of this process and of another, free regions left
  * out, the file of a view as a drive path, and the errors for a missing or a gone process. */
 #include "winutil.h"

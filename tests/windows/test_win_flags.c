@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows flags and errors: large pages, locking, the flags with no Windows meaning (accepted, no
  * effect), and GetLastError() codes kept per thread behind the portable codes. */
 #include "winutil.h"

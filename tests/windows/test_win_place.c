@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows placement: exact addresses on the 64 KiB granularity, nothing replaced ever (the unsafe
  * fixed flag over a used range is MMAPC_EUNSUPPORTED), and two views never merge. */
 #include "winutil.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows protections: read-only really is read-only, copy-on-write is write-copy, and what a
  * file mapping may become is what its file handle allows. */
 #include "winutil.h"

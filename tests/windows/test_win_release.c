@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Windows releases an allocation or a view only whole: split pieces share it, a piece that goes
  * is decommitted (anonymous) or made inaccessible (file), and the last piece releases it all.
  * File reservations are address space only until a piece is committed. */

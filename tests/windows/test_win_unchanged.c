@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Every call the Windows backend refuses leaves the process as it was: the regions VirtualQuery
  * reports and the open handles are the same before and after, and the mappings still work. */
 #include "winutil.h"

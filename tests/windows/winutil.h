@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What the Windows-only tests share: the state of a page as Windows reports it. */
 #ifndef MMAPC_TESTS_WINUTIL_H
 #define MMAPC_TESTS_WINUTIL_H
