@@ -146,6 +146,8 @@ int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *no
             print_area_row(stdout, &a, note);
         }
         n++;
+        if (ferror(stdout)) /* a write failed: tool_close_stdout() says so */
+            break;
     }
     if (json)
         fputs(n ? "\n]\n" : "]\n", stdout);
@@ -196,7 +198,7 @@ static int cmd_query(uint64_t addr, int pid, unsigned proc_flags, int json)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     int json = 0;
     unsigned proc_flags = 0;
@@ -262,4 +264,10 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     return usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    tool_guard_std_fds();
+    return tool_close_stdout(run(argc, argv));
 }

@@ -24,6 +24,13 @@ typedef struct tool_note {
 } tool_note;
 int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *notes, int nnotes);
 
+/* Give each of descriptors 0, 1 and 2 that is closed /dev/null, read-only: a write to it then
+ * fails, and the library cannot get that number for a file of its own. Call first in main(). */
+void tool_guard_std_fds(void);
+/* Flush and close stdout; on a write error print "mmapc: write error: ..." and return
+ * EXIT_FAILED, otherwise return status. */
+int tool_close_stdout(int status);
+
 int cmd_info(int json, unsigned proc_flags);
 int cmd_page_sizes(int json);
 int cmd_demo(int json, unsigned proc_flags);

@@ -147,5 +147,27 @@ n=$(grep -c "<- demo:" "$work/out")
 expect 0 --json demo
 json_ok demo --json
 
+# ---- write errors: a full device and a closed stdout are failures (exit 3, a message), for
+# every command that prints; with stdout closed nothing is written into a descriptor of the
+# library's ----
+for cmd in --help --version help areas "areas $helper_pid" "areas self" \
+    "query $first $helper_pid" info page-sizes demo "--json areas" "--json query $first $helper_pid" \
+    "--json info" "--json page-sizes" "--json demo"; do
+    # shellcheck disable=SC2086 # the words of the command
+    $tool $cmd >/dev/full 2>"$work/err"
+    got=$?
+    [ "$got" -eq 3 ] && ok || bad "mmapc $cmd >/dev/full exited $got, expected 3"
+    says "write error"
+    # shellcheck disable=SC2086
+    $tool $cmd >&- 2>"$work/err"
+    got=$?
+    [ "$got" -eq 3 ] && ok || bad "mmapc $cmd >&- exited $got, expected 3"
+    says "write error"
+done
+# nothing to print: a closed stdout is no error then
+$tool query 0 "$helper_pid" >&- 2>"$work/err"
+got=$?
+[ "$got" -eq 1 ] && ok || bad "mmapc query 0 >&- exited $got, expected 1"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
