@@ -293,8 +293,8 @@ static int read_snapshot(mmapc_areas *it)
         }
         /* keep one byte to end a last line without a newline (maps_parse.h) */
         rc = mmapc__os_text_read(&t, it->buf + it->len, cap - it->len - 1, &got);
-        if (!rc && got == 0)
-            break;
+        if (rc || got == 0)
+            break; /* got is set only on success */
         it->len += got;
         it->buf[it->len] = '\0';
     }

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Areas of processes that end while they are read: short-lived children, reaped by another
+ * thread, while this thread iterates and queries their areas. A child reaped between the open of
+ * its listing and the first read makes the kernel answer the read with ESRCH; every call must
+ * then return MMAPC_ESRCH (or succeed, when it was quicker than the child), never anything else
+ * and never touch memory it should not.
+ */
+#include "areas_util.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#define RUN_SECONDS 3.0
+#define MAX_ROUNDS 40000
+
+static atomic_int stop;
+
+/* Reap every child as soon as it ends. */
+static void *reaper(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop)) {
+        if (waitpid(-1, NULL, 0) < 0)
+            sched_yield(); /* no child right now */
+    }
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    return NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts of what the calls answered. */
+static long n_ok, n_gone;
+
+static void tally(int rc, const char *what)
+{
+    if (rc == 0)
+        n_ok++;
+    else if (rc == MMAPC_ESRCH)
+        n_gone++;
+    else {
+        fprintf(stderr, "%s: %s (os error %d)\n", what, mmapc_err_name(rc), mmapc_last_os_error());
+        CHECK(0);
+    }
+}
+
+/* Walk to the end of it and close it: 0 when the walk ended normally, else the error. */
+static int walk(mmapc_areas *it)
+{
+    mmapc_area a;
+    int rc;
+    while ((rc = mmapc_areas_next(it, &a)) > 0) {
+    }
+    mmapc_areas_close(it);
+    return rc;
+}
+
+static void one_round(unsigned round)
+{
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        /* end at slightly different moments, to sweep the window between open and read */
+        for (volatile unsigned i = 0; i < (round % 64) * 50; i++) {
+        }
+        _exit(0);
+    }
+    mmapc_areas *it;
+    int rc = mmapc_areas_open(&it, pid);
+    if (rc == 0)
+        rc = walk(it);
+    tally(rc, "iteration");
+
+    mmapc_proc *p;
+    rc = mmapc_proc_open(&p, pid, MMAPC_PROC_TEXT);
+    if (rc == 0) {
+        mmapc_area a;
+        char buf[256];
+        rc = mmapc_proc_query(p, (uint64_t)(uintptr_t)&one_round, &a, buf, sizeof buf);
+        mmapc_proc_close(p);
+    }
+    tally(rc, "text query");
+}
+
+int main(void)
+{
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, reaper, NULL) == 0);
+    double end = now() + RUN_SECONDS;
+    unsigned rounds = 0;
+    while (rounds < MAX_ROUNDS && now() < end)
+        one_round(rounds++);
+    atomic_store(&stop, 1);
+    /* wake the reaper if it waits for a child */
+    pid_t last = fork();
+    REQUIRE(last >= 0);
+    if (last == 0)
+        _exit(0);
+    REQUIRE(pthread_join(t, NULL) == 0);
+    printf("%u rounds: %ld answers, %ld of them 'no such process'\n", rounds, n_ok + n_gone,
+           n_gone);
+    CHECK(rounds > 100);
+    CHECK(n_gone > 0); /* the race was met at least once */
+    return check_done();
+}
