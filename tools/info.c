@@ -8,6 +8,14 @@
 #include <sys/utsname.h>
 #endif
 
+/* One "key: value" line of `mmapc info`, every value in the same column. */
+static void key_value(const char *key, const char *value)
+{
+    enum { KEY_WIDTH = sizeof "allocation granularity:" }; /* the longest key, and a space */
+    size_t len = strlen(key) + 1;
+    printf("%s:%*s%s\n", key, len < KEY_WIDTH ? (int)(KEY_WIDTH - len) : 1, "", value);
+}
+
 static void human(size_t bytes, char *out, size_t size)
 {
     static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -107,17 +115,17 @@ int cmd_info(int json, unsigned proc_flags)
                mmapc_page_size(), mmapc_allocation_granularity(), mmapc_default_huge_page_size());
     } else {
         char h[32];
-        printf("mmapc:                  %s\n", mmapc_version());
-        printf("system:                 %s\n", kernel);
+        key_value("mmapc", mmapc_version());
+        key_value("system", kernel);
         human(mmapc_page_size(), h, sizeof h);
-        printf("page size:              %s\n", h);
+        key_value("page size", h);
         human(mmapc_allocation_granularity(), h, sizeof h);
-        printf("allocation granularity: %s\n", h);
+        key_value("allocation granularity", h);
         if (n <= 1)
-            printf("huge pages:             none\n");
+            key_value("huge pages", "none");
     }
     for (size_t i = 1; i < n; i++) {
-        char path[128], h[32];
+        char path[128], h[32], key[64], value[96];
         snprintf(path, sizeof path, "/sys/kernel/mm/hugepages/hugepages-%zukB/nr_hugepages",
                  sizes[i] / 1024);
         long total = read_number(path);
@@ -129,17 +137,20 @@ int cmd_info(int json, unsigned proc_flags)
             printf("%s{\"size\": %zu, \"reserved\": %ld, \"free\": %ld, \"default\": %s}",
                    i > 1 ? ", " : "", sizes[i], total, avail,
                    sizes[i] == mmapc_default_huge_page_size() ? "true" : "false");
-        else
-            printf("huge pages %-12s %ld reserved, %ld free%s\n", h, total, avail,
-                   sizes[i] == mmapc_default_huge_page_size() ? " (default)" : "");
+        else {
+            snprintf(key, sizeof key, "huge pages %s", h);
+            snprintf(value, sizeof value, "%ld reserved, %ld free%s", total, avail,
+                     sizes[i] == mmapc_default_huge_page_size() ? " (default)" : "");
+            key_value(key, value);
+        }
     }
     if (json) {
         printf("], \"transparent_huge_pages\": \"%s\", \"area_queries\": \"%s\", "
                "\"procmap_query\": %s}\n",
                thp, method, direct ? "true" : "false");
     } else {
-        printf("transparent huge pages: %s\n", thp);
-        printf("area queries:           %s\n", method);
+        key_value("transparent huge pages", thp);
+        key_value("area queries", method);
     }
     return EXIT_OK;
 }

@@ -13,11 +13,14 @@ static const char usage_text[] =
     "usage: mmapc [--json] [--text] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  areas [PID]        every memory area of PID (default: this process), one per line\n"
-    "  query ADDR [PID]   the area that holds ADDR (hexadecimal, 0x optional)\n"
+    "  areas [PID]        every memory area of PID (default: self), one per line\n"
+    "  query ADDR [PID]   the area that holds ADDR (hexadecimal, 0x optional); with --json,\n"
+    "                     null when there is none\n"
     "  page-sizes         the page sizes this system supports\n"
     "  info               page size, granularity, huge pages, THP mode, query method\n"
     "  demo               map one area of each kind, then list this process's areas\n"
+    "\n"
+    "  PID is a process id (decimal) or 'self', the mmapc process itself.\n"
     "\n"
     "options:\n"
     "  --json             print JSON instead of a table\n"
@@ -26,7 +29,8 @@ static const char usage_text[] =
     "  -h, --help         print this help\n"
     "  -V, --version      print the version\n"
     "\n"
-    "exit status: 0 success, 1 no such area or process, 2 usage error, 3 other failure\n";
+    "exit status: 0 success, 1 no such area or process, 2 usage error, 3 other failure\n"
+    "(a write error included)\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -74,6 +78,27 @@ static int parse_pid(const char *s, int *pid)
         return -1;
     *pid = (int)v;
     return 0;
+}
+
+/* Whether an address argument looks decimal: digits only, no 0x, and at least two of them (a
+ * single digit means the same in both bases). */
+static int looks_decimal(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    return n >= 2 && s[n] == '\0';
+}
+
+/* The hint for an address written as if it were decimal. */
+static void hex_hint(const char *s)
+{
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno == 0 && *end == '\0')
+        fprintf(stderr, "mmapc: addresses are hexadecimal: %s is 0x%s; decimal %s is 0x%llx\n", s,
+                s, s, v);
+    else
+        fprintf(stderr, "mmapc: addresses are hexadecimal (0x optional)\n");
 }
 
 /* An address: hexadecimal, with or without 0x. */
@@ -160,7 +185,7 @@ int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *no
     return EXIT_OK;
 }
 
-static int cmd_query(uint64_t addr, int pid, unsigned proc_flags, int json)
+static int cmd_query(const char *arg, uint64_t addr, int pid, unsigned proc_flags, int json)
 {
     char who[64], what[160];
     pid_name(pid, who, sizeof who);
@@ -181,7 +206,11 @@ static int cmd_query(uint64_t addr, int pid, unsigned proc_flags, int json)
     }
     mmapc_proc_close(proc);
     if (rc == MMAPC_ENOTFOUND) {
+        if (json) /* a JSON document still, so that a pipe into a JSON reader works */
+            fputs("null\n", stdout);
         fprintf(stderr, "mmapc: no area at 0x%" PRIx64 " in %s\n", addr, who);
+        if (looks_decimal(arg))
+            hex_hint(arg);
         rc = EXIT_NOT_FOUND;
     } else if (rc) {
         snprintf(what, sizeof what, "query of 0x%" PRIx64 " in %s", addr, who);
@@ -222,7 +251,8 @@ static int run(int argc, char **argv)
                     return usage_error("too many arguments");
                 args[nargs++] = argv[i];
             }
-        } else if (s[0] == '-' && s[1] != '\0') {
+        } else if (s[0] == '-' && s[1] != '\0' && !(s[1] >= '0' && s[1] <= '9')) {
+            /* (a negative number is an argument, for the command to refuse) */
             return usage_error("unknown option '%s'", s);
         } else {
             if (nargs == 3)
@@ -249,7 +279,7 @@ static int run(int argc, char **argv)
             return usage_error("bad address '%s' (hexadecimal, 0x optional)", args[1]);
         if (nargs == 3 && parse_pid(args[2], &pid))
             return usage_error("bad pid '%s' (a positive decimal number or 'self')", args[2]);
-        return cmd_query(addr, pid, proc_flags, json);
+        return cmd_query(args[1], addr, pid, proc_flags, json);
     }
     if (nargs > 1)
         return usage_error("%s takes no arguments", cmd);

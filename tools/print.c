@@ -88,13 +88,19 @@ void print_area_header(FILE *out)
             "SIZE", "PERM", "OFFSET", "DEVICE", "INODE", "PATH OR KIND");
 }
 
-/* A path on a terminal: control bytes as \ooo, as the kernel escapes a newline. */
+/* A path on a terminal: control bytes as \ooo, as the kernel escapes a newline, and a backslash
+ * doubled, so that a name holding the four bytes \012 does not print as one holding a newline.
+ * (Windows names cannot hold control bytes, and there a backslash is the separator.) */
 static void print_path(FILE *out, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c < 0x20 || c == 0x7f)
             fprintf(out, "\\%03o", c);
+#ifndef _WIN32
+        else if (c == '\\')
+            fputs("\\\\", out);
+#endif
         else
             fputc(c, out);
     }

@@ -20,7 +20,7 @@ trap cleanup EXIT
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
+bad() { failed=$((failed + 1)); printf 'FAILED: %s\n' "$*" >&2; }
 
 # expect STATUS CMD...: run the tool, keep stdout/stderr in $work/out, $work/err
 expect() {
@@ -53,6 +53,13 @@ expect 2 areas 12abc
 says "bad pid"
 expect 2 areas 0
 says "bad pid"
+expect 2 areas -5
+says "bad pid"
+expect 2 query 1000 -5
+says "bad pid"
+grep -q "self" "$work/err" && ok || bad "a bad pid's message names 'self'"
+expect 0 --help
+grep -qi "PID.*'self'" "$work/out" && ok || bad "--help says a PID may be 'self'"
 expect 2 areas 1 2
 expect 2 query
 says "needs an address"
@@ -62,13 +69,20 @@ expect 2 query 10000000000000000000000
 says "bad address"
 expect 2 info extra
 
-# ---- a process whose areas hold still: python maps a file with a hostile name ----
+# ---- a process whose areas hold still: python maps a file with a hostile name, and two whose
+# names differ only in a newline and its escaped form, backslash and all ----
 name=$(printf 'mmapc "tool"\\ \001\tname caf\303\251 \377end')
 printf 'some bytes for the mapping\n' >"$work/$name"
-python3 - "$work/$name" >"$work/helper" <<'PY' &
+newline=$(printf 'mmapc x\ny')
+literal='mmapc x\012y'
+printf 'newline\n' >"$work/$newline"
+printf 'literal\n' >"$work/$literal"
+python3 - "$work/$name" "$work/$newline" "$work/$literal" >"$work/helper" <<'PY' &
 import mmap, sys, time
-f = open(sys.argv[1], "rb")
-m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+maps = []
+for path in sys.argv[1:]:
+    f = open(path, "rb")
+    maps.append(mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ))
 print("ready", flush=True)
 time.sleep(120)
 PY
@@ -116,6 +130,37 @@ expect 1 query 0 "$helper_pid"
 says "no area at 0x0"
 expect 1 --text query 0 "$helper_pid"
 says "no area"
+# no area: JSON null, so that a pipe into a JSON reader works
+expect 1 --json query 0 "$helper_pid"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) is None' "$work/out" && ok || bad "--json query of no area prints null"
+if command -v jq >/dev/null 2>&1; then
+    # (jq 1.6 exits 0 on empty input: look at what it prints)
+    [ "$($tool --json query 0 "$helper_pid" 2>/dev/null | jq '. == null')" = true ] && ok || bad "jq reads null"
+fi
+# an address that looks decimal gets a hint that addresses are hexadecimal; a 0x one does not
+expect 1 query 4096 "$helper_pid"
+says "hexadecimal"
+expect 1 query 0x4096 "$helper_pid"
+grep -qi "hexadecimal" "$work/err" && bad "no hint for an address with 0x" || ok
+expect 2 query 99999999999999999999 "$helper_pid"
+says "hexadecimal"
+
+# the table escapes a backslash, so a newline in a name (\012) and the four bytes \012 differ
+# (the ioctl gives the name's bytes; the kernel's text escapes a newline the same way, so there
+# the two names cannot be told apart)
+for which in newline literal; do
+    eval "file=\$work/\$$which"
+    addr=$(python3 -c 'import json,sys; print([a["start"] for a in json.load(open(sys.argv[1])) if a["inode"] == int(sys.argv[2])][0])' \
+        "$work/areas.json" "$(stat -c %i "$file")")
+    expect 0 query "$addr" "$helper_pid"
+    tail -n 1 "$work/out" | sed 's/.* //' >"$work/row.$which"
+done
+grep -qxF 'x\\012y' "$work/row.literal" && ok || bad "a backslash in a name is doubled: $(cat "$work/row.literal")"
+if $tool info | grep -q "area queries: *PROCMAP_QUERY"; then
+    grep -qxF 'x\012y' "$work/row.newline" && ok || bad "a newline in a name is \\012: $(cat "$work/row.newline")"
+else
+    echo "skipped: names with a newline (the kernel's text escapes it, and this system has no PROCMAP_QUERY)"
+fi
 
 # ---- processes that are not there, or not ours ----
 pid_max=$(cat /proc/sys/kernel/pid_max)
@@ -135,6 +180,10 @@ fi
 # ---- info, page sizes, demo ----
 expect 0 info
 grep -q "page size" "$work/out" && ok || bad "info prints the page size"
+# "key: value" lines, every value in the same column
+awk '{ i = index($0, ": "); if (i == 0) { print "no key: " $0; exit 1 }
+       v = i + 2; while (substr($0, v, 1) == " ") v++
+       if (col && v != col) { print "not aligned: " $0; exit 1 } col = v }' "$work/out" >&2 && ok || bad "info prints aligned key: value lines"
 expect 0 --json info
 json_ok info --json
 MMAPC_FORCE_TEXT=1 $tool info | grep -q "area queries: *text" && ok || bad "MMAPC_FORCE_TEXT=1 shows in info"
@@ -152,7 +201,7 @@ json_ok demo --json
 # library's ----
 for cmd in --help --version help areas "areas $helper_pid" "areas self" \
     "query $first $helper_pid" info page-sizes demo "--json areas" "--json query $first $helper_pid" \
-    "--json info" "--json page-sizes" "--json demo"; do
+    "--json query 0 $helper_pid" "--json info" "--json page-sizes" "--json demo"; do
     # shellcheck disable=SC2086 # the words of the command
     $tool $cmd >/dev/full 2>"$work/err"
     got=$?
