@@ -4,9 +4,11 @@
  * namespace bind-mounts a file of its making over its /proc/PID/maps. A line that cannot be
  * parsed must reach the caller as MMAPC_EPARSE (never a silent end), a last line without a
  * newline must count, and a line longer than the scan buffer must come through whole.
- * Needs root (or CAP_SYS_ADMIN); otherwise a skip with the reason.
+ * As root it needs nothing more; otherwise the child enters a user namespace of its own to mount
+ * (userns.h), and only a kernel that allows none is a skip with the reason.
  */
 #include "areas_util.h"
+#include "userns.h"
 
 #include <sched.h>
 #include <sys/mount.h>
@@ -122,10 +124,12 @@ int main(void)
     pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
-        if (unshare(CLONE_NEWNS) != 0 ||
+        if (userns_enter() != 0 || unshare(CLONE_NEWNS) != 0 ||
             mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
             mount(fake_path, "/proc/self/maps", "none", MS_BIND, NULL) != 0) {
-            fprintf(stderr, "skipped: cannot bind a file over /proc/self/maps (%s); needs root\n",
+            fprintf(stderr,
+                    "skipped: cannot bind a file over /proc/self/maps (%s): needs root, or user "
+                    "namespaces\n",
                     strerror(errno));
             _exit(CHECK_SKIP_CODE);
         }

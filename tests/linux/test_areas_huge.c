@@ -51,7 +51,9 @@ int main(void)
     int raised = 0;
     if (read_long(free_path) < 1) {
         if (geteuid() != 0 || old < 0) {
-            fprintf(stderr, "skipped: no free huge page, and reserving one needs root\n");
+            /* a write to sysfs: the real root, which a user namespace does not give */
+            fprintf(stderr, "skipped: no free huge page, and reserving one needs root (a write to "
+                            "sysfs that a user namespace does not allow)\n");
             return CHECK_SKIP_CODE;
         }
         raised = write_long(nr_path, old + 1) == 0;

@@ -117,8 +117,9 @@ int main(void)
         if (getuid() != 0 || write_long(NR_2M, old + 4) != 0 || read_long(NR_2M) < old + 4) {
             if (getuid() == 0)
                 write_long(NR_2M, old);
-            fprintf(stderr,
-                    "skipped: no free 2 MiB huge pages and cannot reserve them (need root)\n");
+            /* a write to sysfs: the real root, which a user namespace does not give */
+            fprintf(stderr, "skipped: no free 2 MiB huge pages and cannot reserve them (needs "
+                            "root: a write to sysfs that a user namespace does not allow)\n");
             return CHECK_SKIP_CODE;
         }
         reserved = 1;

@@ -173,8 +173,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
     got=$?
     [ "$got" -eq 3 ] && ok || bad "areas of a root process as nobody exited $got, expected 3"
     says "access denied"
+elif [ "$(id -u)" -ne 0 ] && [ "$(stat -c %u /proc/1)" != "$(id -u)" ]; then
+    # not root: pid 1 is another user's process
+    expect 3 areas 1
+    says "denied"
 else
-    echo "skipped: permission check needs root and setpriv"
+    echo "skipped: permission check needs root and setpriv, or a pid 1 of another user"
 fi
 
 # ---- info, page sizes, demo ----
