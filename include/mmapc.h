@@ -415,8 +415,10 @@ typedef struct mmapc_area {
 /**
  * An open process: open once, query many times. Keeps what a query needs open (on Linux the
  * maps file, so a query costs one ioctl). May be shared between threads: queries through it
- * keep no state in the handle (each call brings its own buffers), and the reopen a MMAPC_SELF
- * handle does in a forked child is done once under a lock.
+ * keep no state in the handle (each call brings its own buffers). In a forked child a MMAPC_SELF
+ * handle opens a descriptor of its own at its first use, without a lock (so a fork by another
+ * thread at any moment is safe); the descriptor inherited from the parent is left alone, as the
+ * child may have closed it and reused its number (exec closes it).
  */
 typedef struct mmapc_proc mmapc_proc;
 
