@@ -53,8 +53,8 @@ int mmapc__os_flush_icache(const void *addr, size_t size);
  * reads the listing when the platform has one, and otherwise steps with the direct query. */
 
 /* An open process, defined by each platform file. Primitives on it may run from several threads
- * at once: the platform keeps no per-call state in it (Linux reopens a MMAPC_SELF handle once,
- * under its own lock, when it finds itself in a forked child). */
+ * at once: the platform keeps no per-call state in it (Linux opens a MMAPC_SELF handle's own
+ * descriptor, lock-free, when it finds itself in a forked child). */
 typedef struct mmapc__proc mmapc__proc;
 
 /* Open pid (MMAPC_SELF: the calling process, following fork). MMAPC_ESRCH when there is no such

@@ -8,7 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <pthread.h> /* pthread_once, pthread_atfork */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,15 +65,35 @@ _Static_assert(PQ_REQUEST == 0xc0686611u, "PROCMAP_QUERY is _IOWR('f', 17, 104 b
 enum { IOCTL_UNKNOWN, IOCTL_YES, IOCTL_NO };
 static atomic_int ioctl_state = IOCTL_UNKNOWN;
 
+/* A lock would not do for the reopen after fork: a fork by another thread while it is held
+ * leaves it held for good in the new child. The descriptor and the process that opened it are
+ * one 64-bit word, replaced by compare-and-exchange (lock-free on every target we build). */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics are lock-free");
+
 struct mmapc__proc {
-    atomic_int fd; /* /proc/<pid>/maps; replaced in place (dup3) after fork for self */
+    /* /proc/<pid>/maps and, for a self handle, the pid of the process that opened it:
+     * (uint64_t)pid << 32 | fd (see fd_word) */
+    _Atomic uint64_t cur;
     bool self;
     int pid;           /* as asked: MMAPC_SELF or a pid */
-    atomic_int owner;  /* getpid() when fd was opened (self handles) */
     atomic_int unread; /* fd untouched by reads, and the handle serves one call: a text stream
                           may take it instead of opening again */
-    pthread_mutex_t lock;
 };
+
+static uint64_t fd_word(int owner, int fd)
+{
+    return (uint64_t)(uint32_t)owner << 32 | (uint32_t)fd;
+}
+
+static int word_fd(uint64_t w)
+{
+    return (int)(uint32_t)w;
+}
+
+static int word_owner(uint64_t w)
+{
+    return (int)(uint32_t)(w >> 32);
+}
 
 /*
  * Our pid, without a system call on the usual path. getpid() is a real system call (glibc 2.25+)
@@ -154,12 +174,10 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
         free(p);
         return rc;
     }
-    atomic_init(&p->fd, fd);
+    atomic_init(&p->cur, fd_word(owner, fd));
     p->self = pid == MMAPC_SELF;
     p->pid = pid;
-    atomic_init(&p->owner, owner);
     atomic_init(&p->unread, (flags & MMAPC__PROC_ONCE) != 0);
-    pthread_mutex_init(&p->lock, NULL);
     *out = p;
     return 0;
 }
@@ -168,39 +186,39 @@ void mmapc__os_proc_close(mmapc__proc *p)
 {
     if (!p)
         return;
-    close(atomic_load(&p->fd));
-    pthread_mutex_destroy(&p->lock);
+    close(word_fd(atomic_load(&p->cur)));
     free(p);
 }
 
 /*
  * The descriptor to use now. A self handle inherited across fork() still reads the parent's
- * address space, so the child reopens it once. dup3() puts the new file at the same number, so
- * a thread that loaded the number just before never sees a closed or recycled descriptor.
+ * address space, so the child opens its own descriptor and publishes it with one
+ * compare-and-exchange; a thread that lost the race closes its own and takes the winner's. The
+ * inherited descriptor is left alone: the child may have closed it and given its number to a
+ * file of its own, so the library no longer knows that it owns it (exec closes it, O_CLOEXEC).
+ * A published descriptor is never closed before the handle, so a thread that loaded it never
+ * sees it closed or recycled.
  */
 static int current_fd(mmapc__proc *p, int *fd)
 {
-    if (p->self && atomic_load_explicit(&p->owner, memory_order_acquire) != my_pid()) {
-        int rc = 0;
-        pthread_mutex_lock(&p->lock);
-        if (atomic_load(&p->owner) != my_pid()) {
-            int nfd;
-            rc = open_maps(MMAPC_SELF, &nfd);
-            if (!rc) {
-                if (dup3(nfd, atomic_load(&p->fd), O_CLOEXEC) < 0)
-                    rc = mmapc__posix_fail(errno);
-                close(nfd);
-            }
-            if (!rc) {
+    uint64_t w = atomic_load_explicit(&p->cur, memory_order_acquire);
+    if (p->self) {
+        int me = my_pid();
+        while (word_owner(w) != me) {
+            int nfd, rc = open_maps(MMAPC_SELF, &nfd);
+            if (rc)
+                return rc;
+            uint64_t mine = fd_word(me, nfd);
+            if (atomic_compare_exchange_strong_explicit(&p->cur, &w, mine, memory_order_acq_rel,
+                                                        memory_order_acquire)) {
                 atomic_store(&p->unread, 0);
-                atomic_store_explicit(&p->owner, my_pid(), memory_order_release);
+                w = mine;
+            } else {
+                close(nfd); /* w now holds what another thread published */
             }
         }
-        pthread_mutex_unlock(&p->lock);
-        if (rc)
-            return rc;
     }
-    *fd = atomic_load_explicit(&p->fd, memory_order_relaxed);
+    *fd = word_fd(w);
     return 0;
 }
 
