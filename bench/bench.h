@@ -73,6 +73,22 @@ typedef struct extra_areas {
 int extra_areas_make(extra_areas *e, size_t count);
 void extra_areas_free(extra_areas *e);
 
+/* An isolated hole for the mappings of a create + destroy row (hole.c): len bytes at `at`
+ * between two PROT_NONE guard pages, with every higher gap that len would fit in plugged, so
+ * that mmap without a hint lands at `at` and neither merges with nor splits a neighbour. */
+#define BENCH_HOLE_PLUGS 64
+typedef struct bench_hole {
+    void *at;
+    size_t len;
+    void *base; /* the reservation: guard, hole, guard */
+    size_t whole;
+    void *plug[BENCH_HOLE_PLUGS];
+    int plugs;
+} bench_hole;
+/* 0, or -1 when the hole cannot be made (mmap failed, or too many gaps to plug). */
+int bench_hole_make(bench_hole *h, size_t len);
+void bench_hole_free(bench_hole *h);
+
 /* ---- rows (one file each) ---- */
 void bench_map_rows(void);     /* create+destroy; split+merge (map.c) */
 void bench_areas_rows(void);   /* query and enumerate with N extra areas (areas.c) */
