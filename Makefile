@@ -2,12 +2,16 @@
 # Thin wrapper over CMake presets. `make run` and `make test` are the two README commands.
 PRESET ?= gcc
 BUILD := build/$(PRESET)
+# Each target that needs a Debian package checks for it first: installed as root, otherwise the
+# apt-get line to run is printed.
+NEED := sh scripts/need.sh
 
 .PHONY: all build run test clean format
 
 all: build
 
 build:
+	$(NEED) --preset $(PRESET)
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j 2
 
@@ -21,6 +25,7 @@ test: build
 	ctest --preset $(PRESET)
 
 format:
+	$(NEED) clang-format
 	clang-format -i include/*.h src/*.c src/*.h src/os/*.c src/os/*.h tests/*.c tests/*.h examples/*.c
 
 clean:
@@ -38,26 +43,31 @@ test-all:
 BENCH_BUILD := build/bench
 .PHONY: bench bench-quick bench-build
 bench-build:
+	$(NEED) cmake make gcc
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
 	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF >/dev/null
 	cmake --build $(BENCH_BUILD) --target mmapc_bench -j 2
 
 bench: bench-build
+	$(NEED) --optional gnuplot-nox
 	bench/run.sh $(BENCH_BUILD)
 
 bench-quick: bench-build
+	$(NEED) --optional gnuplot-nox
 	bench/run.sh $(BENCH_BUILD) --quick
 
 # Fuzz the maps line parser with libFuzzer (clang) for FUZZ_SECONDS; fails on any crash.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz:
+	$(NEED) cmake make clang libclang-rt-14-dev
 	fuzz/run.sh $(FUZZ_SECONDS)
 
 # ---- Windows x86-64: cross-built with mingw-w64, every test run under wine (a wine prefix of
 # its own in build/windows/wineprefix, made on the first run).
 .PHONY: test-windows
 test-windows:
+	$(NEED) --preset windows
 	cmake --preset windows >/dev/null
 	cmake --build --preset windows -j 2
 	ctest --preset windows

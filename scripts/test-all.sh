@@ -13,40 +13,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 presets=${PRESETS:-$(cmake --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p')}
 test_presets=$(ctest --list-presets 2>/dev/null | sed -n 's/^ *"\([^"]*\)".*/\1/p' | tr '\n' ' ')
 
-# Debian packages (bookworm) each preset needs.
-packages_for() {
-    case $1 in
-    gcc) echo gcc ;;
-    clang) echo clang ;;
-    musl) echo gcc musl-tools ;;
-    i686) echo gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 ;;
-    aarch64) echo gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user ;;
-    armv7) echo gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user ;;
-    asan-ubsan) echo clang libclang-rt-14-dev ;;
-    valgrind) echo gcc valgrind ;;
-    windows) echo gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix wine wine64 ;;
-    esac
-}
-
-missing=
-for pkg in cmake make $(for p in $presets; do packages_for "$p"; done); do
-    case " $missing " in *" $pkg "*) continue ;; esac
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
-        missing="$missing $pkg"
-done
-if [ -n "$missing" ]; then
-    if [ "$(id -u)" = 0 ]; then
-        echo "test-all: installing$missing"
-        export DEBIAN_FRONTEND=noninteractive
-        # shellcheck disable=SC2086 # one word per package
-        { apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing; } ||
-            { echo "test-all: apt-get failed"; exit 2; }
-    else
-        echo "test-all needs these Debian packages:"
-        echo "  sudo apt-get install --no-install-recommends$missing"
-        exit 2
-    fi
-fi
+# What the presets need from Debian: installed as root, otherwise the apt-get line is printed.
+# shellcheck disable=SC2046 # one word per preset
+sh scripts/need.sh $(for p in $presets; do echo --preset "$p"; done) || exit 2
 
 table=
 targets_passed=0
