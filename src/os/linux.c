@@ -5,11 +5,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -89,6 +91,22 @@ static int cmp_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The start of the file at path as a string in buf ("" when it cannot be read). Not stdio: its
+ * descriptor must be close-on-exec, and a stream's lock would be held across the read. */
+static const char *read_text(const char *path, char *buf, size_t cap)
+{
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n;
+        while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+            len += (size_t)n;
+        close(fd);
+    }
+    buf[len] = 0;
+    return buf;
+}
+
 static void read_huge_sizes(void)
 {
     DIR *d = opendir("/sys/kernel/mm/hugepages");
@@ -103,18 +121,11 @@ static void read_huge_sizes(void)
         closedir(d);
         qsort(huge_sizes, huge_count, sizeof huge_sizes[0], cmp_size);
     }
-    FILE *f = fopen("/proc/meminfo", "r");
-    if (f) {
-        char line[128];
-        while (fgets(line, sizeof line, f)) {
-            unsigned long long kb;
-            if (sscanf(line, "Hugepagesize: %llu kB", &kb) == 1) {
-                huge_default = (size_t)(kb * 1024);
-                break;
-            }
-        }
-        fclose(f);
-    }
+    char text[8192];
+    const char *line = strstr(read_text("/proc/meminfo", text, sizeof text), "\nHugepagesize:");
+    unsigned long long kb;
+    if (line && sscanf(line, " Hugepagesize: %llu kB", &kb) == 1)
+        huge_default = (size_t)(kb * 1024);
     if (huge_count == 0)
         huge_default = 0; /* no hugetlbfs sizes: no huge pages to ask for */
 }
