@@ -25,9 +25,13 @@ extern "C" {
 
 /** @name Version */
 /**@{*/
+/** Major version: changes when the API or ABI breaks (the shared library's SONAME). */
 #define MMAPC_VERSION_MAJOR 0
+/** Minor version: changes when calls are added. */
 #define MMAPC_VERSION_MINOR 1
+/** Patch version: changes for fixes only. */
 #define MMAPC_VERSION_PATCH 0
+/** The version as text, "MAJOR.MINOR.PATCH": CMake, pkg-config and the packages read it here. */
 #define MMAPC_VERSION_STRING "0.1.0"
 /** The version as one comparable number: major * 10000 + minor * 100 + patch. */
 #define MMAPC_VERSION                                                                              \
@@ -56,6 +60,8 @@ MMAPC_API const char *mmapc_version(void);
  * X(NAME, value, message)
  */
 /**@{*/
+/** Applies X(NAME, value, message) to every error code, for tables of codes, names and messages.
+ *  NAME lacks the MMAPC_ prefix (EINVAL_SIZE stands for MMAPC_EINVAL_SIZE). */
 #define MMAPC_ERROR_LIST(X)                                                                        \
     X(EINVAL_SIZE, -1, "invalid size: zero, too large, or past the end of the file")               \
     X(EINVAL_OFFSET, -2, "invalid offset or range: unaligned, reversed or out of bounds")          \
@@ -396,7 +402,7 @@ typedef struct mmapc_area {
                                     AllocationBase); on Linux the same as start */
     unsigned prot;            /**< MMAPC_PROT_READ | _WRITE | _EXEC bits, any combination */
     int shared;               /**< non-zero when shared, zero when private (copy-on-write) */
-    mmapc_area_kind kind;
+    mmapc_area_kind kind;     /**< what backs the area: a file, anonymous memory, a pseudo-area */
     /** The file path for MMAPC_AREA_FILE, without a " (deleted)" suffix; for pseudo-areas the
      *  bracketed name as printed (`[heap]`, `[anon:cache]`); "" for MMAPC_AREA_ANON. Never NULL,
      *  NUL-terminated; may be a truncated copy (see path_len). */
@@ -408,8 +414,8 @@ typedef struct mmapc_area {
     uint64_t offset;    /**< file offset of start; 0 when not file-backed, and on Windows,
                              which does not tell it */
     uint32_t dev_major; /**< device of the file (Linux; 0 elsewhere or when anonymous) */
-    uint32_t dev_minor;
-    uint64_t inode; /**< inode of the file (Linux; 0 elsewhere or when anonymous) */
+    uint32_t dev_minor; /**< minor device number (Linux; 0 elsewhere or when anonymous) */
+    uint64_t inode;     /**< inode of the file (Linux; 0 elsewhere or when anonymous) */
 } mmapc_area;
 
 /**

@@ -10,7 +10,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefi
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "install failed")
 endif()
-foreach(f include/mmapc.h lib/pkgconfig/mmapc.pc lib/cmake/mmapc/mmapcConfig.cmake)
+foreach(f include/mmapc.h lib/pkgconfig/mmapc.pc lib/cmake/mmapc/mmapcConfig.cmake share/doc/mmapc/LICENSE)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()
