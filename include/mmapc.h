@@ -369,6 +369,13 @@ MMAPC_API size_t mmapc_default_huge_page_size(void);
  *
  * Paths are reported as the system prints them: on Linux the text escapes a newline in a file name
  * as `\012` while the ioctl does not, so only such names can differ between the two.
+ *
+ * A process without a user address space (a Linux kernel thread, such as kthreadd) has no areas:
+ * an iteration of it ends at once without error and a query gives MMAPC_ENOTFOUND. A process
+ * that has ended gives MMAPC_ESRCH, a zombie (ended, not yet reaped by its parent) included,
+ * since its memory is gone for good; so does a handle whose process ends while it is open.
+ * On Linux without `/proc` mounted, every call that opens or reads a process returns
+ * MMAPC_EUNSUPPORTED.
  */
 /**@{*/
 

@@ -103,14 +103,15 @@ int mmapc_proc_direct(mmapc_proc *proc)
 }
 
 /* Give the caller its copy of the path (truncated to fit). */
-static void copy_path(mmapc_area *out, const char *name, char *buf, size_t size)
+MMAPC__HOT static void copy_path(mmapc_area *out, const char *name, char *buf, size_t size)
 {
     if (!buf || size == 0) {
         out->path = "";
         return;
     }
     size_t n = out->path_len < size ? out->path_len : size - 1;
-    memcpy(buf, name, n);
+    if (n) /* most areas have no name: no call into the C library */
+        memcpy(buf, name, n);
     buf[n] = '\0';
     out->path = buf;
 }
@@ -128,7 +129,7 @@ static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, s
     char chunk[SCAN_CHUNK];
     char *b = chunk, *heap = NULL;
     size_t cap = sizeof chunk, len = 0, got = 0;
-    bool any = false, eof = false;
+    bool eof = false;
     rc = MMAPC_ENOTFOUND;
     while (!eof) {
         if (len + 1 == cap) { /* one line fills the buffer: make room */
@@ -162,7 +163,6 @@ static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, s
                 rc = mmapc__fail(MMAPC_EPARSE);
                 goto done;
             }
-            any = true;
             if (a.end > addr) {
                 if (a.start > addr)
                     goto done; /* a gap: rc is still MMAPC_ENOTFOUND */
@@ -179,18 +179,15 @@ static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, s
 done:
     mmapc__os_text_close(&t);
     free(heap);
-    /* a live process always has areas: an empty listing means it has exited (a zombie) */
-    if (rc == MMAPC_ENOTFOUND && !any)
-        rc = mmapc__fail(MMAPC_ESRCH);
-    else if (rc == MMAPC_ENOTFOUND)
+    if (rc == MMAPC_ENOTFOUND) /* an empty listing too: a process without areas */
         rc = mmapc__fail(MMAPC_ENOTFOUND);
     return rc;
 }
 
 /* One direct step: the first area ending above addr. A name longer than *cap moves to a heap
  * buffer (the old *name is freed when on_heap says it came from the heap). */
-static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name, size_t *cap,
-                       bool on_heap)
+MMAPC__HOT static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name,
+                                  size_t *cap, bool on_heap)
 {
     size_t len;
     int rc = mmapc__os_area_from(p->os, addr, a, *name, *cap, &len);
@@ -213,8 +210,8 @@ static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name,
 
 /* A query answered by the direct primitive. *above is set when it found nothing at or above
  * addr, the one case where the text may know better. */
-static int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size,
-                        bool *above)
+MMAPC__HOT static int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf,
+                                   size_t size, bool *above)
 {
     char stack_name[NAME_CAP];
     char *name = stack_name;
@@ -233,8 +230,8 @@ static int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf
     return rc;
 }
 
-int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
-                     size_t path_size)
+MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
+                                size_t path_size)
 {
     if (!proc || !out || (!path_buf && path_size))
         return mmapc__fail(MMAPC_EINVAL_ARG);
@@ -299,9 +296,7 @@ static int read_snapshot(mmapc_areas *it)
         it->buf[it->len] = '\0';
     }
     mmapc__os_text_close(&t);
-    if (!rc && it->len == 0)
-        rc = mmapc__fail(MMAPC_ESRCH); /* a live process always has areas */
-    return rc;
+    return rc; /* an empty listing is no areas: the platform tells an ended process (os.h) */
 }
 
 static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t start, uint64_t end)

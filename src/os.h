@@ -85,7 +85,9 @@ typedef struct mmapc__text {
     intptr_t aux; /* platform use (Linux: non-zero when h is the process handle's own) */
 } mmapc__text;
 int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t);
-/* Read up to cap bytes, whole lines or not; *got = 0 at the end. */
+/* Read up to cap bytes, whole lines or not; *got = 0 at the end. A listing without a line is a
+ * process without areas (a kernel thread); when the process has ended (a zombie too), a read
+ * returns MMAPC_ESRCH instead. */
 int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got);
 void mmapc__os_text_close(mmapc__text *t);
 /* ===== end of Memory areas ================================================================== */

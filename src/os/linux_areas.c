@@ -151,6 +151,46 @@ static int open_fail(int err)
     return mmapc__posix_fail(err);
 }
 
+/* The flag of a kernel thread in /proc/<pid>/stat (include/linux/sched.h, since Linux 2.6.27). */
+#define PF_KTHREAD 0x00200000u
+
+/*
+ * After an empty answer (a listing without a line, or ESRCH from the ioctl): 0 when pid lives
+ * without a user address space (a kernel thread), MMAPC_ESRCH when it has ended or is ending,
+ * a zombie included, since a user process has areas for as long as it runs. fd, a maps
+ * descriptor of the process, then confirms that the stat read was its own and not that of a
+ * process that has taken over the pid since (a read of it fails with ESRCH once it is reaped).
+ */
+static int no_areas(int pid, int fd)
+{
+    if (pid == MMAPC_SELF || pid == my_pid())
+        return 0; /* we run: never an ended process */
+    char path[40], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int sfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (sfd < 0)
+        return mmapc__os_fail(errno, MMAPC_ESRCH);
+    ssize_t n;
+    do
+        n = read(sfd, buf, sizeof buf - 1);
+    while (n < 0 && errno == EINTR);
+    close(sfd);
+    if (n <= 0)
+        return mmapc__os_fail(n < 0 ? errno : ESRCH, MMAPC_ESRCH);
+    buf[n] = '\0';
+    /* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": comm may hold ')' */
+    const char *s = strrchr(buf, ')');
+    char state;
+    unsigned flags;
+    if (!s || sscanf(s + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2 ||
+        !(flags & PF_KTHREAD) || state == 'Z' || state == 'X' || state == 'x')
+        return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
+    char c;
+    if (pread(fd, &c, 1, 0) < 0 && errno == ESRCH)
+        return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
+    return 0;
+}
+
 static int open_maps(int pid, int *fd)
 {
     char path[32];
@@ -230,8 +270,8 @@ static int missing_ioctl(int err)
     return err == ENOTTY || err == ENOSYS || err == EINVAL || err == EOPNOTSUPP;
 }
 
-static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
-                 struct mmapc__procmap_query *q)
+MMAPC__HOT static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
+                            struct mmapc__procmap_query *q)
 {
     memset(q, 0, sizeof *q);
     q->size = sizeof *q;
@@ -250,7 +290,9 @@ static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
     if (r == 0) {
         if (q->vma_name_size)
             VALGRIND_MAKE_MEM_DEFINED(name, q->vma_name_size);
-        atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
+        /* written once: a store on every query would bounce the line between threads */
+        if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) != IOCTL_YES)
+            atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
         return 0;
     }
     int err = errno;
@@ -268,8 +310,8 @@ static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
     }
 }
 
-int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
-                        size_t *name_len)
+MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name,
+                                   size_t cap, size_t *name_len)
 {
     if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
         return mmapc__fail(MMAPC_EUNSUPPORTED);
@@ -278,6 +320,8 @@ int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *na
         return rc;
     struct mmapc__procmap_query q;
     rc = query(fd, addr, PQ_COVERING_OR_NEXT, name, cap, &q);
+    if (rc == MMAPC_ESRCH && no_areas(p->pid, fd) == 0)
+        return mmapc__fail(MMAPC_ENOTFOUND); /* a kernel thread: no area anywhere */
     if (rc)
         return rc;
     out->start = (uint64_t)q.vma_start;
@@ -309,14 +353,22 @@ int mmapc__os_area_direct(mmapc__proc *p)
     return atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_YES;
 }
 
+/* A text stream's aux: whether h is the handle's own descriptor, whether it gave any byte yet,
+ * and the pid to ask about an empty listing (0: ourselves, never empty). */
+#define TEXT_OWN 1
+#define TEXT_SERVED 2
+#define TEXT_PID_SHIFT 2
+
 int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
 {
     int fd, rc = current_fd(p, &fd);
     if (rc)
         return rc;
+    /* whose listing may be empty for want of areas: asked when it is (see no_areas) */
+    intptr_t check = p->self || p->pid == my_pid() ? 0 : (intptr_t)p->pid << TEXT_PID_SHIFT;
     if (atomic_exchange(&p->unread, 0)) {
         t->h = fd;
-        t->aux = 1; /* the handle's own: not closed with the stream */
+        t->aux = TEXT_OWN | check; /* the handle's own: not closed with the stream */
         return 0;
     }
     int nfd;
@@ -335,7 +387,7 @@ int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
     if (rc)
         return rc;
     t->h = nfd;
-    t->aux = 0;
+    t->aux = check;
     return 0;
 }
 
@@ -346,13 +398,21 @@ int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got)
         n = read((int)t->h, buf, cap);
     while (n < 0 && errno == EINTR);
     if (n < 0)
-        return mmapc__posix_fail(errno);
+        return mmapc__posix_fail(errno); /* ESRCH once the process is reaped */
+    if (n == 0 && !(t->aux & TEXT_SERVED) && (t->aux >> TEXT_PID_SHIFT) != 0) {
+        /* nothing at all: a kernel thread, or an ended process (a zombie) */
+        int rc = no_areas((int)(t->aux >> TEXT_PID_SHIFT), (int)t->h);
+        if (rc)
+            return rc;
+    }
+    if (n > 0)
+        t->aux |= TEXT_SERVED;
     *got = (size_t)n;
     return 0;
 }
 
 void mmapc__os_text_close(mmapc__text *t)
 {
-    if (!t->aux)
+    if (!(t->aux & TEXT_OWN))
         close((int)t->h);
 }
