@@ -5,6 +5,8 @@ BUILD := build/$(PRESET)
 # Each target that needs a Debian package checks for it first: installed as root, otherwise the
 # apt-get line to run is printed.
 NEED := sh scripts/need.sh
+# No "Entering directory" lines from the make that `cmake --build` runs.
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all build run test clean format
 
@@ -62,6 +64,32 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	$(NEED) cmake make clang libclang-rt-14-dev
 	fuzz/run.sh $(FUZZ_SECONDS)
+
+# ---- documentation: the manual pages and the API reference (Doxygen) in $(BUILD)/docs/api/html.
+.PHONY: docs
+docs:
+	$(NEED) --preset $(PRESET) scdoc doxygen
+	cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET) --target docs
+
+# ---- Debian packages (cmake/packaging.cmake): `make package` builds libmmapc0, libmmapc-dev and
+# mmapc into $(PKG_BUILD)/packages with Debian's hardening flags; `make test-packages` (root)
+# installs them with dpkg, builds and runs programs against them, and removes them again.
+PKG_BUILD ?= build/package
+.PHONY: package test-packages
+package:
+	$(NEED) cmake make gcc dpkg-dev file scdoc
+	CFLAGS="$$(dpkg-buildflags --get CPPFLAGS) $$(dpkg-buildflags --get CFLAGS)" \
+	LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" \
+	cmake -S . -B $(PKG_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-DNDEBUG" \
+	  -DCMAKE_INSTALL_PREFIX=/usr -DMMAPC_WERROR=ON -DMMAPC_BUILD_TESTS=OFF \
+	  -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(PKG_BUILD) -j 2
+	cd $(PKG_BUILD) && cpack -G DEB
+
+test-packages: package
+	$(NEED) pkg-config man-db bash-completion
+	scripts/test-packages.sh $(PKG_BUILD)
 
 # ---- Windows x86-64: cross-built with mingw-w64, every test run under wine (a wine prefix of
 # its own in build/windows/wineprefix, made on the first run).
