@@ -246,7 +246,9 @@ MMAPC_API int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot,
 
 /**
  * Reserve address space for a file mapping; mmapc_commit() maps the file there.
- * Arguments are checked now as in mmapc_map_file(), and again at commit. The reservation keeps
+ * Arguments are checked now as in mmapc_map_file(), the file's access included (a shared writable
+ * reservation of a file open read-only is MMAPC_EACCES now, not at commit), and again at commit.
+ * The reservation keeps
  * its own duplicate of @p file until it is committed or unmapped.
  */
 MMAPC_API int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,

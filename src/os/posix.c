@@ -192,9 +192,28 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     do_mmap(&r, PROT_NONE, mmapc__posix_map_flags(&r), &q);
     return mmapc__os_fail(raw, rc);
 }
+/* What mmap would refuse for lack of access to the file, checked before a reservation, which
+ * maps no file yet: any map needs read access, a shared writable one read and write. */
+static int check_access(const mmapc__request *rq)
+{
+    int fl = fcntl(rq->file, F_GETFL);
+    if (fl < 0)
+        return mmapc__posix_fail(errno);
+    int mode = fl & O_ACCMODE;
+    if (mode == O_WRONLY ||
+        ((rq->flags & MMAPC_SHARED) && (rq->prot & MMAPC_PROT_WRITE) && mode != O_RDWR))
+        return mmapc__posix_fail(EACCES);
+    return 0;
+}
+
 
 void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
 {
+    if (rq->is_file) {
+        int rc = check_access(rq);
+        if (rc)
+            return rc;
+    }
     (void)b;
     (void)last;
     if (addr)
