@@ -159,7 +159,9 @@ grep -qxF 'x\\012y' "$work/row.literal" && ok || bad "a backslash in a name is d
 if $tool info | grep -q "area queries: *PROCMAP_QUERY"; then
     grep -qxF 'x\012y' "$work/row.newline" && ok || bad "a newline in a name is \\012: $(cat "$work/row.newline")"
 else
-    echo "skipped: names with a newline (the kernel's text escapes it, and this system has no PROCMAP_QUERY)"
+    # no PROCMAP_QUERY (32-bit, qemu): the name comes from the kernel's text, where a newline
+    # already is \012, so the two names look alike, as the README says
+    grep -qxF 'x\\012y' "$work/row.newline" && ok || bad "from the text, a newline in a name is \\\\012: $(cat "$work/row.newline")"
 fi
 
 # ---- processes that are not there, or not ours ----
