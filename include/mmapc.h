@@ -419,7 +419,16 @@ typedef struct mmapc_area {
     /** Length of the full path (without the suffix). path holds all of it when path_len ==
      *  strlen(path); a query into a buffer too small stores a truncated copy. */
     size_t path_len;
-    int deleted;        /**< non-zero when the file was deleted (Linux " (deleted)") */
+    /** Non-zero when the file was deleted. Linux prints " (deleted)" after a deleted file's
+     *  name, and a live file's own name may end so too: when a name ends in the suffix, the
+     *  file at the whole name is compared with the area's device and inode, and on a match the
+     *  file is live and the suffix stays in path as part of its name. What stays ambiguous is
+     *  counted as deleted: a name that cannot be looked up from the calling process (another
+     *  mount namespace or root directory, a directory it may not search, a newline in the name,
+     *  which the text escapes) and a file whose device as stat() reports it differs from the
+     *  area's (btrfs subvolumes, overlayfs). A deleted file that has another link at the whole
+     *  name is reported live, under that name. */
+    int deleted;
     uint64_t offset;    /**< file offset of start; 0 when not file-backed, and on Windows,
                              which does not tell it */
     uint32_t dev_major; /**< device of the file (Linux; 0 elsewhere or when anonymous) */

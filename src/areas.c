@@ -102,6 +102,19 @@ int mmapc_proc_direct(mmapc_proc *proc)
     return mmapc__os_area_direct(proc->os);
 }
 
+/*
+ * A name that ends in " (deleted)" is a deleted file's, or a live file's whose name ends so: when
+ * the file at the whole name is the area's own (same device and inode), the suffix is part of its
+ * name. name holds the whole name, NUL-terminated.
+ */
+static void check_deleted(const char *name, mmapc_area *a)
+{
+    if (a->deleted && mmapc__os_name_is_file(name, a)) {
+        a->deleted = 0;
+        a->path_len += MMAPC__DELETED_LEN;
+    }
+}
+
 /* Give the caller its copy of the path (truncated to fit). */
 MMAPC__HOT static void copy_path(mmapc_area *out, const char *name, char *buf, size_t size)
 {
@@ -165,7 +178,9 @@ static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, s
             }
             if (a.end > addr) {
                 if (a.start > addr)
-                    goto done; /* a gap: rc is still MMAPC_ENOTFOUND */
+                    goto done;  /* a gap: rc is still MMAPC_ENOTFOUND */
+                line[n] = '\0'; /* over the newline, or the terminator already there */
+                check_deleted(a.path, &a);
                 *out = a;
                 copy_path(out, a.path, buf, size);
                 rc = 0;
@@ -202,6 +217,7 @@ MMAPC__HOT static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, c
     }
     if (rc == 0) {
         mmapc__area_classify(*name, len, a);
+        check_deleted(*name, a);
         a->path = *name;
         (*name)[a->path_len] = '\0'; /* drops a " (deleted)" suffix */
     }
@@ -372,7 +388,12 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
         if (out->start >= it->end)
             break;
         /* terminate in place: over the newline, or over the " (deleted)" suffix */
-        line[out->path - line + (ptrdiff_t)out->path_len] = '\0';
+        char *name = line + (out->path - line);
+        if (out->deleted) {
+            name[out->path_len + MMAPC__DELETED_LEN] = '\0';
+            check_deleted(name, out);
+        }
+        name[out->path_len] = '\0';
         if (out->path_len == 0)
             out->path = "";
         return 1;

@@ -4,8 +4,8 @@
 
 #include <string.h>
 
-static const char deleted_suffix[] = " (deleted)";
-#define DELETED_LEN (sizeof deleted_suffix - 1)
+static const char deleted_suffix[] = MMAPC__DELETED_SUFFIX;
+#define DELETED_LEN MMAPC__DELETED_LEN
 
 /* Hex digit values plus one, so that the zero of every other byte means "not a digit": a table
  * look-up instead of branches, since a line has some 40 hex digits. */

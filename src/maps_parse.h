@@ -30,10 +30,16 @@ int mmapc__maps_parse_line(const char *line, size_t len, mmapc_area *out);
  */
 int mmapc__maps_parse_next(const char *line, const char *end, mmapc_area *out, const char **next);
 
+/* What Linux prints after the name of a deleted file. */
+#define MMAPC__DELETED_SUFFIX " (deleted)"
+#define MMAPC__DELETED_LEN (sizeof MMAPC__DELETED_SUFFIX - 1)
+
 /*
  * Set out->kind, out->deleted and out->path_len from an area name of len bytes as the system
  * prints it ("" for none, "/a/file (deleted)", "[heap]", "[anon:x]"). out->path is not touched.
  */
 void mmapc__area_classify(const char *name, size_t len, mmapc_area *out);
+/* out->deleted only says that the name ends in the suffix; the caller asks the system whether it
+ * is part of a live file's name (mmapc__os_name_is_file in src/os.h). */
 
 #endif

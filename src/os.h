@@ -77,6 +77,9 @@ int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *na
                         size_t *name_len);
 /* Non-zero when mmapc__os_area_from() can answer for p (probes once per process if needed). */
 int mmapc__os_area_direct(mmapc__proc *p);
+/* name, an area's whole name, ends in " (deleted)": non-zero when it is the path of a live file
+ * that is the area's own (a's device and inode), so the suffix is part of the file's name. */
+int mmapc__os_name_is_file(const char *name, const mmapc_area *a);
 
 /* Text listing of p, one area per line in ascending order (src/maps_parse.h). Each open gives a
  * fresh stream from the first area. MMAPC_EUNSUPPORTED where the system has none (Windows). */

@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Valgrind cannot know that PROCMAP_QUERY writes the name buffer; its client request (a few
@@ -351,6 +352,13 @@ int mmapc__os_area_direct(mmapc__proc *p)
             (void)query(fd, 0, PQ_COVERING_OR_NEXT, NULL, 0, &q); /* settles ioctl_state */
     }
     return atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_YES;
+}
+
+int mmapc__os_name_is_file(const char *name, const mmapc_area *a)
+{
+    struct stat st;
+    return stat(name, &st) == 0 && st.st_ino == a->inode && major(st.st_dev) == a->dev_major &&
+           minor(st.st_dev) == a->dev_minor;
 }
 
 /* A text stream's aux: whether h is the handle's own descriptor, whether it gave any byte yet,
