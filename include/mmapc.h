@@ -74,14 +74,15 @@ MMAPC_API const char *mmapc_version(void);
     X(EUNSAFE_FLAG, -9, "operation needs an unsafe flag (JIT for RWX, FIXED for a fixed address)") \
     X(EUNSUPPORTED, -10, "not supported on this platform or by this kernel")                       \
     X(EPARSE, -11, "could not parse the memory-area description")                                  \
+    X(EINVAL_NAME, -12, "invalid name: empty, too long, or with '/' or '\\' after its first byte") \
     X(ENOMEM, -20, "out of memory or address space")                                               \
     X(EACCES, -21, "access denied (file mode or protection does not allow it)")                    \
     X(EPERM, -22, "operation not permitted (privilege or policy)")                                 \
     X(EBADF, -23, "bad file descriptor or handle")                                                 \
     X(ESRCH, -24, "no such process")                                                               \
     X(ELIMIT, -25, "would exceed a resource limit (locked memory, open files, map count)")         \
-    X(EEXIST, -26, "address range already in use")                                                 \
-    X(ENOTFOUND, -27, "no memory area at that address")                                            \
+    X(EEXIST, -26, "already exists: address range in use, or object name taken")                   \
+    X(ENOTFOUND, -27, "not found: no memory area at that address, or no such name")                \
     X(EIO, -28, "input/output error")                                                              \
     X(EBUSY, -29, "resource busy")                                                                 \
     X(EOS, -30, "other operating-system error (see mmapc_last_os_error)")
@@ -511,6 +512,221 @@ MMAPC_API void mmapc_areas_close(mmapc_areas *it);
 MMAPC_API const char *mmapc_area_kind_name(mmapc_area_kind kind);
 /**@}*/
 /* ===== end of Memory areas ================================================================= */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Shared memory objects =============================================================== */
+/** @name Shared memory objects, views, ring buffers and dual mappings
+ * A shared memory object is memory with no file behind it that any number of mappings (views)
+ * show: Linux memfd_create() (shm_open() + shm_unlink() where the kernel lacks it), POSIX
+ * shm_open() for a named object, a Windows section backed by the paging file (a `Local\` name
+ * for a named one). A view is an ordinary mapping handle (::mmapc_map): protect, flush, lock,
+ * split, merge and unmap work on it as on any mapping. Views keep the memory alive: closing the
+ * object does not unmap them.
+ *
+ * Names: `"name"` or `"/name"`, 1 to #MMAPC_SHM_NAME_MAX bytes after the optional leading `/`,
+ * with no other `/` and no `\` (MMAPC_EINVAL_NAME otherwise). One name means the same object
+ * on every platform: POSIX `/name`, Windows `Local\name` (the session's namespace).
+ *
+ * Inheritance: an object's descriptor (HANDLE) is not passed to programs the process starts
+ * (close-on-exec; not inheritable) unless #MMAPC_SHM_INHERIT or mmapc_shm_set_inherit() asks
+ * for it. Views made before fork() are shared with the child, not copied.
+ */
+/**@{*/
+
+/** A shared memory object: an open descriptor (HANDLE) of it. */
+typedef struct mmapc_shm mmapc_shm;
+
+/** Flags of mmapc_shm_options. */
+enum mmapc_shm_flag {
+    /** Programs this process starts inherit the object's descriptor (FD_CLOEXEC cleared) or
+     *  HANDLE (made inheritable): pass mmapc_shm_file() to them, e.g. as an argument, and they
+     *  take it up with mmapc_shm_from_file(). */
+    MMAPC_SHM_INHERIT = 1u << 0,
+    /** Open for reading only (mmapc_shm_open()): views can be read, never written. */
+    MMAPC_SHM_READ_ONLY = 1u << 1,
+};
+
+/** Every flag of mmapc_shm_options::flags, for validation. */
+#define MMAPC_SHM_FLAGS_ALL (MMAPC_SHM_INHERIT | MMAPC_SHM_READ_ONLY)
+
+/** The longest object name, in bytes, not counting a leading `/`. */
+#define MMAPC_SHM_NAME_MAX 255
+
+/** Options of a new or opened object. All-zero (or a NULL pointer) means the defaults. */
+typedef struct mmapc_shm_options {
+    /** Bitwise OR of `enum mmapc_shm_flag` (an unknown bit is MMAPC_EINVAL_ARG). */
+    unsigned flags;
+    /** POSIX permission bits of a new named object; 0 means 0600 (the owner only). Ignored
+     *  on Windows, where the object gets the process's default security. */
+    unsigned mode;
+} mmapc_shm_options;
+
+/**
+ * Create a shared memory object of @p size bytes, zero-filled.
+ * With @p name NULL the object is anonymous: it can be reached only through its descriptor
+ * (views, fork(), mmapc_shm_file() passed to a child). With a name, another process opens it
+ * with mmapc_shm_open(); the name must not exist yet (MMAPC_EEXIST) and lasts until
+ * mmapc_shm_unlink() (POSIX) or while a handle to the object or a view of it remains (Windows).
+ * On Linux an anonymous object is a memfd that can be sealed (mmapc_shm_seal()).
+ * @return 0 and `*out` set; MMAPC_EINVAL_SIZE (0, or more than the system can hold),
+ * MMAPC_EINVAL_NAME, MMAPC_EINVAL_ARG (NULL out, unknown flag, MMAPC_SHM_READ_ONLY),
+ * MMAPC_EEXIST, MMAPC_EACCES, MMAPC_ELIMIT, or an OS error code. Nothing is left behind.
+ */
+MMAPC_API int mmapc_shm_create(mmapc_shm **out, const char *name, uint64_t size,
+                               const mmapc_shm_options *options);
+
+/**
+ * Open the existing object called @p name (made by this or another process), for reading and
+ * writing or, with #MMAPC_SHM_READ_ONLY, for reading.
+ * @return 0 and `*out` set; MMAPC_ENOTFOUND when no object has that name, MMAPC_EINVAL_NAME,
+ * MMAPC_EINVAL_ARG, MMAPC_EACCES, or an OS error code.
+ */
+MMAPC_API int mmapc_shm_open(mmapc_shm **out, const char *name, const mmapc_shm_options *options);
+
+/**
+ * Take up an object from its descriptor (HANDLE), e.g. the value a parent passed to this
+ * program after creating the object with #MMAPC_SHM_INHERIT. @p file is duplicated: the caller
+ * still owns it and may close it. The new descriptor is not inherited unless the options say so.
+ * @return 0 and `*out` set; MMAPC_EBADF when @p file is not open, MMAPC_EINVAL_ARG, or an OS
+ * error code.
+ */
+MMAPC_API int mmapc_shm_from_file(mmapc_shm **out, mmapc_file file,
+                                  const mmapc_shm_options *options);
+
+/**
+ * Remove the name @p name: later opens fail with MMAPC_ENOTFOUND, while objects already open
+ * and their views live on. On Windows a name lasts exactly as long as a handle to its object or
+ * a view of it remains, so there is nothing to remove: the name is checked and 0 returned.
+ * @return 0; MMAPC_ENOTFOUND when no object has that name, MMAPC_EINVAL_NAME, MMAPC_EACCES.
+ */
+MMAPC_API int mmapc_shm_unlink(const char *name);
+
+/** Close the object's descriptor (HANDLE). Its views stay valid. Accepts NULL. */
+MMAPC_API void mmapc_shm_close(mmapc_shm *shm);
+
+/**
+ * The object's size in bytes as it is now (another process may have resized it). Windows
+ * gives the size rounded up to whole pages.
+ * @return 0 and `*size` set; MMAPC_EINVAL_ARG, or an OS error code.
+ */
+MMAPC_API int mmapc_shm_size(const mmapc_shm *shm, uint64_t *size);
+
+/**
+ * Grow or shrink the object to @p size bytes. Views are not resized: a view reaching past a
+ * shrunken end raises SIGBUS when touched there, which is what #MMAPC_SHM_SEAL_SHRINK rules
+ * out. Windows can grow a section only when the system offers it (MMAPC_EUNSUPPORTED where it
+ * does not, e.g. under wine), and can never shrink one (MMAPC_EUNSUPPORTED).
+ * @return 0; MMAPC_EINVAL_SIZE (0 or too large), MMAPC_EINVAL_ARG, MMAPC_EPERM (sealed, see
+ * mmapc_shm_seal()), MMAPC_EACCES (opened read-only), MMAPC_EUNSUPPORTED.
+ */
+MMAPC_API int mmapc_shm_resize(mmapc_shm *shm, uint64_t size);
+
+/** The object's descriptor (HANDLE on Windows), to pass to a child or to map by hand. It stays
+ *  owned by @p shm. */
+MMAPC_API mmapc_file mmapc_shm_file(const mmapc_shm *shm);
+
+/**
+ * Let programs started from now on inherit the object's descriptor (@p inherit non-zero) or
+ * not (0). Views made before fork() are shared either way.
+ * @return 0; MMAPC_EINVAL_ARG, or an OS error code.
+ */
+MMAPC_API int mmapc_shm_set_inherit(mmapc_shm *shm, int inherit);
+
+/** Seals of an object (Linux memfd seals), for mmapc_shm_seal() and mmapc_shm_seals(). */
+enum mmapc_shm_seal_flag {
+    /** The object can no longer shrink (F_SEAL_SHRINK): a receiver's views never raise SIGBUS. */
+    MMAPC_SHM_SEAL_SHRINK = 1u << 0,
+    /** The object can no longer grow (F_SEAL_GROW). */
+    MMAPC_SHM_SEAL_GROW = 1u << 1,
+    /** The object's content can no longer change (F_SEAL_WRITE): refused with MMAPC_EBUSY while
+     *  a writable shared view of it exists. */
+    MMAPC_SHM_SEAL_WRITE = 1u << 2,
+    /** No further seal can be added (F_SEAL_SEAL). */
+    MMAPC_SHM_SEAL_SEAL = 1u << 3,
+};
+
+/** Every seal, for validation. */
+#define MMAPC_SHM_SEALS_ALL                                                                        \
+    (MMAPC_SHM_SEAL_SHRINK | MMAPC_SHM_SEAL_GROW | MMAPC_SHM_SEAL_WRITE | MMAPC_SHM_SEAL_SEAL)
+
+/**
+ * Add @p seals (bitwise OR of `enum mmapc_shm_seal_flag`) to the object, for good: from then
+ * on mmapc_shm_resize() against a seal and writes (with #MMAPC_SHM_SEAL_WRITE) are refused for
+ * every holder of the object. Only anonymous objects on Linux can be sealed: Linux shows every
+ * other object as sealed with #MMAPC_SHM_SEAL_SEAL alone (mmapc_shm_seals()).
+ * @return 0; MMAPC_EINVAL_ARG (unknown or no seal), MMAPC_EPERM (#MMAPC_SHM_SEAL_SEAL is set:
+ * so for a named object, or an anonymous one made without memfd), MMAPC_EBUSY (see
+ * #MMAPC_SHM_SEAL_WRITE), MMAPC_EUNSUPPORTED (Windows; kernels that know no seals).
+ */
+MMAPC_API int mmapc_shm_seal(mmapc_shm *shm, unsigned seals);
+
+/**
+ * The seals the object has, so that a receiver can check that the object will not shrink
+ * under its views. On Windows, and on kernels that know no seals, there are none.
+ * @return 0 and `*seals` set; MMAPC_EINVAL_ARG, or an OS error code.
+ */
+MMAPC_API int mmapc_shm_seals(const mmapc_shm *shm, unsigned *seals);
+
+/**
+ * Map a view of @p size bytes of the object from @p offset, a multiple of
+ * mmapc_allocation_granularity() (MMAPC_EINVAL_OFFSET otherwise). The view is always shared
+ * (#MMAPC_SHARED is implied): what one view writes every other view of the object sees, in
+ * this process and in others. The range must lie inside the object as it is now: an offset
+ * past its end is MMAPC_EINVAL_OFFSET and a size that reaches past it MMAPC_EINVAL_SIZE (the
+ * view's last page may hold bytes past @p size, as with files). @p options are those of
+ * mmapc_map_anon()
+ * except #MMAPC_HUGE_PAGES (MMAPC_EUNSUPPORTED).
+ * Views of one object at contiguous offsets that are also adjacent in memory merge with
+ * mmapc_merge() like pieces of one file (POSIX; on Windows distinct views never merge, as with
+ * files); views of different objects, or a view and a file mapping, are
+ * MMAPC_EBACKING_MISMATCH.
+ * @return 0 and `*out` set; the codes of mmapc_map_file().
+ */
+MMAPC_API int mmapc_shm_map(mmapc_map **out, mmapc_shm *shm, uint64_t offset, size_t size,
+                            mmapc_prot prot, const mmapc_options *options);
+
+/**
+ * A writable view and an executable view of one new anonymous object of @p size bytes
+ * (rounded up to the allocation granularity), for a JIT that keeps W^X without changing
+ * protections: code written through `*rw` runs through `*rx` at the same offset. Neither view
+ * is ever writable and executable. After writing code, call mmapc_flush_icache() on its range
+ * in `*rx` before running it (a no-op on x86, needed on Arm). Unmap each view with
+ * mmapc_unmap(); the memory goes with the last one.
+ * @return 0 and both set; MMAPC_EINVAL_SIZE, MMAPC_EINVAL_ARG (a NULL out-pointer), or an OS
+ * error code (e.g. MMAPC_EPERM where the system forbids executable shared memory).
+ */
+MMAPC_API int mmapc_map_dual(mmapc_map **rw, mmapc_map **rx, size_t size);
+
+/** A ring buffer mapped twice, back to back. */
+typedef struct mmapc_ring mmapc_ring;
+
+/**
+ * Map @p size bytes of the object from @p offset twice, the second view right after the first,
+ * readable and writable: the byte at `ptr + size + i` is the byte at `ptr + i`, so a record that
+ * runs past the end of the ring is written and read with one plain copy. @p size and @p offset
+ * must be multiples of mmapc_allocation_granularity() (MMAPC_EINVAL_SIZE, MMAPC_EINVAL_OFFSET).
+ * Linux reserves 2 * size inaccessible bytes and maps both views over them; Windows uses
+ * placeholders (VirtualAlloc2, MapViewOfFile3) where the system has them, and otherwise
+ * reserves the range, frees it and maps both views there, trying again a bounded number of
+ * times (MMAPC_ENOMEM after) when another thread takes the range in between.
+ * @return 0 and `*out` set; MMAPC_EINVAL_SIZE, MMAPC_EINVAL_OFFSET, MMAPC_EINVAL_ARG,
+ * MMAPC_EACCES (a read-only object), MMAPC_ENOMEM, or an OS error code.
+ */
+MMAPC_API int mmapc_ring_map(mmapc_ring **out, mmapc_shm *shm, uint64_t offset, size_t size);
+
+/** mmapc_ring_map() of a new anonymous object of @p size bytes, which the ring keeps alive. */
+MMAPC_API int mmapc_ring_create(mmapc_ring **out, size_t size);
+
+/** Start of the ring: `2 * mmapc_ring_size()` bytes can be read and written from here. */
+MMAPC_API void *mmapc_ring_ptr(const mmapc_ring *ring);
+
+/** Size of the ring in bytes (each of its two views). */
+MMAPC_API size_t mmapc_ring_size(const mmapc_ring *ring);
+
+/** Unmap both views of the ring and free it. Accepts NULL. */
+MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
+/**@}*/
+/* ===== end of Shared memory objects ======================================================== */
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ typedef struct mmapc__request {
     unsigned unsafe_flags;
     size_t page_size; /* base page size, or the huge page size with MMAPC_HUGE_PAGES */
     bool is_file;
+    bool is_view; /* a view of a shared memory object: file is the object (shm.c) */
     mmapc_file file;
     uint64_t offset;
 } mmapc__request;
@@ -46,6 +47,12 @@ struct mmapc_map {
     bool has_file;
     mmapc__backing *backing;
 };
+
+/* A shared view of [offset, offset + size) of a memory object (shm.c), whose range the caller
+ * checked against the object and whose identity info gives; map.c makes it as it makes a file
+ * mapping, with the same options. */
+int mmapc__map_view(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options,
+                    mmapc_file object, uint64_t offset, const uint64_t id[2]);
 
 /* Record the raw OS error of a failure in this thread and return code. */
 int mmapc__os_fail(int raw, int code);

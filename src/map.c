@@ -280,6 +280,23 @@ int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file
     return map_file(out, size, prot, file, offset, options, true);
 }
 
+int mmapc__map_view(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options,
+                    mmapc_file object, uint64_t offset, const uint64_t id[2])
+{
+    mmapc__request rq;
+    int rc = make_request(&rq, size, prot, options);
+    if (rc)
+        return mmapc__fail(rc);
+    if (rq.flags & MMAPC_HUGE_PAGES)
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
+    rq.flags |= MMAPC_SHARED;
+    rq.is_file = rq.is_view = true;
+    rq.file = object;
+    rq.offset = offset;
+    mmapc__file_info info = {.id = {id[0], id[1]}};
+    return create(out, &rq, &info, false);
+}
+
 /* The request that recreates m as it stands (used by commit). */
 static mmapc__request request_of(const mmapc_map *m)
 {

@@ -95,4 +95,26 @@ int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got);
 void mmapc__os_text_close(mmapc__text *t);
 /* ===== end of Memory areas ================================================================== */
 
+/* ===== Shared memory objects (shm.c is the portable side; src/os/posix_shm.c, linux_shm.c,
+ * windows_shm.c). name is checked and has no leading '/'; NULL for an anonymous object. Views
+ * are made by the mapping primitives with mmapc__request::is_view. ============================ */
+/* Create an object of size bytes (name NULL: anonymous). inherit: children may inherit it. */
+int mmapc__os_shm_create(const char *name, uint64_t size, unsigned mode, int inherit,
+                         mmapc_file *out);
+int mmapc__os_shm_open(const char *name, int read_only, int inherit, mmapc_file *out);
+int mmapc__os_shm_unlink(const char *name);
+/* A duplicate of f that children inherit or not. */
+int mmapc__os_shm_dup(mmapc_file f, int inherit, mmapc_file *out);
+int mmapc__os_shm_set_inherit(mmapc_file f, int inherit);
+/* size: bytes; id: the object's identity, which views compare to merge. */
+int mmapc__os_shm_info(mmapc_file f, uint64_t *size, uint64_t id[2]);
+int mmapc__os_shm_resize(mmapc_file f, uint64_t size);
+/* seals: MMAPC_SHM_SEAL_* bits. */
+int mmapc__os_shm_seal(mmapc_file f, unsigned seals);
+int mmapc__os_shm_seals(mmapc_file f, unsigned *seals);
+/* Map [offset, offset + size) of f read+write twice, back to back: *out and *out + size. */
+int mmapc__os_ring_map(mmapc_file f, uint64_t offset, size_t size, void **out);
+void mmapc__os_ring_unmap(void *addr, size_t size);
+/* ===== end of Shared memory objects ========================================================= */
+
 #endif

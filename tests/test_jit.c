@@ -3,52 +3,9 @@
  * (with the instruction-cache flush), called, and its result checked. */
 #include "testutil.h"
 
-#include <stdint.h>
-
-/* A function `int f(void) { return 42; }`, then the same with the constant patched. */
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
-static const unsigned char code[] = {0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3}; /* mov eax, 42; ret */
-static void patch(unsigned char *p, uint8_t value)
-{
-    p[1] = value;
-}
-#elif defined(__aarch64__)
-static const uint32_t code_words[] = {0x52800540u, 0xd65f03c0u}; /* mov w0, #42; ret */
-#define code ((const unsigned char *)code_words)
-#define CODE_SIZE sizeof code_words
-static void patch(unsigned char *p, uint8_t value)
-{
-    uint32_t insn = 0x52800000u | ((uint32_t)value << 5); /* mov w0, #value */
-    memcpy(p, &insn, 4);
-}
-#elif defined(__arm__)
-/* Arm (A32) state; the caller's blx to an even address switches from Thumb if it needs to. */
-static const uint32_t code_words[] = {0xe3a0002au, 0xe12fff1eu}; /* mov r0, #42; bx lr */
-#define code ((const unsigned char *)code_words)
-#define CODE_SIZE sizeof code_words
-static void patch(unsigned char *p, uint8_t value)
-{
-    uint32_t insn = 0xe3a00000u | value; /* mov r0, #value */
-    memcpy(p, &insn, 4);
-}
-#else
-#define NO_JIT_CODE 1
-#endif
-
-#ifndef CODE_SIZE
-#define CODE_SIZE sizeof code
-#endif
+#include "jit_code.h"
 
 #ifndef NO_JIT_CODE
-typedef int (*fn_t)(void);
-
-static fn_t as_function(void *p)
-{
-    fn_t fn;
-    memcpy(&fn, &p, sizeof fn);
-    return fn;
-}
-
 /* Write, make exec (flushing), run; then make writable again, patch, make exec, run again. */
 static void test_write_exec_cycle(void)
 {

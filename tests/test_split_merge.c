@@ -84,16 +84,6 @@ static void test_split_refused(void)
     mmapc_unmap(m);
 }
 
-/* Address space of size bytes that is free (reserved, then given back). */
-static unsigned char *free_range(size_t size)
-{
-    mmapc_map *r = NULL;
-    REQUIRE_OK(mmapc_reserve_anon(&r, size, MMAPC_PROT_NONE, NULL));
-    unsigned char *p = mmapc_ptr(r);
-    mmapc_unmap(r);
-    return p;
-}
-
 /* Each refused merge: the code, and both mappings unchanged and usable. */
 static void expect_refused(mmapc_map *a, mmapc_map *b, int code)
 {
@@ -128,7 +118,7 @@ static void test_merge_refused(void)
     /* two separate allocations side by side (on the allocation granularity: Windows places
      * allocations there, and a freed piece stays its allocation's until the whole goes) */
     size_t gran = mmapc_allocation_granularity();
-    unsigned char *base = free_range(2 * gran);
+    unsigned char *base = tu_free_range(2 * gran);
     REQUIRE_OK(
         mmapc_reserve_anon(&a, gran, MMAPC_PROT_RW,
                            &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = base}));
@@ -140,7 +130,7 @@ static void test_merge_refused(void)
     mmapc_unmap(b);
 
     /* different flags */
-    base = free_range(2 * gran);
+    base = tu_free_range(2 * gran);
     REQUIRE_OK(mmapc_map_anon(&a, gran, MMAPC_PROT_RW,
                               &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = base}));
     REQUIRE_OK(mmapc_map_anon(
@@ -169,7 +159,7 @@ static void test_merge_files(void)
     mmapc_unmap(b);
 
     /* separately mapped: same file but offsets not contiguous; another file; anonymous */
-    unsigned char *base = free_range(2 * gran);
+    unsigned char *base = tu_free_range(2 * gran);
     const mmapc_options at0 = {.flags = MMAPC_FIXED_NOREPLACE, .address = base};
     const mmapc_options at1 = {.flags = MMAPC_FIXED_NOREPLACE, .address = base + gran};
     REQUIRE_OK(mmapc_map_file(&a, gran, MMAPC_PROT_READ, f1, 0, &at0));

@@ -215,6 +215,17 @@ static inline int tu_open_files(void)
 }
 #endif
 
+/* Address space of size bytes that is free (reserved, then given back), for mappings placed
+ * exactly. */
+static inline unsigned char *tu_free_range(size_t size)
+{
+    mmapc_map *r = NULL;
+    REQUIRE_OK(mmapc_reserve_anon(&r, size, MMAPC_PROT_NONE, NULL));
+    unsigned char *p = mmapc_ptr(r);
+    mmapc_unmap(r);
+    return p;
+}
+
 /* The byte tu_temp_file(NULL, ...) wrote at position i. */
 static inline unsigned char tu_pattern(size_t i)
 {

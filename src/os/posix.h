@@ -17,5 +17,10 @@ int mmapc__posix_map_flags(const mmapc__request *rq);
 int mmapc__posix_advise(const mmapc__request *rq, void *addr);
 /* Turn an errno value into an MMAPC_E* code, recording it as this thread's raw OS error. */
 int mmapc__posix_fail(int err);
+/* A new anonymous shared memory object of size bytes, the system's best kind (Linux: a
+ * sealable memfd); MMAPC_EUNSUPPORTED when it has none, and posix_shm.c falls back to
+ * mmapc__posix_shm_fallback(): shm_open of a fresh name, unlinked at once. */
+int mmapc__posix_shm_anon(uint64_t size, int inherit, mmapc_file *out);
+int mmapc__posix_shm_fallback(uint64_t size, int inherit, mmapc_file *out);
 
 #endif

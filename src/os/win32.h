@@ -19,5 +19,14 @@ int mmapc__win_fail(DWORD err);
 DWORD mmapc__win_prot(mmapc_prot prot, bool cow);
 /* Hold SeLockMemoryPrivilege, which large pages need: 0, or MMAPC_EPERM when it is not granted. */
 int mmapc__win_lock_privilege(void);
+/* For a view of a shared memory object (rq->is_view): a duplicate of its section, whether views
+ * may write and execute, and the bytes of the section the view holds (windows_shm.c). */
+int mmapc__win_view_section(const mmapc__request *rq, HANDLE *section, bool *write, bool *exec,
+                            size_t *bytes);
+/* Test hooks of the ring (tests/windows/test_win_shm.c): non-zero maps rings without
+ * placeholders even where the system has them; the function, when set, is called between
+ * freeing the found range and mapping the two views there, where another thread may take it. */
+extern int mmapc__win_ring_no_placeholders;
+extern void (*mmapc__win_ring_gap)(void *addr, size_t size);
 
 #endif

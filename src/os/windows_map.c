@@ -212,6 +212,21 @@ static int open_section(const mmapc__request *rq, HANDLE *section, unsigned *sta
     return 0;
 }
 
+/* A view of a shared memory object: the object is the section (windows_shm.c). */
+static int object_section(const mmapc__request *rq, HANDLE *section, unsigned *state, size_t *bytes)
+{
+    bool write, exec;
+    int rc = mmapc__win_view_section(rq, section, &write, &exec, bytes);
+    if (rc)
+        return rc;
+    *state = (write ? ST_WRITE : 0u) | (exec ? ST_EXEC : 0u);
+    if (((rq->prot & MMAPC_PROT_WRITE) && !write) || ((rq->prot & MMAPC_PROT_EXEC) && !exec)) {
+        CloseHandle(*section);
+        return mmapc__os_fail(ERROR_ACCESS_DENIED, MMAPC_EACCES);
+    }
+    return 0;
+}
+
 static DWORD view_access(unsigned state, unsigned flags)
 {
     DWORD access = FILE_MAP_COPY;
@@ -245,14 +260,13 @@ static int file(const mmapc__request *rq, mmapc__backing *b, void **out, bool re
     HANDLE section = NULL, keep = NULL;
     unsigned state = 0;
     size_t bytes = 0;
-    int rc = view_bytes(rq, &bytes);
+    int rc = rq->is_view ? object_section(rq, &section, &state, &bytes) : view_bytes(rq, &bytes);
     if (rc)
         return rc;
-    rc = open_section(rq, &section, &state);
-    if (rc)
+    if (!rq->is_view && (rc = open_section(rq, &section, &state)) != 0)
         return rc;
     HANDLE self = GetCurrentProcess();
-    if ((state & ST_WRITE) &&
+    if ((state & ST_WRITE) && !rq->is_view &&
         !DuplicateHandle(self, rq->file, self, &keep, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
         rc = mmapc__win_fail(GetLastError());
         goto fail;

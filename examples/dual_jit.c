@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/* A JIT that keeps W^X without changing protections: one view of the code memory is writable,
+ * another view of the same memory is executable, and no page is ever both. */
+#include "mmapc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+int main(void)
+{
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64)
+    unsigned char code[] = {0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3}; /* return 42 */
+    unsigned char *constant = code + 1;
+#elif defined(__aarch64__)
+    uint32_t code[] = {0x52800540u, 0xd65f03c0u}; /* return 42 */
+    unsigned char *constant = NULL;
+#elif defined(__arm__)
+    uint32_t code[] = {0xe3a0002au, 0xe12fff1eu};    /* return 42 (A32) */
+    unsigned char *constant = (unsigned char *)code; /* the low byte of mov r0, #42 */
+#else
+    puts("no machine code for this architecture in the example");
+    return 0;
+#endif
+    mmapc_map *rw, *rx;
+    int rc = mmapc_map_dual(&rw, &rx, sizeof code);
+    if (rc) {
+        fprintf(stderr, "dual map: %s\n", mmapc_strerror(rc));
+        return 1;
+    }
+    unsigned char *write_at = mmapc_ptr(rw), *run_at = mmapc_ptr(rx);
+    int results[2];
+    for (int round = 0; round < 2; round++) {
+        memcpy(write_at, code, sizeof code);     /* write through one view */
+        mmapc_flush_icache(run_at, sizeof code); /* then make it visible to fetch */
+        int (*fn)(void);
+        memcpy(&fn, &run_at, sizeof fn); /* run through the other */
+        results[round] = fn();
+        if (constant)
+            *constant = 7; /* the next round's code returns 7 (on aarch64: 42 again) */
+    }
+    printf("generated code returned %d, then %d\n", results[0], results[1]);
+    mmapc_unmap(rw);
+    mmapc_unmap(rx);
+    return results[0] == 42 ? 0 : 1;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/* Shared memory objects across processes on Windows: a child started with inherited handles
+ * takes up the object from the handle value it gets as an argument, a second process opens a
+ * named object; inheritance is off unless asked; the ring's way without placeholders tries again
+ * when a racing thread takes the range, and gives up after a bounded number of tries. */
+#include "winutil.h"
+
+/* The ring's test hooks (src/os/win32.h). */
+extern int mmapc__win_ring_no_placeholders;
+extern void (*mmapc__win_ring_gap)(void *addr, size_t size);
+
+static size_t gran;
+
+/* ---- the child: argv[1] says how to take up the object, argv[2] from what ---- */
+
+static int child_main(const char *how, const char *what)
+{
+    mmapc_shm *shm = NULL;
+    int rc = strcmp(how, "--handle") == 0
+                 ? mmapc_shm_from_file(&shm, (HANDLE)(uintptr_t)_strtoui64(what, NULL, 10), NULL)
+                 : mmapc_shm_open(&shm, what, NULL);
+    if (rc)
+        return 11;
+    mmapc_map *v = NULL;
+    if (mmapc_shm_map(&v, shm, 0, gran, MMAPC_PROT_RW, NULL))
+        return 12;
+    mmapc_shm_close(shm);
+    unsigned char *p = mmapc_ptr(v);
+    if (p[0] != 'P')
+        return 13;
+    p[1] = 'C';
+    mmapc_unmap(v);
+    return 0;
+}
+
+/* Run this program again with two arguments, inheriting handles; its exit code. */
+static DWORD run_child(const char *how, const char *what)
+{
+    wchar_t self[MAX_PATH], cmd[MAX_PATH + 400];
+    DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH);
+    REQUIRE(n > 0 && n < MAX_PATH);
+    _snwprintf(cmd, sizeof cmd / sizeof cmd[0], L"\"%ls\" %hs %hs", self, how, what);
+    cmd[sizeof cmd / sizeof cmd[0] - 1] = 0;
+    STARTUPINFOW si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    fflush(NULL);
+    REQUIRE(CreateProcessW(self, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = 0;
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return code;
+}
+
+static int inheritable(HANDLE h)
+{
+    DWORD flags = 0;
+    REQUIRE(GetHandleInformation(h, &flags));
+    return (flags & HANDLE_FLAG_INHERIT) != 0;
+}
+
+static void test_inherit(void)
+{
+    mmapc_shm *shm = NULL, *plain = NULL, *dup = NULL;
+    mmapc_map *v = NULL;
+    REQUIRE_OK(
+        mmapc_shm_create(&shm, NULL, gran, &(mmapc_shm_options){.flags = MMAPC_SHM_INHERIT}));
+    REQUIRE_OK(mmapc_shm_create(&plain, NULL, gran, NULL));
+    CHECK(inheritable(mmapc_shm_file(shm)));
+    CHECK(!inheritable(mmapc_shm_file(plain)));
+    CHECK_OK(mmapc_shm_set_inherit(plain, 1));
+    CHECK(inheritable(mmapc_shm_file(plain)));
+    CHECK_OK(mmapc_shm_set_inherit(plain, 0));
+    CHECK(!inheritable(mmapc_shm_file(plain)));
+    REQUIRE_OK(mmapc_shm_from_file(&dup, mmapc_shm_file(shm), NULL));
+    CHECK(!inheritable(mmapc_shm_file(dup)));
+    mmapc_shm_close(dup);
+
+    REQUIRE_OK(mmapc_shm_map(&v, shm, 0, gran, MMAPC_PROT_RW, NULL));
+    unsigned char *p = mmapc_ptr(v);
+    p[0] = 'P';
+    char num[32];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)(uintptr_t)mmapc_shm_file(shm));
+    CHECK(run_child("--handle", num) == 0);
+    CHECK(p[1] == 'C');
+    mmapc_unmap(v);
+    mmapc_shm_close(shm);
+    mmapc_shm_close(plain);
+}
+
+static void test_named_child(void)
+{
+    char name[64];
+    snprintf(name, sizeof name, "mmapc-test-%lu-share", (unsigned long)GetCurrentProcessId());
+    mmapc_shm *shm = NULL;
+    mmapc_map *v = NULL;
+    REQUIRE_OK(mmapc_shm_create(&shm, name, gran, NULL));
+    REQUIRE_OK(mmapc_shm_map(&v, shm, 0, gran, MMAPC_PROT_RW, NULL));
+    unsigned char *p = mmapc_ptr(v);
+    p[0] = 'P';
+    CHECK(run_child("--name", name) == 0);
+    CHECK(p[1] == 'C');
+    mmapc_shm_close(shm);
+    CHECK(run_child("--name", name) == 0); /* the view holds the object and its name */
+    mmapc_unmap(v);
+    CHECK(run_child("--name", name) == 11); /* gone with the last handle and view */
+}
+
+/* ---- the ring without placeholders ---- */
+
+static HANDLE go, done;
+static void *volatile target;
+static void *taken[128];
+static volatile LONG gaps, takes_left;
+
+/* The racing thread: takes the start of the range it is shown, as another thread of a program
+ * would, while the library is between freeing the range and mapping there. */
+static DWORD WINAPI racer(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        WaitForSingleObject(go, INFINITE);
+        if (!target)
+            return 0;
+        void *p = VirtualAlloc(target, gran, MEM_RESERVE, PAGE_NOACCESS);
+        for (size_t i = 0; i < 128 && p; i++) {
+            if (!taken[i]) {
+                taken[i] = p;
+                break;
+            }
+        }
+        SetEvent(done);
+    }
+}
+
+static void on_gap(void *addr, size_t size)
+{
+    (void)size;
+    InterlockedIncrement(&gaps);
+    if (takes_left > 0) {
+        InterlockedDecrement(&takes_left);
+        target = addr;
+        SetEvent(go);
+        WaitForSingleObject(done, INFINITE);
+    }
+}
+
+static void give_back(void)
+{
+    for (size_t i = 0; i < 128; i++) {
+        if (taken[i])
+            VirtualFree(taken[i], 0, MEM_RELEASE);
+        taken[i] = NULL;
+    }
+}
+
+static void test_ring_retry(void)
+{
+    go = CreateEventA(NULL, FALSE, FALSE, NULL);
+    done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    REQUIRE(go && done);
+    HANDLE thread = CreateThread(NULL, 0, racer, NULL, 0, NULL);
+    REQUIRE(thread != NULL);
+    mmapc__win_ring_no_placeholders = 1;
+    mmapc__win_ring_gap = on_gap;
+
+    /* taken twice: the third try maps it */
+    gaps = 0;
+    takes_left = 2;
+    mmapc_ring *ring = NULL;
+    REQUIRE_OK(mmapc_ring_create(&ring, 2 * gran));
+    CHECK(gaps == 3);
+    CHECK(taken[0] != NULL && taken[1] != NULL);
+    unsigned char *p = mmapc_ring_ptr(ring);
+    CHECK(p != taken[0] && p != taken[1]);
+    memcpy(p + 2 * gran - 3, "ring!", 5);
+    CHECK(memcmp(p, "g!", 2) == 0 && memcmp(p + 4 * gran - 3, "ring!", 3) == 0);
+    mmapc_ring_free(ring);
+    give_back();
+
+    /* taken every time: a bounded number of tries, then MMAPC_ENOMEM, nothing left behind (the
+     * second time: wine opens handles of its own the first time) */
+    int files = 0;
+    for (int round = 0; round < 2; round++) {
+        gaps = 0;
+        takes_left = 1000;
+        ring = NULL;
+        CHECK_RC(mmapc_ring_create(&ring, gran), MMAPC_ENOMEM);
+        CHECK(ring == NULL);
+        CHECK(gaps == 64);
+        give_back();
+        if (round == 0)
+            files = tu_open_files();
+    }
+    CHECK(tu_open_files() == files);
+
+    /* untroubled, the way without placeholders maps at once */
+    gaps = 0;
+    takes_left = 0;
+    REQUIRE_OK(mmapc_ring_create(&ring, gran));
+    CHECK(gaps == 1);
+    p = mmapc_ring_ptr(ring);
+    p[gran] = 5;
+    CHECK(p[0] == 5);
+    mmapc_ring_free(ring);
+
+    mmapc__win_ring_gap = NULL;
+    mmapc__win_ring_no_placeholders = 0;
+    target = NULL;
+    SetEvent(go);
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+    CloseHandle(go);
+    CloseHandle(done);
+}
+
+int main(int argc, char **argv)
+{
+    gran = mmapc_allocation_granularity();
+    if (argc == 3)
+        return child_main(argv[1], argv[2]);
+    test_inherit();
+    test_named_child();
+    test_ring_retry();
+    return check_done();
+}
