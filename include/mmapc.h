@@ -225,7 +225,10 @@ MMAPC_API int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
 /**
  * Map @p size bytes of @p file starting at @p offset.
  *
- * @p offset must be a multiple of mmapc_allocation_granularity() (MMAPC_EINVAL_OFFSET).
+ * @p offset must be a multiple of mmapc_allocation_granularity() (MMAPC_EINVAL_OFFSET), and the
+ * mapping must end at or below the last file byte the platform can map (MMAPC_EINVAL_OFFSET):
+ * 2^44 in a 32-bit POSIX program (mmap2 counts the offset in 4096-byte units in 32 bits),
+ * 2^63 - 1 elsewhere.
  * The range must lie inside the file: an offset past the end is MMAPC_EINVAL_OFFSET and a size
  * that reaches past the end is MMAPC_EINVAL_SIZE, so that no access can raise SIGBUS at
  * creation time (a file truncated later by someone else still can). The mapping does not keep

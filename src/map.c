@@ -128,7 +128,8 @@ static int check_file_range(mmapc__request *rq, size_t size, mmapc_file file, ui
 {
     if (rq->flags & MMAPC_HUGE_PAGES)
         return MMAPC_EUNSUPPORTED; /* hugetlbfs files get huge pages without the flag */
-    if ((offset & (mmapc__os_granularity() - 1)) || offset > (uint64_t)INT64_MAX - rq->size)
+    uint64_t limit = mmapc__os_file_end_limit();
+    if ((offset & (mmapc__os_granularity() - 1)) || rq->size > limit || offset > limit - rq->size)
         return MMAPC_EINVAL_OFFSET;
     int rc = mmapc__os_file_info(file, info);
     if (rc)

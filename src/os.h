@@ -13,6 +13,9 @@
 /* ---- platform facts (cheap after the first call; safe from any thread) ---- */
 size_t mmapc__os_page_size(void);
 size_t mmapc__os_granularity(void);
+/* One past the last file byte a mapping can reach (2^44 for a 32-bit POSIX program, whose mmap2
+ * counts the offset in 4096-byte units in a 32-bit word). */
+uint64_t mmapc__os_file_end_limit(void);
 /* Huge page sizes the system offers, ascending; *count gets the total. */
 int mmapc__os_huge_page_sizes(size_t *sizes, size_t capacity, size_t *count);
 size_t mmapc__os_default_huge_page_size(void);

@@ -273,3 +273,10 @@ size_t mmapc__os_granularity(void)
 {
     return mmapc__os_page_size();
 }
+
+uint64_t mmapc__os_file_end_limit(void)
+{
+    /* off_t; where void * has 32 bits, glibc's and musl's mmap go through mmap2, which takes the
+     * offset in 4096-byte units in a 32-bit word (they refuse an offset of 2^44 or more) */
+    return sizeof(void *) == 4 ? (uint64_t)1 << 44 : (uint64_t)INT64_MAX;
+}

@@ -89,6 +89,11 @@ size_t mmapc__os_granularity(void)
     return system_fact(&cached, true);
 }
 
+uint64_t mmapc__os_file_end_limit(void)
+{
+    return (uint64_t)INT64_MAX; /* MapViewOfFile takes a 64-bit offset */
+}
+
 /* Windows has one large page size (2 MiB on x86-64); 0 when the processor has none. */
 size_t mmapc__os_default_huge_page_size(void)
 {
