@@ -193,6 +193,14 @@ typedef struct mmapc_options {
     /** With MMAPC_HUGE_PAGES, the huge page size (a power of two among mmapc_page_sizes());
      *  0 picks the system's default huge page size. Must be 0 without MMAPC_HUGE_PAGES. */
     size_t page_size;
+    /** Alignment of the mapping's start: 0 for none, or a power of two at least the mapping's
+     *  page size (MMAPC_EINVAL_ARG otherwise), e.g. 2 MiB or 1 GiB so that transparent huge
+     *  pages can back it from its first byte. POSIX reserves size + alignment and gives back
+     *  the unaligned head and tail; Windows, whose allocations start on the 64 KiB granularity
+     *  anyway, finds an aligned free range and allocates there, trying again (a bounded number
+     *  of times, MMAPC_ENOMEM after) when another thread takes it in between. With an
+     *  address (hint or exact) the address must be a multiple of it (MMAPC_EINVAL_ADDR). */
+    size_t alignment;
 } mmapc_options;
 
 /** A file to map: a file descriptor on POSIX, a HANDLE on Windows. */
@@ -515,6 +523,145 @@ MMAPC_API void mmapc_areas_close(mmapc_areas *it);
 MMAPC_API const char *mmapc_area_kind_name(mmapc_area_kind kind);
 /**@}*/
 /* ===== end of Memory areas ================================================================= */
+
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Ranges ============================================================================== */
+/** @name Ranges: advice, discard, decommit, residency, lock on fault, sealing
+ * What allocators, garbage collectors and JITs do to pieces of their memory.
+ *
+ * A range is @p offset and @p len in bytes from mmapc_ptr(). Every call checks it: @p offset or
+ * `offset + len` past mmapc_size(), or an overflowing sum, is MMAPC_EINVAL_OFFSET, and an empty
+ * range (@p len 0) is a no-op. Calls that need committed memory refuse a reservation with
+ * MMAPC_EINVAL_OP. A refused call changes nothing. A call applies to whole pages (of
+ * mmapc_map_page_size()): advice and residency round the start down and the end up; discard,
+ * which loses data, refuses a range whose ends are not on page boundaries.
+ *
+ * A mapping sealed with mmapc_seal() refuses mmapc_protect(), mmapc_protect_no_flush(),
+ * mmapc_decommit() and mmapc_discard() with MMAPC_EPERM (the code the kernel gives for them),
+ * as it refuses any call that would change or remove its pages.
+ */
+/**@{*/
+
+/** Advice about how a range will be used: mmapc_advise(). None of them loses data. */
+typedef enum mmapc_advice {
+    /** No special treatment (MADV_NORMAL): undoes sequential and random. */
+    MMAPC_ADVICE_NORMAL = 0,
+    /** Read ahead aggressively, free pages soon after use (MADV_SEQUENTIAL). */
+    MMAPC_ADVICE_SEQUENTIAL,
+    /** Do not read ahead (MADV_RANDOM). */
+    MMAPC_ADVICE_RANDOM,
+    /** The range will be needed soon: read it ahead (MADV_WILLNEED; PrefetchVirtualMemory on
+     *  Windows, where it needs an accessible mapping and is a no-op for MMAPC_PROT_NONE). */
+    MMAPC_ADVICE_WILL_NEED,
+    /** Back the range with transparent huge pages (MADV_HUGEPAGE). */
+    MMAPC_ADVICE_HUGE_PAGES,
+    /** Never back the range with transparent huge pages (MADV_NOHUGEPAGE). */
+    MMAPC_ADVICE_NO_HUGE_PAGES,
+    /** Leave the range out of core dumps (MADV_DONTDUMP). */
+    MMAPC_ADVICE_DONT_DUMP,
+    /** Put the range back into core dumps (MADV_DODUMP). */
+    MMAPC_ADVICE_DO_DUMP,
+    /** The range is cold: reclaim it before other memory (MADV_COLD, Linux 5.4+). */
+    MMAPC_ADVICE_COLD,
+    /** Reclaim the range now: write it to swap or its file, or free pages that need no
+     *  writing (MADV_PAGEOUT, Linux 5.4+). Contents stay what they were. */
+    MMAPC_ADVICE_PAGE_OUT,
+    /** Fault the range in for reading now (MADV_POPULATE_READ, Linux 5.14+; a read of each page
+     *  where the kernel lacks it, and on Windows). Needs a readable mapping (MMAPC_EACCES). */
+    MMAPC_ADVICE_POPULATE_READ,
+    /** Fault the range in for writing now, without changing a byte (MADV_POPULATE_WRITE,
+     *  Linux 5.14+; an atomic add of zero to each page where the kernel lacks it; a read of each
+     *  page on Windows, whose committed pages are private at the first touch). Needs a writable
+     *  mapping (MMAPC_EACCES). */
+    MMAPC_ADVICE_POPULATE_WRITE,
+    /** Collapse the range into transparent huge pages now (MADV_COLLAPSE, Linux 6.1+). */
+    MMAPC_ADVICE_COLLAPSE,
+} mmapc_advice;
+
+/**
+ * Advise the system about the pages of [@p offset, @p offset + @p len) (rounded out to whole
+ * pages). Advice a platform or kernel cannot honour (Windows: all but will-need and populate;
+ * Linux without THP, without MADV_COLD / MADV_PAGEOUT / MADV_COLLAPSE; a hugetlb mapping for
+ * the transparent huge page advice) is a no-op that returns 0; advice it could honour but that
+ * fails is an error (MMAPC_ENOMEM, MMAPC_EBUSY when collapse finds the pages busy).
+ * @return 0; MMAPC_EINVAL_ARG (NULL map, unknown advice), MMAPC_EINVAL_OFFSET, MMAPC_EINVAL_OP
+ * (a reservation: advice would be lost at commit), MMAPC_EACCES (populate without the access).
+ */
+MMAPC_API int mmapc_advise(mmapc_map *map, size_t offset, size_t len, mmapc_advice advice);
+
+/** How mmapc_discard() drops a range. */
+typedef enum mmapc_discard_mode {
+    /** The range reads as zeros from now on and its pages are freed at once (MADV_DONTNEED;
+     *  Windows: decommitted and committed again). */
+    MMAPC_DISCARD_ZERO = 0,
+    /** The pages may be freed whenever the system wants memory; until a page is written again
+     *  its contents are undefined (old data or zeros). Cheaper than zeroing: nothing happens
+     *  until there is memory pressure (MADV_FREE, Linux 4.5+, and MADV_DONTNEED where the kernel
+     *  or the mapping lacks it, as hugetlb does; Windows: MEM_RESET). */
+    MMAPC_DISCARD_LAZY = 1,
+} mmapc_discard_mode;
+
+/**
+ * Drop the contents of [@p offset, @p offset + @p len), which must start and end on page
+ * boundaries (MMAPC_EINVAL_OFFSET otherwise: data outside the range is never lost). Only private
+ * anonymous memory can be discarded (file and shared mappings: MMAPC_EINVAL_OP, since their
+ * pages would be read back from the file or the other mappings instead of being zero).
+ * On Linux, locked pages (MMAPC_LOCKED, mmapc_lock()) cannot be discarded: MMAPC_EBUSY.
+ * @return 0; MMAPC_EINVAL_ARG (NULL map, unknown mode), MMAPC_EINVAL_OFFSET, MMAPC_EINVAL_OP
+ * (a reservation, a file or shared mapping), MMAPC_EPERM (sealed), MMAPC_EBUSY, or an OS error.
+ */
+MMAPC_API int mmapc_discard(mmapc_map *map, size_t offset, size_t len, mmapc_discard_mode mode);
+
+/**
+ * Return a committed anonymous mapping, or a split piece of one, to the reserved state: its
+ * contents are dropped, it becomes inaccessible and stops counting against the commit limit
+ * (POSIX: a fixed PROT_NONE, no-reserve anonymous mapping replaces it; Windows: MEM_DECOMMIT).
+ * mmapc_commit() commits it again, zero-filled, with its protection and flags, any number of
+ * times; afterwards mmapc_is_reserved() is non-zero and it merges with reserved pieces.
+ * A lock on the pages goes with them (MMAPC_LOCKED locks them again at commit).
+ * @return 0; MMAPC_EINVAL_ARG (NULL map), MMAPC_EINVAL_OP (already reserved, or a file mapping,
+ * whose pages belong to the file), MMAPC_EPERM (sealed), MMAPC_EUNSUPPORTED (Windows large
+ * pages, which cannot be decommitted), or an OS error (then the mapping is as it was).
+ */
+MMAPC_API int mmapc_decommit(mmapc_map *map);
+
+/**
+ * How many pages of [@p offset, @p offset + @p len) (rounded out to whole pages of the mapping)
+ * are resident in memory: `*count` gets the number, and when @p pages is not NULL, `pages[i]`
+ * gets 1 if the i-th page of the range is resident and 0 if not; it must hold
+ * `(end - start) / mmapc_map_page_size()` bytes for the rounded range. Linux asks mincore()
+ * (pages of a hugetlb mapping are reported per huge page); Windows QueryWorkingSetEx (the
+ * process's working set). A reservation has no resident pages.
+ * @return 0; MMAPC_EINVAL_ARG (NULL map or count), MMAPC_EINVAL_OFFSET, or an OS error.
+ */
+MMAPC_API int mmapc_residency(const mmapc_map *map, size_t offset, size_t len, size_t *count,
+                              unsigned char *pages);
+
+/**
+ * Lock the pages of the mapping in memory as they are touched, not all at once
+ * (mlock2(MLOCK_ONFAULT), Linux 4.4+): pages never touched cost nothing. mmapc_unlock() undoes
+ * it. MMAPC_EUNSUPPORTED where the system lacks it (Windows, older kernels, some emulators).
+ * @return 0; MMAPC_EINVAL_ARG, MMAPC_EINVAL_OP (a reservation), MMAPC_ELIMIT (past
+ * RLIMIT_MEMLOCK), MMAPC_EUNSUPPORTED.
+ */
+MMAPC_API int mmapc_lock_on_fault(mmapc_map *map);
+
+/**
+ * Seal the mapping (mseal(), Linux 6.10+, 64-bit kernels): from now on nothing can change its
+ * protection, remap, shrink or unmap it, or discard its pages, for the life of the process.
+ * mmapc_protect(), mmapc_decommit() and mmapc_discard() on it are MMAPC_EPERM without asking
+ * the kernel, and it merges only with sealed pieces. Sealing twice is fine.
+ * mmapc_unmap() of a sealed mapping frees the handle but the pages stay mapped (the kernel
+ * refuses to unmap them) until the process ends or execs.
+ * @return 0; MMAPC_EINVAL_ARG, MMAPC_EINVAL_OP (a reservation: it could never be committed),
+ * MMAPC_EUNSUPPORTED (Windows, older or 32-bit kernels, emulators that lack the system call).
+ */
+MMAPC_API int mmapc_seal(mmapc_map *map);
+
+/** Non-zero once mmapc_seal() sealed the mapping. */
+MMAPC_API int mmapc_is_sealed(const mmapc_map *map);
+/**@}*/
+/* ===== end of Ranges ======================================================================= */
 
 /* ------------------------------------------------------------------------------------------ */
 /* ===== Shared memory objects =============================================================== */

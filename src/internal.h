@@ -28,6 +28,7 @@ typedef struct mmapc__request {
     unsigned flags;
     unsigned unsafe_flags;
     size_t page_size; /* base page size, or the huge page size with MMAPC_HUGE_PAGES */
+    size_t alignment; /* 0, or the alignment of the start (mmapc_options::alignment) */
     bool is_file;
     bool is_view; /* a view of a shared memory object: file is the object (shm.c) */
     mmapc_file file;
@@ -45,6 +46,7 @@ struct mmapc_map {
     uint64_t offset; /* file offset of ptr */
     mmapc_file file; /* a reservation's own duplicate of its file, until commit */
     bool has_file;
+    bool sealed; /* mmapc_seal(): no protect, decommit, discard, remap or unmap any more */
     mmapc__backing *backing;
 };
 

@@ -57,8 +57,8 @@ static int make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
     static const mmapc_options defaults = {0};
     const mmapc_options *o = options ? options : &defaults;
 
-    if (!options ||
-        (o->flags == 0 && o->unsafe_flags == 0 && o->address == NULL && o->page_size == 0)) {
+    if (!options || (o->flags == 0 && o->unsafe_flags == 0 && o->address == NULL &&
+                     o->page_size == 0 && o->alignment == 0)) {
         /* the defaults: only the protection and the size need checking */
         size_t page = mmapc__os_page_size();
         if (!prot_is_valid(prot))
@@ -104,6 +104,10 @@ static int make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
         return MMAPC_EINVAL_ADDR;
     if ((uintptr_t)o->address & (page - 1))
         return MMAPC_EINVAL_ADDR;
+    if (o->alignment && (!is_power_of_two(o->alignment) || o->alignment < page))
+        return MMAPC_EINVAL_ARG;
+    if (o->alignment && ((uintptr_t)o->address & (o->alignment - 1)))
+        return MMAPC_EINVAL_ADDR;
 
     if (size == 0 || size > SIZE_MAX - (page - 1))
         return MMAPC_EINVAL_SIZE;
@@ -118,6 +122,7 @@ static int make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
         .flags = o->flags,
         .unsafe_flags = o->unsafe_flags,
         .page_size = page,
+        .alignment = o->alignment,
     };
     return 0;
 }
@@ -415,6 +420,8 @@ static int protect(mmapc_map *m, mmapc_prot prot, bool flush_icache)
         return mmapc__fail(rc);
     if (m->reserved)
         return mmapc__fail(MMAPC_EINVAL_OP);
+    if (m->sealed)
+        return mmapc__fail(MMAPC_EPERM);
     rc = mmapc__os_protect(m->ptr, m->size, prot);
     if (rc) {
         /* mprotect over several kernel areas can stop half-way; put the old protection back
@@ -485,6 +492,11 @@ int mmapc_unlock(mmapc_map *m)
     return lock(m, mmapc__os_unlock);
 }
 
+int mmapc_lock_on_fault(mmapc_map *m)
+{
+    return lock(m, mmapc__os_lock_on_fault);
+}
+
 int mmapc_flush_icache(const void *addr, size_t size)
 {
     if (!addr && size)
@@ -553,7 +565,8 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
         return mmapc__fail(MMAPC_ENOT_ADJACENT);
     if (m->prot != other->prot || ((m->flags ^ other->flags) & MERGE_FLAGS) ||
         ((m->unsafe_flags ^ other->unsafe_flags) & MMAPC_UNSAFE_JIT) ||
-        m->reserved != other->reserved || m->page_size != other->page_size)
+        m->reserved != other->reserved || m->page_size != other->page_size ||
+        m->sealed != other->sealed)
         return mmapc__fail(MMAPC_EATTR_MISMATCH);
 
     const mmapc_map *lo = other_after ? m : other;

@@ -98,6 +98,24 @@ int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got);
 void mmapc__os_text_close(mmapc__text *t);
 /* ===== end of Memory areas ================================================================== */
 
+/* ===== Ranges (range.c is the portable side; src/os/linux_range.c, posix_range.c,
+ * windows_range.c). Addresses and sizes are whole pages of the mapping; prot is the mapping's
+ * protection, for the fallbacks that touch pages. ============================================= */
+int mmapc__os_advise(void *addr, size_t size, mmapc_advice advice, mmapc_prot prot);
+/* Private anonymous memory only (the core checks). */
+int mmapc__os_discard(void *addr, size_t size, mmapc_discard_mode mode, mmapc_prot prot);
+/* Make [addr, addr + size), a committed anonymous piece of b made with flags and page_size,
+ * reserved again as mmapc__os_reserve() would have made it. On failure it is as it was. */
+int mmapc__os_decommit(mmapc__backing *b, void *addr, size_t size, unsigned flags,
+                       size_t page_size);
+/* Count the resident pages of page_size bytes in [addr, addr + size); pages, when not NULL,
+ * gets 1 or 0 for each. */
+int mmapc__os_residency(const void *addr, size_t size, size_t page_size, size_t *count,
+                        unsigned char *pages);
+int mmapc__os_lock_on_fault(void *addr, size_t size);
+int mmapc__os_seal(void *addr, size_t size);
+/* ===== end of Ranges ======================================================================== */
+
 /* ===== Shared memory objects (shm.c is the portable side; src/os/posix_shm.c, linux_shm.c,
  * windows_shm.c). name is checked and has no leading '/'; NULL for an anonymous object. Views
  * are made by the mapping primitives with mmapc__request::is_view. ============================ */

@@ -121,10 +121,24 @@ static int do_mmap(const mmapc__request *rq, int prot, int extra, void **out)
         flags |= MAP_ANONYMOUS;
     if (rq->unsafe_flags & MMAPC_UNSAFE_FIXED)
         flags |= MAP_FIXED;
-    void *p = mmap(rq->address, rq->size, prot, flags, rq->is_file ? rq->file : -1,
+    void *at = rq->address;
+    bool aligned = rq->alignment > mmapc__os_page_size() && !(flags & MAP_FIXED) &&
+                   !(rq->flags & MMAPC_FIXED_NOREPLACE);
+    if (aligned) {
+        /* an aligned placeholder of our own, which the mapping then replaces */
+        int rc = mmapc__posix_place_aligned(at, rq->size, rq->alignment, &at);
+        if (rc)
+            return rc;
+        flags |= MAP_FIXED;
+    }
+    void *p = mmap(at, rq->size, prot, flags, rq->is_file ? rq->file : -1,
                    rq->is_file ? (off_t)rq->offset : 0);
-    if (p == MAP_FAILED)
-        return mmapc__posix_fail(errno);
+    if (p == MAP_FAILED) {
+        int err = errno;
+        if (aligned)
+            munmap(at, rq->size);
+        return mmapc__posix_fail(err);
+    }
     if ((rq->flags & MMAPC_FIXED_NOREPLACE) && p != rq->address) {
         /* a kernel without MAP_FIXED_NOREPLACE (or an emulator) took it as a hint */
         munmap(p, rq->size);

@@ -15,6 +15,9 @@ int mmapc__posix_map_flags(const mmapc__request *rq);
      MMAPC_WILL_NEED | MMAPC_DONT_NEED | MMAPC_LOCKED)
 /* Apply rq's advice flags (THP, no-core-dump, access pattern, will/dont need) to a new mapping. */
 int mmapc__posix_advise(const mmapc__request *rq, void *addr);
+/* Reserve [*out, *out + size), aligned to alignment (a power of two above the page size), as an
+ * inaccessible placeholder for a MAP_FIXED mapping to replace; hint as for mmap. */
+int mmapc__posix_place_aligned(void *hint, size_t size, size_t alignment, void **out);
 /* Turn an errno value into an MMAPC_E* code, recording it as this thread's raw OS error. */
 int mmapc__posix_fail(int err);
 /* A new anonymous shared memory object of size bytes, the system's best kind (Linux: a

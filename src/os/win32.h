@@ -17,6 +17,14 @@
 int mmapc__win_fail(DWORD err);
 /* The page protection for prot; cow: in a copy-on-write view, where writable means write-copy. */
 DWORD mmapc__win_prot(mmapc_prot prot, bool cow);
+/* One attempt to place a mapping at an address (VirtualAlloc, MapViewOfFileEx): its address, or
+ * NULL with GetLastError() set. */
+typedef void *(*mmapc__win_place_fn)(void *at, const void *args);
+/* Place rq at a start aligned to rq->alignment (above the granularity) with fn (windows_range.c):
+ * find an aligned free range, then try fn there, again a bounded number of times when another
+ * thread took it in between. */
+int mmapc__win_place_aligned(const mmapc__request *rq, mmapc__win_place_fn fn, const void *args,
+                             void **out);
 /* Hold SeLockMemoryPrivilege, which large pages need: 0, or MMAPC_EPERM when it is not granted. */
 int mmapc__win_lock_privilege(void);
 /* For a view of a shared memory object (rq->is_view): a duplicate of its section, whether views

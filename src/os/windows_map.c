@@ -54,7 +54,7 @@ static bool has(mmapc__backing *b, unsigned state)
 
 /* ---- placement: one attempt function for VirtualAlloc, one for MapViewOfFileEx ---- */
 
-typedef void *(*place_fn)(void *at, const void *args);
+typedef mmapc__win_place_fn place_fn;
 
 typedef struct alloc_args {
     size_t size;
@@ -97,6 +97,8 @@ static size_t address_space(void)
 static int place(const mmapc__request *rq, place_fn fn, const void *args, void **out)
 {
     bool exact = (rq->flags & MMAPC_FIXED_NOREPLACE) || (rq->unsafe_flags & MMAPC_UNSAFE_FIXED);
+    if (rq->alignment > mmapc__os_granularity() && !exact)
+        return mmapc__win_place_aligned(rq, fn, args, out);
     void *at = rq->address;
     if ((uintptr_t)at % mmapc__os_granularity() != 0) {
         if (exact)

@@ -13,6 +13,8 @@ typedef struct smaps_entry {
     char vmflags[256]; /* " rd wr mr ..." with a space before each flag */
     unsigned long rss_kb;
     unsigned long kernel_page_kb;
+    unsigned long lazyfree_kb; /* pages freed lazily (MADV_FREE) and not reclaimed yet */
+    unsigned long locked_kb;
 } smaps_entry;
 
 /* Fill e with the area holding addr; 0 if there is none. */
@@ -52,6 +54,8 @@ static inline int smaps_find(const void *addr, smaps_entry *e)
         } else {
             sscanf(line, "Rss: %lu kB", &e->rss_kb);
             sscanf(line, "KernelPageSize: %lu kB", &e->kernel_page_kb);
+            sscanf(line, "LazyFree: %lu kB", &e->lazyfree_kb);
+            sscanf(line, "Locked: %lu kB", &e->locked_kb);
         }
     }
     fclose(f);

@@ -1,26 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Every refused call leaves the process as it was: the kernel's list of memory areas
  * (/proc/self/maps) and the open descriptors are byte-for-byte the same before and after. */
+#include "maps_snapshot.h"
 #include "testutil.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 static char before[1 << 16], after[1 << 16];
-
-/* Read /proc/self/maps without allocating (stdio would). */
-static size_t snapshot(char *buf, size_t cap)
-{
-    int fd = open("/proc/self/maps", O_RDONLY);
-    REQUIRE(fd >= 0);
-    size_t n = 0;
-    ssize_t r;
-    while ((r = read(fd, buf + n, cap - n)) > 0)
-        n += (size_t)r;
-    close(fd);
-    REQUIRE(n < cap);
-    return n;
-}
 
 static size_t ps, gran;
 static mmapc_map *rw, *ro_shared, *piece_a, *piece_b, *reserved, *other_file;
@@ -104,13 +91,11 @@ int main(void)
 
     bad_calls(); /* once to warm up anything lazily initialised (huge page sizes...) */
     int files = tu_open_files();
-    size_t n1 = snapshot(before, sizeof before);
+    size_t n1 = maps_snapshot(before, sizeof before);
     int refused = bad_calls();
-    size_t n2 = snapshot(after, sizeof after);
+    size_t n2 = maps_snapshot(after, sizeof after);
     CHECK(refused == 26);
-    CHECK(n1 == n2 && memcmp(before, after, n1) == 0);
-    if (n1 != n2 || memcmp(before, after, n1) != 0)
-        fprintf(stderr, "maps before:\n%.*s\nmaps after:\n%.*s\n", (int)n1, before, (int)n2, after);
+    maps_check_same(before, n1, after, n2);
     CHECK(tu_open_files() == files);
     /* and everything still works */
     unsigned char *p = mmapc_ptr(rw);

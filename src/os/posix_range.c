@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/* POSIX side of ranges: aligned placement, decommit and residency (mincore). */
+#include "posix.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+
+int mmapc__posix_place_aligned(void *hint, size_t size, size_t alignment, void **out)
+{
+    size_t page = mmapc__os_page_size();
+    if (size > SIZE_MAX - (alignment - page))
+        return mmapc__posix_fail(ENOMEM);
+    size_t span = size + alignment - page; /* holds an aligned start whatever the kernel gives */
+    char *p = mmap(hint, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return mmapc__posix_fail(errno);
+    char *start = (char *)(((uintptr_t)p + alignment - 1) & ~(uintptr_t)(alignment - 1));
+    size_t head = (size_t)(start - p), tail = span - head - size;
+    if (head)
+        munmap(p, head);
+    if (tail)
+        munmap(start + size, tail);
+    *out = start;
+    return 0;
+}
+
+int mmapc__os_decommit(mmapc__backing *b, void *addr, size_t size, unsigned flags, size_t page_size)
+{
+    (void)b;
+    /* what mmapc__os_reserve() makes: private, inaccessible, no commit charge; hugetlb when the
+     * mapping is, so that a later commit fits */
+    mmapc__request r = {
+        .address = addr,
+        .size = size,
+        .flags = (flags & MMAPC_HUGE_PAGES) | MMAPC_NO_RESERVE,
+        .page_size = page_size,
+    };
+    int f = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | mmapc__posix_map_flags(&r);
+    if (mmap(addr, size, PROT_NONE, f, -1, 0) == MAP_FAILED)
+        return mmapc__posix_fail(errno);
+    return 0;
+}
+
+/* Count the resident pages of mincore's vector vec[0, n), copying 1 or 0 for each to out. */
+static size_t count_resident(const unsigned char *vec, size_t n, unsigned char *out)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char r = vec[i] & 1;
+        count += r;
+        if (out)
+            out[i] = r;
+    }
+    return count;
+}
+
+int mmapc__os_residency(const void *addr, size_t size, size_t page_size, size_t *count,
+                        unsigned char *pages)
+{
+    size_t base = mmapc__os_page_size();
+    char *p = (char *)(uintptr_t)addr;
+    size_t total = 0;
+    if (page_size != base) {
+        /* a huge page is resident as a whole: ask about its first base page */
+        for (size_t i = 0; i < size / page_size; i++) {
+            unsigned char v;
+            if (mincore(p + i * page_size, base, &v) != 0)
+                return mmapc__posix_fail(errno);
+            total += count_resident(&v, 1, pages ? pages + i : NULL);
+        }
+    } else if (pages) {
+        /* straight into the caller's vector, then one pass to count and normalise */
+        if (mincore(p, size, pages) != 0)
+            return mmapc__posix_fail(errno);
+        total = count_resident(pages, size / base, pages);
+    } else {
+        unsigned char vec[4096];
+        for (size_t done = 0; done < size / base; done += sizeof vec) {
+            size_t n = size / base - done < sizeof vec ? size / base - done : sizeof vec;
+            if (mincore(p + done * base, n * base, vec) != 0)
+                return mmapc__posix_fail(errno);
+            total += count_resident(vec, n, NULL);
+        }
+    }
+    *count = total;
+    return 0;
+}
