@@ -65,6 +65,19 @@ fuzz:
 	$(NEED) cmake make clang libclang-rt-14-dev
 	fuzz/run.sh $(FUZZ_SECONDS)
 
+# Fault injection (tests/faults): the driver of every public call, run once per failure point of
+# every C library call the library makes (failed with a realistic errno), under ASan and UBSan.
+# FAULTS_BUDGET seconds (0: no limit, every point) samples the points to fit; see run.sh.
+FAULTS_BUILD := build/test-faults
+FAULTS_BUDGET ?= 0
+.PHONY: test-faults
+test-faults:
+	$(NEED) --preset asan-ubsan binutils
+	cmake --preset asan-ubsan -B $(FAULTS_BUILD) -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF \
+	  -DMMAPC_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(FAULTS_BUILD) --target fault_driver -j 2
+	tests/faults/run.sh $(FAULTS_BUILD) $(FAULTS_BUDGET)
+
 # ---- documentation: the manual pages and the API reference (Doxygen) in $(BUILD)/docs/api/html.
 .PHONY: docs
 docs:
