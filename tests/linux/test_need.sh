@@ -95,6 +95,8 @@ check_target fuzz "clang" "libclang-rt-14-dev"
 check_target bench "gnuplot-nox"
 check_target bench-quick "gnuplot-nox"
 check_target format "clang-format"
+check_target docs "doxygen" "scdoc"
+check_target package "dpkg-dev"
 grep -q "need.sh" "$src/scripts/test-all.sh" && ok || bad "test-all.sh uses need.sh"
 
 echo "$passed passed, $failed failed"
