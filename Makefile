@@ -101,7 +101,7 @@ package:
 	cd $(PKG_BUILD) && cpack -G DEB
 
 test-packages: package
-	$(NEED) pkg-config man-db bash-completion
+	$(NEED) pkg-config man-db bash-completion lintian
 	scripts/test-packages.sh $(PKG_BUILD)
 
 # ---- Windows x86-64: cross-built with mingw-w64, every test run under wine (a wine prefix of

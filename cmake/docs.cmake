@@ -20,20 +20,33 @@ set(MMAPC_MAN_DIR ${PROJECT_BINARY_DIR}/man)
 if(MMAPC_BUILD_DOCS AND NOT MMAPC_SCDOC)
   message(STATUS "scdoc not found: no manual pages (apt-get install scdoc)")
 elseif(MMAPC_BUILD_DOCS)
+  # Installed compressed, as Debian wants them (gzip -9n: no name or time stamp inside).
+  find_program(MMAPC_GZIP gzip)
+  set(suffix "")
+  if(MMAPC_GZIP)
+    set(suffix ".gz")
+  endif()
   set(pages)
   foreach(page mmapc.1 mmapc.3)
-    add_custom_command(OUTPUT ${MMAPC_MAN_DIR}/${page}
+    set(compress)
+    if(MMAPC_GZIP)
+      set(compress COMMAND sh -c "\"$0\" -9n -c \"$1\" > \"$1.gz\"" ${MMAPC_GZIP} ${MMAPC_MAN_DIR}/${page})
+    endif()
+    add_custom_command(OUTPUT ${MMAPC_MAN_DIR}/${page} ${MMAPC_MAN_DIR}/${page}${suffix}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${MMAPC_MAN_DIR}
       COMMAND sh -c "\"$0\" < \"$1\" > \"$2\"" ${MMAPC_SCDOC} ${PROJECT_SOURCE_DIR}/docs/${page}.scd
               ${MMAPC_MAN_DIR}/${page}
+      ${compress}
       DEPENDS ${PROJECT_SOURCE_DIR}/docs/${page}.scd
       COMMENT "Manual page ${page}" VERBATIM)
-    list(APPEND pages ${MMAPC_MAN_DIR}/${page})
+    list(APPEND pages ${MMAPC_MAN_DIR}/${page} ${MMAPC_MAN_DIR}/${page}${suffix})
   endforeach()
+  list(REMOVE_DUPLICATES pages)
   add_custom_target(man ALL DEPENDS ${pages})
-  install(FILES ${MMAPC_MAN_DIR}/mmapc.3 DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)
+  install(FILES ${MMAPC_MAN_DIR}/mmapc.3${suffix} DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)
   if(MMAPC_BUILD_TOOLS)
-    install(FILES ${MMAPC_MAN_DIR}/mmapc.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tool)
+    install(FILES ${MMAPC_MAN_DIR}/mmapc.1${suffix} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+            COMPONENT tool)
   endif()
   find_program(MMAPC_MAN man)
   find_program(MMAPC_GROFF groff)

@@ -29,31 +29,43 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Dependencies of the binaries from dpkg-shlibdeps (libc6), and for the shared library a shlibs
-# file and ldconfig run by its postinst and postrm.
+# file and the ldconfig trigger.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# The trigger runs ldconfig once after dpkg is done. CPack would call ldconfig from a postinst and
+# a postrm of its own unless the package brings both: these only say so.
+set(mmapc_deb ${PROJECT_BINARY_DIR}/debian)
+file(WRITE ${mmapc_deb}/lib/triggers "activate-noawait ldconfig\n")
+foreach(script postinst postrm)
+  file(WRITE ${mmapc_deb}/lib/${script} "#!/bin/sh\n# ldconfig runs through this package's trigger.\nset -e\n")
+endforeach()
+set(CPACK_DEBIAN_LIB_PACKAGE_CONTROL_EXTRA ${mmapc_deb}/lib/triggers ${mmapc_deb}/lib/postinst
+    ${mmapc_deb}/lib/postrm)
 
 set(CPACK_DEBIAN_LIB_PACKAGE_NAME libmmapc${PROJECT_VERSION_MAJOR})
 set(CPACK_DEBIAN_LIB_PACKAGE_SECTION libs)
 # A description's first line is the synopsis, the rest the extended description.
 set(CPACK_DEBIAN_LIB_DESCRIPTION "${PROJECT_DESCRIPTION} - shared library
-libmmapc creates and manages memory mappings in the address space of the calling process
-(anonymous and file-backed, reserve and commit, protection changes, split and merge, advice
-over ranges) and describes the memory areas of any process.")
+libmmapc creates and manages memory mappings in the address space of the
+calling process (anonymous and file-backed, reserve and commit, protection
+changes, split and merge, advice over ranges, shared memory) and describes
+the memory areas of any process.")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libmmapc-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libmmapc${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "${PROJECT_DESCRIPTION} - development files
-The header mmapc.h, the static library, the pkg-config file, the CMake package
-(find_package(mmapc)) and the manual page mmapc(3) of libmmapc.")
+The header mmapc.h, the static library, the pkg-config file, the CMake
+package (find_package(mmapc)) and the manual page mmapc(3) of libmmapc.")
 
 set(CPACK_DEBIAN_TOOL_PACKAGE_NAME mmapc)
 set(CPACK_DEBIAN_TOOL_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_TOOL_DESCRIPTION "${PROJECT_DESCRIPTION} - command-line tool
-mmapc lists the memory areas of a process, tells which area holds an address, and describes
-the page sizes, huge pages and transparent huge pages this system offers, as a table or JSON.")
+mmapc lists the memory areas of a process, tells which area holds an
+address, and describes the page sizes, huge pages and transparent huge pages
+this system offers, as a table or JSON.")
 
 # The copyright file Debian wants in every package: the MIT licence in the machine-readable form.
 # Installed only when CPack installs one component (EXCLUDE_FROM_ALL keeps it out of a plain
@@ -72,10 +84,25 @@ Copyright: ${mmapc_holder}
 License: MIT
  ${mmapc_licence}
 ")
-file(WRITE ${PROJECT_BINARY_DIR}/debian/copyright "${mmapc_copyright}")
+file(WRITE ${mmapc_deb}/copyright "${mmapc_copyright}")
+# And the Debian changelog a native package carries: the version, pointing to CHANGELOG.md.
+string(TIMESTAMP mmapc_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
+file(WRITE ${mmapc_deb}/changelog "mmapc (${PROJECT_VERSION}) unstable; urgency=medium
+
+  * mmapc ${PROJECT_VERSION}. What each version brought is in CHANGELOG.md of the
+    sources.
+
+ -- ${CPACK_PACKAGE_CONTACT}  ${mmapc_date}
+")
+set(mmapc_deb_docs ${mmapc_deb}/copyright)
+find_program(MMAPC_GZIP gzip)
+if(MMAPC_GZIP)
+  execute_process(COMMAND ${MMAPC_GZIP} -9nf ${mmapc_deb}/changelog)
+  list(APPEND mmapc_deb_docs ${mmapc_deb}/changelog.gz)
+endif()
 foreach(component IN LISTS CPACK_COMPONENTS_ALL)
   string(TOUPPER ${component} upper)
-  install(FILES ${PROJECT_BINARY_DIR}/debian/copyright
+  install(FILES ${mmapc_deb_docs}
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${CPACK_DEBIAN_${upper}_PACKAGE_NAME}
           COMPONENT ${component} EXCLUDE_FROM_ALL)
 endforeach()
