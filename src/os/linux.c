@@ -30,7 +30,7 @@ static unsigned log2_of(size_t x)
     return n;
 }
 
-int mmapc__posix_map_flags(const mmapc__request *rq)
+MMAPC__HOT int mmapc__posix_map_flags(const mmapc__request *rq)
 {
     int f = 0;
     if (!(rq->flags & (MMAPC_POPULATE | MMAPC_NO_RESERVE | MMAPC_STACK | MMAPC_FIXED_NOREPLACE |

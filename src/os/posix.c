@@ -7,6 +7,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 
 #ifndef MAP_ANONYMOUS
 #define MAP_ANONYMOUS MAP_ANON
@@ -64,12 +67,24 @@ int mmapc__posix_fail(int err)
 
 /* ---- files ---- */
 
-int mmapc__os_file_info(mmapc_file file, mmapc__file_info *info)
+/* fstat(), through the plain fstat system call where the C library's struct stat is the kernel's:
+ * glibc 2.33+ turns fstat() into newfstatat(fd, "", AT_EMPTY_PATH), which kernels before 6.11
+ * answer through a path lookup of "". */
+static int file_stat(int fd, struct stat *st)
+{
+#if defined(__linux__) && defined(__x86_64__) && defined(SYS_fstat)
+    return (int)syscall(SYS_fstat, fd, st);
+#else
+    return fstat(fd, st);
+#endif
+}
+
+MMAPC__HOT int mmapc__os_file_info(mmapc_file file, mmapc__file_info *info)
 {
     struct stat st;
     if (file < 0)
         return mmapc__posix_fail(EBADF);
-    if (fstat(file, &st) != 0)
+    if (file_stat(file, &st) != 0)
         return mmapc__posix_fail(errno);
     info->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX;
     info->id[0] = (uint64_t)st.st_dev;
@@ -101,7 +116,7 @@ static int prot_bits(mmapc_prot prot)
 }
 
 /* Lock and advise a mapping just made at addr; on failure the caller unmaps it. */
-static int finish(const mmapc__request *rq, void *addr)
+MMAPC__HOT static int finish(const mmapc__request *rq, void *addr)
 {
     if (!(rq->flags & MMAPC__POSIX_AFTER_MMAP))
         return 0; /* the common case: nothing to do after mmap */
@@ -114,7 +129,7 @@ static int finish(const mmapc__request *rq, void *addr)
 }
 
 /* mmap rq with prot and extra flags; checks that an exact address was honoured. */
-static int do_mmap(const mmapc__request *rq, int prot, int extra, void **out)
+MMAPC__HOT static int do_mmap(const mmapc__request *rq, int prot, int extra, void **out)
 {
     int flags = ((rq->flags & MMAPC_SHARED) ? MAP_SHARED : MAP_PRIVATE) | extra;
     if (!rq->is_file)
@@ -148,7 +163,7 @@ static int do_mmap(const mmapc__request *rq, int prot, int extra, void **out)
     return 0;
 }
 
-int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void **out)
+MMAPC__HOT int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void **out)
 {
     (void)b;
     void *p = NULL;
@@ -177,9 +192,28 @@ static mmapc__request reservation_of(const mmapc__request *rq)
     return r;
 }
 
+/* What mmap would refuse for lack of access to the file, checked before a reservation, which
+ * maps no file yet: any map needs read access, a shared writable one read and write. */
+static int check_access(const mmapc__request *rq)
+{
+    int fl = fcntl(rq->file, F_GETFL);
+    if (fl < 0)
+        return mmapc__posix_fail(errno);
+    int mode = fl & O_ACCMODE;
+    if (mode == O_WRONLY ||
+        ((rq->flags & MMAPC_SHARED) && (rq->prot & MMAPC_PROT_WRITE) && mode != O_RDWR))
+        return mmapc__posix_fail(EACCES);
+    return 0;
+}
+
 int mmapc__os_reserve(const mmapc__request *rq, mmapc__backing *b, void **out)
 {
     (void)b;
+    if (rq->is_file) {
+        int rc = check_access(rq);
+        if (rc)
+            return rc;
+    }
     mmapc__request r = reservation_of(rq);
     return do_mmap(&r, PROT_NONE, mmapc__posix_map_flags(&r), out);
 }
@@ -206,28 +240,9 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     do_mmap(&r, PROT_NONE, mmapc__posix_map_flags(&r), &q);
     return mmapc__os_fail(raw, rc);
 }
-/* What mmap would refuse for lack of access to the file, checked before a reservation, which
- * maps no file yet: any map needs read access, a shared writable one read and write. */
-static int check_access(const mmapc__request *rq)
-{
-    int fl = fcntl(rq->file, F_GETFL);
-    if (fl < 0)
-        return mmapc__posix_fail(errno);
-    int mode = fl & O_ACCMODE;
-    if (mode == O_WRONLY ||
-        ((rq->flags & MMAPC_SHARED) && (rq->prot & MMAPC_PROT_WRITE) && mode != O_RDWR))
-        return mmapc__posix_fail(EACCES);
-    return 0;
-}
 
-
-void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
+MMAPC__HOT void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
 {
-    if (rq->is_file) {
-        int rc = check_access(rq);
-        if (rc)
-            return rc;
-    }
     (void)b;
     (void)last;
     if (addr)
@@ -271,7 +286,7 @@ int mmapc__os_flush_icache(const void *addr, size_t size)
     return 0;
 }
 
-size_t mmapc__os_page_size(void)
+MMAPC__HOT size_t mmapc__os_page_size(void)
 {
     static atomic_size_t cached;
     size_t ps = atomic_load_explicit(&cached, memory_order_relaxed);
@@ -283,7 +298,7 @@ size_t mmapc__os_page_size(void)
     return ps;
 }
 
-size_t mmapc__os_granularity(void)
+MMAPC__HOT size_t mmapc__os_granularity(void)
 {
     return mmapc__os_page_size();
 }
