@@ -364,7 +364,11 @@ MMAPC_API size_t mmapc_allocation_granularity(void);
  * @p capacity is 0) and the total count to `*count`.
  */
 MMAPC_API int mmapc_page_sizes(size_t *sizes, size_t capacity, size_t *count);
-/** The default huge page size, or 0 if the system has none. */
+/**
+ * The default huge page size, or 0 if the system has none. It is always one of the huge sizes
+ * mmapc_page_sizes() lists, and 0 exactly when that lists none. On Linux it is the kernel's
+ * default (Hugepagesize in /proc/meminfo); without /proc mounted, the smallest listed size.
+ */
 MMAPC_API size_t mmapc_default_huge_page_size(void);
 /**@}*/
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Linux: mmap flags, madvise advice, huge page sizes from sysfs. */
+/* Linux: mmap flags, madvise advice, huge page sizes (sysfs; the default from /proc/meminfo). */
 #define _GNU_SOURCE
 #include "posix.h"
 
@@ -121,13 +121,21 @@ static void read_huge_sizes(void)
         closedir(d);
         qsort(huge_sizes, huge_count, sizeof huge_sizes[0], cmp_size);
     }
+    if (huge_count == 0)
+        return; /* no hugetlbfs sizes: no huge pages to ask for, no default */
+    /* The list is the one source: the default is one of its sizes. The kernel names its default
+     * only in /proc/meminfo; without /proc (or with a size sysfs does not list) it is the
+     * smallest listed size, the kernel's own default unless the boot line chose another. */
+    huge_default = huge_sizes[0];
     char text[8192];
     const char *line = strstr(read_text("/proc/meminfo", text, sizeof text), "\nHugepagesize:");
     unsigned long long kb;
-    if (line && sscanf(line, " Hugepagesize: %llu kB", &kb) == 1)
-        huge_default = (size_t)(kb * 1024);
-    if (huge_count == 0)
-        huge_default = 0; /* no hugetlbfs sizes: no huge pages to ask for */
+    if (line && sscanf(line, " Hugepagesize: %llu kB", &kb) == 1) {
+        for (size_t i = 0; i < huge_count; i++) {
+            if (huge_sizes[i] == (size_t)(kb * 1024))
+                huge_default = huge_sizes[i];
+        }
+    }
 }
 
 int mmapc__os_huge_page_sizes(size_t *sizes, size_t capacity, size_t *count)
