@@ -101,7 +101,7 @@ package:
 	cd $(PKG_BUILD) && cpack -G DEB
 
 test-packages: package
-	$(NEED) pkg-config man-db bash-completion lintian
+	$(NEED) pkg-config man-db bash-completion lintian jq
 	scripts/test-packages.sh $(PKG_BUILD)
 
 # ---- Windows x86-64: cross-built with mingw-w64, every test run under wine (a wine prefix of

@@ -135,6 +135,8 @@ out=$(mmapc --version)
 check "mmapc --version: $out" test "$out" = "mmapc $version (library $version)"
 mmapc areas >"$work/areas" 2>&1
 check "mmapc areas failed: $(head -3 "$work/areas")" grep -q ' /usr/bin/mmapc$' "$work/areas"
+check "mmapc --json areas does not list /usr/bin/mmapc as a file" \
+    bash -c "mmapc --json areas | jq -e 'any(.[]; .kind == \"file\" and .path == \"/usr/bin/mmapc\")' >/dev/null"
 check "man -w mmapc: $(man -w mmapc 2>&1)" test "$(man -w mmapc 2>&1)" = /usr/share/man/man1/mmapc.1.gz
 check "man -w 3 mmapc: $(man -w 3 mmapc 2>&1)" test "$(man -w 3 mmapc 2>&1)" = /usr/share/man/man3/mmapc.3.gz
 check "man 3 mmapc does not render mmapc_map_anon" bash -c 'MANPAGER=cat man 3 mmapc 2>&1 | grep -q mmapc_map_anon'
