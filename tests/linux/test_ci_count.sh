@@ -7,12 +7,7 @@
 set -u
 src=${1:?usage: test_ci_count.sh SOURCE_DIR}
 count="$src/scripts/ctest-count.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); printf 'FAILED: %s\n' "$*" >&2; }
+. "$(dirname "$0")/shcheck.sh"
 
 mkdir "$work/mini"
 cat >"$work/mini/CMakeLists.txt" <<'EOF'
@@ -89,5 +84,4 @@ else
     bad "no .ci/allowed-skips"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sh_done

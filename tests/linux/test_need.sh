@@ -7,12 +7,7 @@
 set -u
 src=${1:?usage: test_need.sh SOURCE_DIR}
 need="$src/scripts/need.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); printf 'FAILED: %s\n' "$*" >&2; }
+. "$(dirname "$0")/shcheck.sh"
 
 mkdir "$work/bin"
 cat >"$work/bin/dpkg-query" <<'EOF'
@@ -99,5 +94,4 @@ check_target docs "doxygen" "scdoc"
 check_target package "dpkg-dev"
 grep -q "need.sh" "$src/scripts/test-all.sh" && ok || bad "test-all.sh uses need.sh"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sh_done
