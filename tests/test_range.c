@@ -144,6 +144,12 @@ static void fault_piece(void)
 
 static void check_kernel_view(void *p, int committed)
 {
+    static int told;
+    if (check_under_emulator()) { /* its smaps describes the emulator, not the program */
+        if (!told++)
+            CHECK_SKIP("the kernel's view of decommitted pieces: qemu-user's smaps is its own");
+        return;
+    }
     smaps_entry e;
     CHECK(smaps_find(p, &e));
     CHECK(smaps_has_flag(p, "ac") == committed);
@@ -321,10 +327,14 @@ static void test_residency(void)
     CHECK(count == 2);
     CHECK_OK(mmapc_advise(m, 4 * ps, 4 * ps, MMAPC_ADVICE_POPULATE_WRITE));
     CHECK_OK(mmapc_residency(m, 0, 16 * ps, &count, NULL));
-    CHECK(count == 7);
+    /* qemu-user answers madvise() with success and does nothing */
+    int populates = !check_under_emulator();
+    if (!populates)
+        CHECK_SKIP("populate: qemu-user does not pass madvise() to the kernel");
+    CHECK(count == 7 || !populates);
     CHECK_OK(mmapc_advise(m, 0, 16 * ps, MMAPC_ADVICE_POPULATE_READ));
     CHECK_OK(mmapc_residency(m, 0, 16 * ps, &count, vec));
-    CHECK(count == 16 && all_bytes(vec, 16, 1));
+    CHECK((count == 16 && all_bytes(vec, 16, 1)) || !populates);
     CHECK(p[0] == 1 && p[3 * ps + 7] == 1 && p[5 * ps] == 0);
     CHECK_OK(mmapc_discard(m, 0, 16 * ps, MMAPC_DISCARD_ZERO));
     CHECK_OK(mmapc_residency(m, 0, 16 * ps, &count, NULL));
