@@ -362,12 +362,15 @@ MMAPC_API size_t mmapc_allocation_granularity(void);
  * The supported page sizes, ascending, the base page size first and then the huge page sizes
  * the system offers. Writes at most @p capacity of them to @p sizes (which may be NULL when
  * @p capacity is 0) and the total count to `*count`.
+ * @return 0; MMAPC_EINVAL_ARG; or an OS error code (e.g. MMAPC_ELIMIT with no descriptor free)
+ * when the system's list could not be read, in which case the next call reads it again.
  */
 MMAPC_API int mmapc_page_sizes(size_t *sizes, size_t capacity, size_t *count);
 /**
  * The default huge page size, or 0 if the system has none. It is always one of the huge sizes
  * mmapc_page_sizes() lists, and 0 exactly when that lists none. On Linux it is the kernel's
  * default (Hugepagesize in /proc/meminfo); without /proc mounted, the smallest listed size.
+ * 0 too when the list could not be read just now (see mmapc_page_sizes()).
  */
 MMAPC_API size_t mmapc_default_huge_page_size(void);
 /**@}*/

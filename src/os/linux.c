@@ -83,7 +83,10 @@ int mmapc__posix_advise(const mmapc__request *rq, void *addr)
 static size_t huge_sizes[MAX_HUGE_SIZES];
 static size_t huge_count;
 static size_t huge_default;
-static pthread_once_t huge_once = PTHREAD_ONCE_INIT;
+/* 1 once the sizes were read. A read that failed (no descriptor free for the directory, a read
+ * error) is not kept: the call that met it returns the error and the next one reads again. */
+static atomic_int huge_read;
+static pthread_mutex_t huge_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int cmp_size(const void *a, const void *b)
 {
@@ -107,28 +110,45 @@ static const char *read_text(const char *path, char *buf, size_t cap)
     return buf;
 }
 
-static void read_huge_sizes(void)
+static int read_huge_sizes(void)
 {
+    huge_count = 0;
+    huge_default = 0;
     DIR *d = opendir("/sys/kernel/mm/hugepages");
+    if (!d && errno != ENOENT)
+        return mmapc__posix_fail(errno); /* ENOENT: a kernel without hugetlbfs */
     if (d) {
         struct dirent *e;
-        while ((e = readdir(d)) != NULL && huge_count < MAX_HUGE_SIZES) {
+        for (;;) {
+            errno = 0;
+            if ((e = readdir(d)) == NULL || huge_count == MAX_HUGE_SIZES)
+                break;
             unsigned long long kb;
             char unit[3] = {0};
             if (sscanf(e->d_name, "hugepages-%llu%2s", &kb, unit) == 2 && strcmp(unit, "kB") == 0)
                 huge_sizes[huge_count++] = (size_t)(kb * 1024);
         }
+        int err = e == NULL ? errno : 0;
         closedir(d);
+        if (err) {
+            huge_count = 0;
+            return mmapc__posix_fail(err);
+        }
         qsort(huge_sizes, huge_count, sizeof huge_sizes[0], cmp_size);
     }
     if (huge_count == 0)
-        return; /* no hugetlbfs sizes: no huge pages to ask for, no default */
+        return 0; /* no hugetlbfs sizes: no huge pages to ask for, no default */
     /* The list is the one source: the default is one of its sizes. The kernel names its default
      * only in /proc/meminfo; without /proc (or with a size sysfs does not list) it is the
      * smallest listed size, the kernel's own default unless the boot line chose another. */
     huge_default = huge_sizes[0];
     char text[8192];
+    errno = 0;
     const char *line = strstr(read_text("/proc/meminfo", text, sizeof text), "\nHugepagesize:");
+    if (!text[0] && errno && errno != ENOENT) { /* there, but not readable now */
+        huge_count = 0;
+        return mmapc__posix_fail(errno);
+    }
     unsigned long long kb;
     if (line && sscanf(line, " Hugepagesize: %llu kB", &kb) == 1) {
         for (size_t i = 0; i < huge_count; i++) {
@@ -136,11 +156,30 @@ static void read_huge_sizes(void)
                 huge_default = huge_sizes[i];
         }
     }
+    return 0;
+}
+
+/* Read the sizes unless they were read already. */
+static int huge_sizes_ready(void)
+{
+    if (atomic_load_explicit(&huge_read, memory_order_acquire))
+        return 0;
+    pthread_mutex_lock(&huge_lock);
+    int rc = 0;
+    if (!atomic_load_explicit(&huge_read, memory_order_relaxed)) {
+        rc = read_huge_sizes();
+        if (rc == 0)
+            atomic_store_explicit(&huge_read, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&huge_lock);
+    return rc;
 }
 
 int mmapc__os_huge_page_sizes(size_t *sizes, size_t capacity, size_t *count)
 {
-    pthread_once(&huge_once, read_huge_sizes);
+    int rc = huge_sizes_ready();
+    if (rc)
+        return rc;
     for (size_t i = 0; i < huge_count && i < capacity; i++)
         sizes[i] = huge_sizes[i];
     *count = huge_count;
@@ -149,6 +188,5 @@ int mmapc__os_huge_page_sizes(size_t *sizes, size_t capacity, size_t *count)
 
 size_t mmapc__os_default_huge_page_size(void)
 {
-    pthread_once(&huge_once, read_huge_sizes);
-    return huge_default;
+    return huge_sizes_ready() == 0 ? huge_default : 0; /* 0 now; the next call reads again */
 }

@@ -45,37 +45,55 @@ static size_t read_maps(char *buf, size_t cap)
     return n;
 }
 
-/* The open descriptors and what each is, one per line (getdents64 on /proc/self/fd: no
- * allocation, and one system call per descriptor, not one per possible number). */
-static size_t list_fds(char *buf, size_t cap)
+/* Call fn(name, dir, arg) for each entry of the directory at path; -1 when it cannot be
+ * opened. getdents64, not readdir: no allocation. */
+static int each_entry(const char *path, void (*fn)(const char *, int, void *), void *arg)
 {
     static char dents[16384];
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    REQUIRE(dir >= 0);
-    size_t n = 0;
+    int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return -1;
     long got;
     while ((got = syscall(SYS_getdents64, dir, dents, sizeof dents)) > 0) {
         for (long off = 0; off < got;) {
             /* struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name */
             unsigned short reclen;
             memcpy(&reclen, dents + off + 16, sizeof reclen);
-            const char *name = dents + off + 19;
+            fn(dents + off + 19, dir, arg);
             off += reclen;
-            if (name[0] < '0' || name[0] > '9' || atoi(name) == dir)
-                continue;
-            char link[64], target[256];
-            snprintf(link, sizeof link, "/proc/self/fd/%s", name);
-            ssize_t k = readlink(link, target, sizeof target - 1);
-            if (k < 0)
-                continue;
-            target[k] = '\0';
-            int w = snprintf(buf + n, cap - n, "%s %s\n", name, target);
-            REQUIRE(w > 0 && (size_t)w < cap - n);
-            n += (size_t)w;
         }
     }
     close(dir);
-    return n;
+    return 0;
+}
+
+typedef struct fd_list {
+    char *buf;
+    size_t cap, len;
+} fd_list;
+
+static void add_fd(const char *name, int dir, void *arg)
+{
+    fd_list *l = arg;
+    if (name[0] < '0' || name[0] > '9' || atoi(name) == dir)
+        return;
+    char link[64], target[256];
+    snprintf(link, sizeof link, "/proc/self/fd/%s", name);
+    ssize_t k = readlink(link, target, sizeof target - 1);
+    if (k < 0)
+        return;
+    target[k] = '\0';
+    int w = snprintf(l->buf + l->len, l->cap - l->len, "%s %s\n", name, target);
+    REQUIRE(w > 0 && (size_t)w < l->cap - l->len);
+    l->len += (size_t)w;
+}
+
+/* The open descriptors and what each is, one per line. */
+static size_t list_fds(char *buf, size_t cap)
+{
+    fd_list l = {buf, cap, 0};
+    REQUIRE(each_entry("/proc/self/fd", add_fd, &l) == 0);
+    return l.len;
 }
 
 static void take(snapshot *s)
@@ -282,6 +300,24 @@ static int after(const char *what, int rc, int line)
         after(#expr, 0, __LINE__);                                                                 \
     } while (0)
 
+/* After a call that succeeded and made the mappings [s1, e1) and [s2, e2) (0, 0: none): the
+ * library holds exactly what it held before and those, nothing left over from the making
+ * (an aligned placement's trimmed head and tail, a reservation under a ring...). */
+static void made(uintptr_t s1, uintptr_t e1, uintptr_t s2, uintptr_t e2)
+{
+    fault_ledger want = snap_before.ledger;
+    fault_ledger_add(&want, s1, e1);
+    if (e2)
+        fault_ledger_add(&want, s2, e2);
+    if (!fault_ledger_same_maps(&want, &snap_after.ledger)) {
+        fprintf(stderr, "a call that made %lx-%lx left the library holding more or less:\n",
+                (unsigned long)s1, (unsigned long)e1);
+        fault_ledger_diff(&want, &snap_after.ledger);
+        CHECK(!"a new mapping holds its own range only");
+    }
+}
+#define MADE(m) made(mmapc_start(m), mmapc_end(m), 0, 0)
+
 /* ---- the calls, by theme ---- */
 
 static size_t ps;
@@ -338,16 +374,37 @@ static void unmap(mmapc_map *m)
     }
 }
 
+static void count_huge(const char *name, int dir, void *arg)
+{
+    (void)dir;
+    *(size_t *)arg += strncmp(name, "hugepages-", 10) == 0;
+}
+
+/* The huge page sizes sysfs lists, as the driver counts them itself. */
+static size_t sysfs_huge_sizes(void)
+{
+    size_t n = 0;
+    each_entry("/sys/kernel/mm/hugepages", count_huge, &n);
+    return n;
+}
+
 static void facts(void)
 {
     CHECK(mmapc_page_size() == (size_t)sysconf(_SC_PAGESIZE));
     CHECK(mmapc_allocation_granularity() == ps);
+    /* a success is the truth: a failure on the way (no descriptor free for the directory, a
+     * read error) must not give a shorter list, now or later */
     size_t sizes[16], count = 0;
-    if (CALL(mmapc_page_sizes(sizes, 16, &count)) == 0)
+    if (CALL(mmapc_page_sizes(sizes, 16, &count)) == 0) {
         CHECK(count >= 1 && sizes[0] == ps);
+        CHECK(count == 1 + sysfs_huge_sizes());
+        if (count != 1 + sysfs_huge_sizes())
+            fprintf(stderr, "mmapc_page_sizes: %zu sizes, sysfs lists %zu huge ones\n", count,
+                    sysfs_huge_sizes());
+    }
     size_t huge = 0;
     VOID_CALL(huge = mmapc_default_huge_page_size());
-    (void)huge;
+    CHECK(huge == 0 || (huge > ps && (huge & (huge - 1)) == 0));
     CHECK(strcmp(mmapc_version(), MMAPC_VERSION_STRING) == 0);
     CHECK(strcmp(mmapc_err_name(MMAPC_ENOMEM), "MMAPC_ENOMEM") == 0);
     CHECK(strcmp(mmapc_area_kind_name(MMAPC_AREA_HEAP), "heap") == 0);
@@ -367,9 +424,11 @@ static void anon(void)
         mmapc_map *m = NULL;
         mmapc_options o = {.flags = flag_sets[i]};
         if (CALL(mmapc_map_anon(&m, 3 * ps, MMAPC_PROT_RW, &o)) != 0) {
+
             CHECK(m == NULL);
             continue;
         }
+        MADE(m);
         memset(mmapc_ptr(m), 0x5a, 3 * ps);
         check_map(m, 0x5a);
         unmap(m);
@@ -378,6 +437,7 @@ static void anon(void)
     mmapc_map *m = NULL;
     if (CALL(mmapc_map_anon(&m, 4 * ps, MMAPC_PROT_RW, NULL)) != 0)
         return;
+    MADE(m);
     memset(mmapc_ptr(m), 0x11, 4 * ps);
     if (CALL(mmapc_protect(m, MMAPC_PROT_READ)) != 0)
         CHECK(mmapc_protection(m) == MMAPC_PROT_RW);
@@ -428,6 +488,7 @@ static void reserve(void)
     mmapc_options o = {.flags = MMAPC_NO_CORE_DUMP | MMAPC_LOCKED};
     if (CALL(mmapc_reserve_anon(&r, 4 * ps, MMAPC_PROT_RW, &o)) != 0)
         return;
+    MADE(r);
     check_map(r, 0);
     if (CALL(mmapc_split_off(r, 2 * ps, &part)) == 0) {
         if (CALL(mmapc_commit(part)) == 0) {
@@ -450,11 +511,13 @@ static void files(const char *path, mmapc_file fd)
 {
     mmapc_map *m = NULL;
     if (CALL(mmapc_map_file(&m, 4 * ps, MMAPC_PROT_READ, fd, 0, NULL)) == 0) {
+        MADE(m);
         CHECK(((unsigned char *)mmapc_ptr(m))[5] == tu_pattern(5));
         unmap(m);
     }
     mmapc_options shared = {.flags = MMAPC_SHARED | MMAPC_WILL_NEED};
     if (CALL(mmapc_map_file(&m, 2 * ps, MMAPC_PROT_RW, fd, ps, &shared)) == 0) {
+        MADE(m);
         unsigned char *p = mmapc_ptr(m);
         p[0] = tu_pattern(ps); /* unchanged bytes: any run sees the same file */
         CALL(mmapc_flush(m, 0, 2 * ps));
@@ -466,6 +529,7 @@ static void files(const char *path, mmapc_file fd)
     }
     mmapc_map *r = NULL, *part = NULL;
     if (CALL(mmapc_reserve_file(&r, 4 * ps, MMAPC_PROT_READ, fd, 0, NULL)) == 0) {
+        MADE(r);
         if (CALL(mmapc_split_to(r, ps, &part)) == 0) {
             if (CALL(mmapc_commit(part)) == 0)
                 CHECK(((unsigned char *)mmapc_ptr(part))[7] == tu_pattern(7));
@@ -494,6 +558,7 @@ static void ranges(void)
     mmapc_options aligned = {.alignment = 16 * ps};
     if (CALL(mmapc_map_anon(&m, 4 * ps, MMAPC_PROT_RW, &aligned)) != 0)
         return;
+    MADE(m);
     CHECK(mmapc_start(m) % (16 * ps) == 0);
     memset(mmapc_ptr(m), 0x33, 4 * ps);
     for (size_t i = 0; i < sizeof advice / sizeof advice[0]; i++)
@@ -549,6 +614,7 @@ static void shm(void)
         }
         mmapc_options here = {.flags = MMAPC_FIXED_NOREPLACE, .address = at};
         if (at && CALL(mmapc_shm_map(&a, o, 0, 2 * ps, MMAPC_PROT_RW, &here)) == 0) {
+            MADE(a);
             memset(mmapc_ptr(a), 0x44, 2 * ps);
             here.address = at + 2 * ps;
             if (CALL(mmapc_shm_map(&b, o, 2 * ps, 2 * ps, MMAPC_PROT_RW, &here)) == 0 &&
@@ -566,6 +632,7 @@ static void shm(void)
             VOID_CALL(mmapc_shm_close(again));
         mmapc_ring *ring = NULL;
         if (CALL(mmapc_ring_map(&ring, o, 0, 4 * ps)) == 0) {
+            made((uintptr_t)mmapc_ring_ptr(ring), (uintptr_t)mmapc_ring_ptr(ring) + 8 * ps, 0, 0);
             unsigned char *r = mmapc_ring_ptr(ring);
             r[0] = 0x55;
             CHECK(r[mmapc_ring_size(ring)] == 0x55);
@@ -582,6 +649,7 @@ static void shm(void)
         if (CALL(mmapc_shm_open(&other, name, &ro)) == 0) {
             mmapc_map *v = NULL;
             if (CALL(mmapc_shm_map(&v, other, 0, 2 * ps, MMAPC_PROT_READ, NULL)) == 0) {
+                MADE(v);
                 check_map(v, 0);
                 unmap(v);
             }
@@ -594,6 +662,7 @@ static void shm(void)
 
     mmapc_map *rw = NULL, *rx = NULL;
     if (CALL(mmapc_map_dual(&rw, &rx, ps)) == 0) {
+        made(mmapc_start(rw), mmapc_end(rw), mmapc_start(rx), mmapc_end(rx));
         memset(mmapc_ptr(rw), 0x66, ps);
         check_map(rx, 0x66);
         unmap(rw);
@@ -601,6 +670,7 @@ static void shm(void)
     }
     mmapc_ring *ring = NULL;
     if (CALL(mmapc_ring_create(&ring, ps)) == 0) {
+        made((uintptr_t)mmapc_ring_ptr(ring), (uintptr_t)mmapc_ring_ptr(ring) + 2 * ps, 0, 0);
         unsigned char *r = mmapc_ring_ptr(ring);
         r[1] = 0x77;
         CHECK(r[ps + 1] == 0x77);

@@ -229,53 +229,53 @@ static fault_ledger ledger;
 static pthread_mutex_t ledger_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Does the ledger hold all of [s, e)? */
-static int covers(uintptr_t s, uintptr_t e)
+static int covers(const fault_ledger *L, uintptr_t s, uintptr_t e)
 {
     while (s < e) {
         size_t i;
-        for (i = 0; i < ledger.nmaps; i++) {
-            if (ledger.maps[i].start <= s && s < ledger.maps[i].end)
+        for (i = 0; i < L->nmaps; i++) {
+            if (L->maps[i].start <= s && s < L->maps[i].end)
                 break;
         }
-        if (i == ledger.nmaps)
+        if (i == L->nmaps)
             return 0;
-        s = ledger.maps[i].end;
+        s = L->maps[i].end;
     }
     return 1;
 }
 
-static void maps_remove(uintptr_t s, uintptr_t e)
+static void maps_remove(fault_ledger *L, uintptr_t s, uintptr_t e)
 {
-    for (size_t i = 0; i < ledger.nmaps; i++) {
-        uintptr_t a = ledger.maps[i].start, b = ledger.maps[i].end;
+    for (size_t i = 0; i < L->nmaps; i++) {
+        uintptr_t a = L->maps[i].start, b = L->maps[i].end;
         if (b <= s || e <= a)
             continue;
         if (a < s && e < b) { /* a hole in the middle: split */
-            if (ledger.nmaps == sizeof ledger.maps / sizeof ledger.maps[0])
+            if (L->nmaps == sizeof L->maps / sizeof L->maps[0])
                 abort();
-            ledger.maps[ledger.nmaps].start = e;
-            ledger.maps[ledger.nmaps].end = b;
-            ledger.nmaps++;
-            ledger.maps[i].end = s;
+            L->maps[L->nmaps].start = e;
+            L->maps[L->nmaps].end = b;
+            L->nmaps++;
+            L->maps[i].end = s;
         } else if (a < s) {
-            ledger.maps[i].end = s;
+            L->maps[i].end = s;
         } else if (e < b) {
-            ledger.maps[i].start = e;
+            L->maps[i].start = e;
         } else {
-            ledger.maps[i] = ledger.maps[--ledger.nmaps];
+            L->maps[i] = L->maps[--L->nmaps];
             i--;
         }
     }
 }
 
-static void maps_add(uintptr_t s, uintptr_t e)
+static void maps_add(fault_ledger *L, uintptr_t s, uintptr_t e)
 {
-    maps_remove(s, e);
-    if (ledger.nmaps == sizeof ledger.maps / sizeof ledger.maps[0])
+    maps_remove(L, s, e);
+    if (L->nmaps == sizeof L->maps / sizeof L->maps[0])
         abort();
-    ledger.maps[ledger.nmaps].start = s;
-    ledger.maps[ledger.nmaps].end = e;
-    ledger.nmaps++;
+    L->maps[L->nmaps].start = s;
+    L->maps[L->nmaps].end = e;
+    L->nmaps++;
 }
 
 static uintptr_t page_up(uintptr_t x)
@@ -288,9 +288,9 @@ static void on_mapped(void *p, size_t len, int flags)
 {
     uintptr_t s = (uintptr_t)p, e = s + page_up(len);
     pthread_mutex_lock(&ledger_lock);
-    if ((flags & MAP_FIXED) && !covers(s, e))
+    if ((flags & MAP_FIXED) && !covers(&ledger, s, e))
         ledger.foreign_fixed++;
-    maps_add(s, e);
+    maps_add(&ledger, s, e);
     pthread_mutex_unlock(&ledger_lock);
 }
 
@@ -298,9 +298,9 @@ static void on_unmapped(void *p, size_t len)
 {
     uintptr_t s = (uintptr_t)p, e = s + page_up(len);
     pthread_mutex_lock(&ledger_lock);
-    if (!covers(s, e))
+    if (!covers(&ledger, s, e))
         ledger.foreign_close++;
-    maps_remove(s, e);
+    maps_remove(&ledger, s, e);
     pthread_mutex_unlock(&ledger_lock);
 }
 
@@ -352,12 +352,21 @@ void fault_ledger_get(fault_ledger *out)
     pthread_mutex_unlock(&ledger_lock);
 }
 
-int fault_ledger_same(const fault_ledger *a, const fault_ledger *b)
+int fault_ledger_same_maps(const fault_ledger *a, const fault_ledger *b)
 {
     static uintptr_t x[256][2], y[256][2];
     size_t n = normalised(a, x), m = normalised(b, y);
-    return n == m && memcmp(x, y, n * sizeof x[0]) == 0 &&
-           memcmp(a->fds, b->fds, sizeof a->fds) == 0;
+    return n == m && memcmp(x, y, n * sizeof x[0]) == 0;
+}
+
+int fault_ledger_same(const fault_ledger *a, const fault_ledger *b)
+{
+    return fault_ledger_same_maps(a, b) && memcmp(a->fds, b->fds, sizeof a->fds) == 0;
+}
+
+void fault_ledger_add(fault_ledger *l, uintptr_t start, uintptr_t end)
+{
+    maps_add(l, start, end);
 }
 
 void fault_ledger_diff(const fault_ledger *before, const fault_ledger *after)
@@ -444,8 +453,8 @@ void *mmapc_fault_mremap(void *old, size_t old_len, size_t len, int flags, ...)
     void *p = mremap(old, old_len, len, flags, want);
     if (p != MAP_FAILED) {
         pthread_mutex_lock(&ledger_lock);
-        maps_remove((uintptr_t)old, (uintptr_t)old + page_up(old_len));
-        maps_add((uintptr_t)p, (uintptr_t)p + page_up(len));
+        maps_remove(&ledger, (uintptr_t)old, (uintptr_t)old + page_up(old_len));
+        maps_add(&ledger, (uintptr_t)p, (uintptr_t)p + page_up(len));
         pthread_mutex_unlock(&ledger_lock);
     }
     return p;

@@ -80,6 +80,10 @@ typedef struct fault_ledger {
 void fault_ledger_get(fault_ledger *out);
 /* Non-zero when a and b hold the same mappings (as byte ranges) and descriptors. */
 int fault_ledger_same(const fault_ledger *a, const fault_ledger *b);
+/* The same, comparing the mappings only. */
+int fault_ledger_same_maps(const fault_ledger *a, const fault_ledger *b);
+/* Add [start, end) to the mappings of l (a copy: the live ledger is the wrappers' own). */
+void fault_ledger_add(fault_ledger *l, uintptr_t start, uintptr_t end);
 /* Print the differences between two ledgers. */
 void fault_ledger_diff(const fault_ledger *before, const fault_ledger *after);
 /* Non-zero when the library holds [start, end) (some of it). */
