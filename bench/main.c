@@ -13,7 +13,7 @@
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file]\n"
+            "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file|shm]\n"
             "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
             "            its figures are not meant to be read)\n"
             "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
@@ -58,6 +58,8 @@ int main(int argc, char **argv)
         bench_areas_rows();
     if (runs(only, "file"))
         bench_file_rows();
+    if (runs(only, "shm"))
+        bench_shm_rows();
     int failed = runs(only, "map") ? bench_syscall_check() : 0;
     bench_report_close();
     printf("\nwrote bench.csv and bench.md in %s\n", bench_cfg.out_dir);

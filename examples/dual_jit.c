@@ -23,24 +23,26 @@ int main(void)
     return 0;
 #endif
     mmapc_map *rw, *rx;
-    int rc = mmapc_map_dual(&rw, &rx, sizeof code);
+    int rc = mmapc_map_dual(&rw, &rx, 4096);
     if (rc) {
         fprintf(stderr, "dual map: %s\n", mmapc_strerror(rc));
         return 1;
     }
-    unsigned char *write_at = mmapc_ptr(rw), *run_at = mmapc_ptr(rx);
+    unsigned char *w = mmapc_ptr(rw), *x = mmapc_ptr(rx);
     int results[2];
     for (int round = 0; round < 2; round++) {
-        memcpy(write_at, code, sizeof code);     /* write through one view */
-        mmapc_flush_icache(run_at, sizeof code); /* then make it visible to fetch */
+        size_t at = (size_t)round * 64;          /* each function at its own offset */
+        memcpy(w + at, code, sizeof code);       /* written through one view */
+        mmapc_flush_icache(x + at, sizeof code); /* made visible to instruction fetch */
         int (*fn)(void);
-        memcpy(&fn, &run_at, sizeof fn); /* run through the other */
+        unsigned char *entry = x + at;
+        memcpy(&fn, &entry, sizeof fn); /* run through the other */
         results[round] = fn();
         if (constant)
-            *constant = 7; /* the next round's code returns 7 (on aarch64: 42 again) */
+            *constant = 7; /* the next function returns 7 (on aarch64: 42 again) */
     }
     printf("generated code returned %d, then %d\n", results[0], results[1]);
     mmapc_unmap(rw);
     mmapc_unmap(rx);
-    return results[0] == 42 ? 0 : 1;
+    return results[0] == 42 && results[1] == (constant ? 7 : 42) ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Two processes share a named shared memory object: this program creates it, writes a message,
- * starts itself again as a reader that opens the object by name and answers in it. */
+/* Two processes share a named shared memory object: this program creates it and writes a
+ * message; a second process opens the object by its name, reads the message and answers. */
 #include "mmapc.h"
 
 #include <stdio.h>
@@ -16,18 +16,21 @@
 #define self_pid() ((unsigned long)getpid())
 #endif
 
-/* Start this program as "argv0 read NAME" and wait for it; its exit status. */
+static int reader(const char *name);
+
+/* Run the reader in another process and wait for it; its exit status. Windows starts this
+ * program again as "argv0 read NAME"; POSIX forks, and the child opens the object by its name
+ * just as an unrelated program would. */
 static int run_reader(const char *argv0, const char *name)
 {
     fflush(NULL);
 #ifdef _WIN32
     return (int)_spawnl(_P_WAIT, argv0, argv0, "read", name, (char *)NULL);
 #else
+    (void)argv0;
     pid_t pid = fork();
-    if (pid == 0) {
-        execl(argv0, argv0, "read", name, (char *)NULL);
-        _exit(127);
-    }
+    if (pid == 0)
+        _exit(reader(name));
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return -1;
@@ -51,6 +54,7 @@ static int reader(const char *name)
     printf("reader got: %s\n", text);
     strcpy(text + 2048, "hello back");
     mmapc_unmap(view);
+    fflush(stdout);
     return 0;
 }
 

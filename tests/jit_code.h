@@ -5,7 +5,10 @@
 #ifndef MMAPC_TESTS_JIT_CODE_H
 #define MMAPC_TESTS_JIT_CODE_H
 
+#include "check.h"
+
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
@@ -40,6 +43,16 @@ static inline void patch(unsigned char *p, uint8_t value)
 #ifndef CODE_SIZE
 #define CODE_SIZE sizeof code
 #endif
+
+/* Zero when the program runs under a binary translator (qemu-user, valgrind) that keeps its
+ * translation of code patched in place through another mapping of the same memory: such a
+ * translator sees only writes through the address it runs (real JITs tell valgrind with
+ * VALGRIND_DISCARD_TRANSLATIONS). Code written at a new place runs everywhere. */
+static inline int jit_sees_patches_through_alias(void)
+{
+    const char *preload = getenv("LD_PRELOAD");
+    return !check_under_emulator() && !(preload && strstr(preload, "vgpreload"));
+}
 
 #ifndef NO_JIT_CODE
 typedef int (*fn_t)(void);
