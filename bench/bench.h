@@ -94,6 +94,7 @@ void bench_map_rows(void);     /* create+destroy; split+merge (map.c) */
 void bench_areas_rows(void);   /* query and enumerate with N extra areas (areas.c) */
 void bench_file_rows(void);    /* sum a file through a mapping (file.c) */
 void bench_shm_rows(void);     /* ring push+pop; object create+view+destroy (shm.c) */
+void bench_range_rows(void);   /* decommit cycle, advice, residency (range.c) */
 int bench_syscall_check(void); /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
 
 #endif

@@ -60,6 +60,8 @@ int main(int argc, char **argv)
         bench_file_rows();
     if (runs(only, "shm"))
         bench_shm_rows();
+    if (runs(only, "range"))
+        bench_range_rows();
     int failed = runs(only, "map") ? bench_syscall_check() : 0;
     bench_report_close();
     printf("\nwrote bench.csv and bench.md in %s\n", bench_cfg.out_dir);
