@@ -478,7 +478,9 @@ enum mmapc_proc_flag {
  * a NULL out.
  */
 MMAPC_API int mmapc_proc_open(mmapc_proc **out, int pid, unsigned flags);
-/** Close a process handle. Accepts NULL. Iterators made from it must be closed first. */
+/** Close a process handle. Accepts NULL. Iterators made from it must be closed first. In a
+ *  forked child it closes only a descriptor the child itself opened: the one inherited from the
+ *  parent is left alone (the child may have reused its number; exec closes it). */
 MMAPC_API void mmapc_proc_close(mmapc_proc *proc);
 /** Non-zero when queries through @p proc ask the kernel directly (PROCMAP_QUERY on Linux,
  *  VirtualQueryEx on Windows), zero when they scan the text listing. */

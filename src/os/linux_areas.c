@@ -72,7 +72,7 @@ static atomic_int ioctl_state = IOCTL_UNKNOWN;
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics are lock-free");
 
 struct mmapc__proc {
-    /* /proc/<pid>/maps and, for a self handle, the pid of the process that opened it:
+    /* /proc/<pid>/maps and the pid of the process that opened it:
      * (uint64_t)pid << 32 | fd (see fd_word) */
     _Atomic uint64_t cur;
     bool self;
@@ -209,7 +209,7 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
     if (!p)
         return mmapc__posix_fail(ENOMEM);
     /* the pid first: its cache page must exist before a snapshot of the maps is taken */
-    int owner = pid == MMAPC_SELF ? my_pid() : 0;
+    int owner = my_pid();
     int fd, rc = open_maps(pid, &fd);
     if (rc) {
         free(p);
@@ -227,7 +227,11 @@ void mmapc__os_proc_close(mmapc__proc *p)
 {
     if (!p)
         return;
-    close(word_fd(atomic_load(&p->cur)));
+    uint64_t w = atomic_load(&p->cur);
+    /* in a forked child, a descriptor opened by the parent is not the library's to close: the
+     * child may have closed it and given its number to a file of its own */
+    if (word_owner(w) == my_pid())
+        close(word_fd(w));
     free(p);
 }
 

@@ -2,7 +2,8 @@
 /*
  * A MMAPC_SELF handle used in a forked child that closed the descriptor it inherited and opened a
  * file of its own that got the same number: the handle must describe the child through a
- * descriptor of its own and leave the child's file where it is.
+ * descriptor of its own and leave the child's file where it is, also when the child only closes
+ * the handle.
  */
 #include "areas_util.h"
 
@@ -91,10 +92,23 @@ static int child(mmapc_proc *p, int fd)
     return check_failures;
 }
 
-static void run(unsigned flags)
+/* A child that closes the handle without using it: the number is the child's file now. */
+static int child_close_only(mmapc_proc *p, int fd)
+{
+    char path[256];
+    take_number(fd, path, sizeof path);
+    struct stat was;
+    REQUIRE(fstat(fd, &was) == 0);
+    mmapc_proc_close(p);
+    CHECK(still_mine(fd, path, &was));
+    unlink(path);
+    return check_failures;
+}
+
+static void run(int pid_asked, unsigned flags, int use)
 {
     mmapc_proc *p;
-    REQUIRE_OK(mmapc_proc_open(&p, MMAPC_SELF, flags));
+    REQUIRE_OK(mmapc_proc_open(&p, pid_asked, flags));
     mmapc_area a;
     CHECK_OK(mmapc_proc_query(p, (uint64_t)(uintptr_t)&a, &a, NULL, 0));
     int fd = maps_fd();
@@ -103,7 +117,7 @@ static void run(unsigned flags)
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0)
-        _exit(child(p, fd) ? 1 : 0);
+        _exit((use ? child(p, fd) : child_close_only(p, fd)) ? 1 : 0);
     int status;
     REQUIRE(waitpid(pid, &status, 0) == pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -116,7 +130,9 @@ static void run(unsigned flags)
 
 int main(void)
 {
-    run(0);               /* queries by PROCMAP_QUERY where the kernel has it */
-    run(MMAPC_PROC_TEXT); /* queries from the text */
+    run(MMAPC_SELF, 0, 1);               /* queries by PROCMAP_QUERY where the kernel has it */
+    run(MMAPC_SELF, MMAPC_PROC_TEXT, 1); /* queries from the text */
+    run(MMAPC_SELF, 0, 0);               /* no query: only the close */
+    run((int)getpid(), 0, 0);            /* a handle for a pid (the parent's), closed in a child */
     return check_done();
 }
