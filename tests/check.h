@@ -47,6 +47,20 @@ static int check_count;
 
 #define CHECK_OK(expr) CHECK_RC(expr, MMAPC_OK)
 
+/* In a run of calls that must be refused, between snapshots of the process: count the call in
+ * *calls and, when it returns code, in *refused; print what it returned otherwise (no CHECK, so
+ * the run itself adds nothing to the counts of a later snapshot). */
+#define CHECK_REFUSED(calls, refused, expr, code)                                                  \
+    do {                                                                                           \
+        (*(calls))++;                                                                              \
+        int check_refused_rc_ = (expr);                                                            \
+        if (check_refused_rc_ == (code))                                                           \
+            (*(refused))++;                                                                        \
+        else                                                                                       \
+            fprintf(stderr, "%s:%d: %s returned %s, expected %s\n", __FILE__, __LINE__, #expr,     \
+                    mmapc_err_name(check_refused_rc_), mmapc_err_name(code));                      \
+    } while (0)
+
 /* A precondition the rest of the test cannot do without. */
 #define REQUIRE(cond)                                                                              \
     do {                                                                                           \

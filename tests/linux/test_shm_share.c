@@ -284,14 +284,7 @@ static void test_unchanged(void)
     mmapc_map *m = NULL;
     mmapc_ring *ring = NULL;
     int refused = 0, calls = 0;
-#define REFUSE(call, code)                                                                         \
-    do {                                                                                           \
-        calls++;                                                                                   \
-        int rc_ = (call);                                                                          \
-        refused += rc_ == (code);                                                                  \
-        if (rc_ != (code))                                                                         \
-            fprintf(stderr, "%s: %s\n", #call, mmapc_err_name(rc_));                               \
-    } while (0)
+#define REFUSE(call, code) CHECK_REFUSED(&calls, &refused, call, code)
     REFUSE(mmapc_shm_create(&s, NULL, 0, NULL), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_shm_create(&s, NULL, (uint64_t)INT64_MAX + 1, NULL), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_shm_create(&s, long_name, ps, NULL), MMAPC_EINVAL_NAME);

@@ -2,7 +2,8 @@
 /* Shared memory objects across processes on Windows: a child started with inherited handles
  * takes up the object from the handle value it gets as an argument, a second process opens a
  * named object; inheritance is off unless asked; the ring's way without placeholders tries again
- * when a racing thread takes the range, and gives up after a bounded number of tries. */
+ * when a racing thread takes the range, and gives up after a bounded number of tries; refused
+ * calls leave every region and handle as it was. */
 #include "winutil.h"
 
 /* The ring's test hooks (src/os/win32.h). */
@@ -111,6 +112,8 @@ static void test_named_child(void)
 
 /* ---- the ring without placeholders ---- */
 
+static win_region before[WIN_MAX_REGIONS], after[WIN_MAX_REGIONS];
+
 static HANDLE go, done;
 static void *volatile target;
 static void *taken[128];
@@ -136,13 +139,14 @@ static DWORD WINAPI racer(void *arg)
     }
 }
 
+/* The racer takes the start of the range's second half, so the first view maps and the second
+ * does not: the library must unmap the first before it tries again. */
 static void on_gap(void *addr, size_t size)
 {
-    (void)size;
     InterlockedIncrement(&gaps);
     if (takes_left > 0) {
         InterlockedDecrement(&takes_left);
-        target = addr;
+        target = (char *)addr + size / 2;
         SetEvent(go);
         WaitForSingleObject(done, INFINITE);
     }
@@ -184,6 +188,7 @@ static void test_ring_retry(void)
     /* taken every time: a bounded number of tries, then MMAPC_ENOMEM, nothing left behind (the
      * second time: wine opens handles of its own the first time) */
     int files = 0;
+    size_t n1 = 0;
     for (int round = 0; round < 2; round++) {
         gaps = 0;
         takes_left = 1000;
@@ -192,10 +197,14 @@ static void test_ring_retry(void)
         CHECK(ring == NULL);
         CHECK(gaps == 64);
         give_back();
-        if (round == 0)
+        if (round == 0) {
             files = tu_open_files();
+            n1 = win_snapshot(before);
+        }
     }
     CHECK(tu_open_files() == files);
+    size_t n2 = win_snapshot(after);
+    CHECK(win_same_regions(before, n1, after, n2));
 
     /* untroubled, the way without placeholders maps at once */
     gaps = 0;
@@ -217,6 +226,73 @@ static void test_ring_retry(void)
     CloseHandle(done);
 }
 
+/* ---- refused calls change nothing ---- */
+
+static mmapc_shm *obj_a, *obj_b, *obj_ro, *obj_taken;
+static mmapc_map *view_a, *view_b;
+static char taken_name[64];
+
+static int refused_calls(void)
+{
+    mmapc_shm *s = NULL;
+    mmapc_map *m = NULL;
+    mmapc_ring *ring = NULL;
+    int refused = 0, calls = 0;
+#define REFUSE(call, code) CHECK_REFUSED(&calls, &refused, call, code)
+    REFUSE(mmapc_shm_create(&s, NULL, 0, NULL), MMAPC_EINVAL_SIZE);
+    REFUSE(mmapc_shm_create(&s, "a/b", gran, NULL), MMAPC_EINVAL_NAME);
+    REFUSE(mmapc_shm_create(&s, taken_name, gran, NULL), MMAPC_EEXIST);
+    REFUSE(mmapc_shm_open(&s, "mmapc-test-no-such-name", NULL), MMAPC_ENOTFOUND);
+    REFUSE(mmapc_shm_map(&m, obj_a, 4 * gran, gran, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_OFFSET);
+    REFUSE(mmapc_shm_map(&m, obj_a, 2 * gran, 3 * gran, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
+    REFUSE(mmapc_shm_map(&m, obj_ro, 0, gran, MMAPC_PROT_RW, NULL), MMAPC_EACCES);
+    REFUSE(mmapc_merge(view_a, view_b), MMAPC_EBACKING_MISMATCH);
+    REFUSE(mmapc_ring_map(&ring, obj_a, 0, gran + 1), MMAPC_EINVAL_SIZE);
+    REFUSE(mmapc_ring_map(&ring, obj_ro, 0, gran), MMAPC_EACCES);
+    mmapc__win_ring_no_placeholders = 1;
+    REFUSE(mmapc_ring_map(&ring, obj_ro, 0, gran), MMAPC_EACCES);
+    mmapc__win_ring_no_placeholders = 0;
+    REFUSE(mmapc_shm_resize(obj_a, gran), MMAPC_EUNSUPPORTED);
+    REFUSE(mmapc_shm_seal(obj_a, MMAPC_SHM_SEAL_SHRINK), MMAPC_EUNSUPPORTED);
+#undef REFUSE
+    CHECK(s == NULL && m == NULL && ring == NULL);
+    return refused == calls;
+}
+
+static void test_unchanged(void)
+{
+    snprintf(taken_name, sizeof taken_name, "mmapc-test-%lu-taken",
+             (unsigned long)GetCurrentProcessId());
+    REQUIRE_OK(mmapc_shm_create(&obj_a, NULL, 4 * gran, NULL));
+    REQUIRE_OK(mmapc_shm_create(&obj_b, NULL, 4 * gran, NULL));
+    REQUIRE_OK(mmapc_shm_create(&obj_taken, taken_name, gran, NULL));
+    REQUIRE_OK(
+        mmapc_shm_open(&obj_ro, taken_name, &(mmapc_shm_options){.flags = MMAPC_SHM_READ_ONLY}));
+    unsigned char *at = win_free_range(2 * gran);
+    REQUIRE_OK(mmapc_shm_map(&view_a, obj_a, 0, gran, MMAPC_PROT_RW,
+                             &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = at}));
+    REQUIRE_OK(
+        mmapc_shm_map(&view_b, obj_b, gran, gran, MMAPC_PROT_RW,
+                      &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = at + gran}));
+
+    CHECK(refused_calls()); /* once to warm up what wine sets up lazily */
+    int handles = tu_open_files();
+    size_t n1 = win_snapshot(before);
+    CHECK(refused_calls());
+    size_t n2 = win_snapshot(after);
+    CHECK(win_same_regions(before, n1, after, n2));
+    CHECK(tu_open_files() == handles);
+    ((unsigned char *)mmapc_ptr(view_a))[0] = 1;
+    ((unsigned char *)mmapc_ptr(view_b))[0] = 2;
+    CHECK(at[0] == 1 && at[gran] == 2);
+    mmapc_unmap(view_a);
+    mmapc_unmap(view_b);
+    mmapc_shm_close(obj_a);
+    mmapc_shm_close(obj_b);
+    mmapc_shm_close(obj_ro);
+    mmapc_shm_close(obj_taken);
+}
+
 int main(int argc, char **argv)
 {
     gran = mmapc_allocation_granularity();
@@ -225,5 +301,6 @@ int main(int argc, char **argv)
     test_inherit();
     test_named_child();
     test_ring_retry();
+    test_unchanged();
     return check_done();
 }

@@ -3,41 +3,7 @@
  * reports and the open handles are the same before and after, and the mappings still work. */
 #include "winutil.h"
 
-#define MAX_REGIONS 16384
-
-typedef struct region {
-    uintptr_t base, size, allocation;
-    DWORD state, protect, type;
-} region;
-
-static region before[MAX_REGIONS], after[MAX_REGIONS];
-
-static int same(const region *a, const region *b)
-{
-    return a->base == b->base && a->size == b->size && a->allocation == b->allocation &&
-           a->state == b->state && a->protect == b->protect && a->type == b->type;
-}
-
-/* Every region of the address space, without allocating. */
-static size_t snapshot(region *r)
-{
-    size_t n = 0;
-    MEMORY_BASIC_INFORMATION mi;
-    uintptr_t at = 0;
-    while (VirtualQuery((void *)at, &mi, sizeof mi) == sizeof mi) {
-        REQUIRE(n < MAX_REGIONS);
-        r[n++] = (region){(uintptr_t)mi.BaseAddress,
-                          mi.RegionSize,
-                          (uintptr_t)mi.AllocationBase,
-                          mi.State,
-                          mi.Protect,
-                          mi.Type};
-        if ((uintptr_t)mi.BaseAddress + mi.RegionSize <= at)
-            break;
-        at = (uintptr_t)mi.BaseAddress + mi.RegionSize;
-    }
-    return n;
-}
+static win_region before[WIN_MAX_REGIONS], after[WIN_MAX_REGIONS];
 
 static size_t ps, gran;
 static mmapc_map *rw, *ro_shared;
@@ -106,18 +72,10 @@ int main(void)
 
     bad_calls(); /* once to warm up what is set up lazily (privileges, heap, wine's own) */
     int handles = tu_open_files();
-    size_t n1 = snapshot(before);
+    size_t n1 = win_snapshot(before);
     bad_calls();
-    size_t n2 = snapshot(after);
-    int unchanged = n1 == n2;
-    for (size_t i = 0; i < n1 && i < n2 && unchanged; i++) {
-        unchanged = same(&before[i], &after[i]);
-        if (!unchanged)
-            fprintf(
-                stderr, "region %zu: %p+%zx state %lx prot %lx, now %p+%zx state %lx prot %lx\n", i,
-                (void *)before[i].base, (size_t)before[i].size, before[i].state, before[i].protect,
-                (void *)after[i].base, (size_t)after[i].size, after[i].state, after[i].protect);
-    }
+    size_t n2 = win_snapshot(after);
+    int unchanged = win_same_regions(before, n1, after, n2);
     CHECK(unchanged);
     CHECK(tu_open_files() == handles);
 
