@@ -101,9 +101,14 @@ static const char *read_text(const char *path, char *buf, size_t cap)
     size_t len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
-        ssize_t n;
-        while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+        while (len < cap - 1) {
+            ssize_t n = read(fd, buf + len, cap - 1 - len);
+            if (n < 0 && errno == EINTR)
+                continue; /* interrupted by a signal: read again */
+            if (n <= 0)
+                break;
             len += (size_t)n;
+        }
         close(fd);
     }
     buf[len] = 0;

@@ -21,10 +21,18 @@ int mmapc__posix_place_aligned(void *hint, size_t size, size_t alignment, void *
         return mmapc__posix_fail(errno);
     char *start = (char *)(((uintptr_t)p + alignment - 1) & ~(uintptr_t)(alignment - 1));
     size_t head = (size_t)(start - p), tail = span - head - size;
-    if (head)
-        munmap(p, head);
-    if (tail)
-        munmap(start + size, tail);
+    /* A trim splits an area, which fails (ENOMEM) at vm.max_map_count; what is left is then
+     * still one area, which goes whole, so that a failed placement leaves nothing behind. */
+    if (head && munmap(p, head) != 0) {
+        int err = errno;
+        munmap(p, span);
+        return mmapc__posix_fail(err);
+    }
+    if (tail && munmap(start + size, tail) != 0) {
+        int err = errno;
+        munmap(start, size + tail);
+        return mmapc__posix_fail(err);
+    }
     *out = start;
     return 0;
 }

@@ -358,8 +358,8 @@ static void check_map(mmapc_map *m, unsigned char fill)
     }
 }
 
-/* mmapc_unmap(), and the memory must be gone whatever failed inside (the handle is freed: the
- * caller cannot try again). */
+/* mmapc_unmap(): the handle is freed whatever failed inside, so the memory must be gone, or,
+ * where the kernel refused the munmap, given back and inaccessible (mmapc.h). */
 static void unmap(mmapc_map *m)
 {
     uintptr_t s = mmapc_start(m), e = mmapc_end(m);
@@ -367,10 +367,17 @@ static void unmap(mmapc_map *m)
     VOID_CALL(mmapc_unmap(m));
     fault_ledger l;
     fault_ledger_get(&l);
-    if (!sealed && fault_ledger_holds(&l, s, e)) {
-        fprintf(stderr, "mmapc_unmap left %lx-%lx mapped (injected: %s)\n", (unsigned long)s,
-                (unsigned long)e, fault_injected_function());
-        CHECK(!"mmapc_unmap unmaps");
+    if (sealed || !fault_ledger_holds(&l, s, e))
+        return;
+    unsigned char v[64];
+    size_t pages = (e - s) / ps, resident = 0;
+    REQUIRE(pages <= sizeof v && mincore((void *)s, e - s, v) == 0);
+    for (size_t i = 0; i < pages; i++)
+        resident += v[i] & 1;
+    if (!mapped_as((void *)s, e - s, "---") || resident) {
+        fprintf(stderr, "mmapc_unmap left %lx-%lx usable or resident (injected: %s)\n",
+                (unsigned long)s, (unsigned long)e, fault_injected_function());
+        CHECK(!"mmapc_unmap unmaps, or leaves the range inaccessible and empty");
     }
 }
 
