@@ -102,7 +102,7 @@ EOF
     elif [ "$count" != "${total:-}" ]; then
         status="ctest output not understood ($count results, ${total:-?} tests)"
     elif [ "$not_allowed" != 0 ] && [ "$failed" = "$not_allowed" ] && [ -z "$defective" ]; then
-        status="skipped, not allowed: $(echo "$skip_counts" | sed -n 's/^ *[^ ]* skip: \([^ ]*\) .*NOT ALLOWED.*/\1/p' | tr '\n' ' ')"
+        status="skipped, not allowed: $(echo "$skip_counts" | sed -n 's/^ *[^ ]* skip: \([^ ]*\) .*NOT ALLOWED.*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
     elif [ "$failed" != 0 ] || [ -n "$defective" ]; then
         status=failed
     elif [ "$rc" != 0 ]; then
