@@ -260,8 +260,7 @@ MMAPC_API int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot,
  * Reserve address space for a file mapping; mmapc_commit() maps the file there.
  * Arguments are checked now as in mmapc_map_file(), the file's access included (a shared writable
  * reservation of a file open read-only is MMAPC_EACCES now, not at commit), and again at commit.
- * The reservation keeps
- * its own duplicate of @p file until it is committed or unmapped.
+ * The reservation keeps its own duplicate of @p file until it is committed or unmapped.
  */
 MMAPC_API int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
                                  uint64_t offset, const mmapc_options *options);
@@ -272,8 +271,28 @@ MMAPC_API int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, 
  */
 MMAPC_API int mmapc_commit(mmapc_map *map);
 
-/** Unmap exactly the range of @p map and free the handle. Accepts NULL. */
+/**
+ * Unmap exactly the range of @p map and free the handle. Accepts NULL.
+ * Linux may refuse to unmap a piece from inside a larger kernel area (a split mapping) when the
+ * process is at vm.max_map_count, since the cut needs one area more. The handle is freed all the
+ * same and no memory leaks: the pages are given back (MADV_DONTNEED, which needs no new area;
+ * locked pages are unlocked first; private memory reads as zeros or as the file if touched) and
+ * the range is made inaccessible where the kernel can still split the area, but the address
+ * range stays taken for the life of the process. The pages of shared memory stay with the file
+ * or the other processes that map it. To see the failure and keep the handle, use
+ * mmapc_unmap_checked().
+ */
 MMAPC_API void mmapc_unmap(mmapc_map *map);
+
+/**
+ * Unmap exactly the range of @p map and free the handle, or fail and change nothing.
+ * @return 0 (also for NULL); MMAPC_ELIMIT when the system's limit of memory areas
+ * (vm.max_map_count on Linux) forbids the split the unmap needs: @p map is then still valid, its
+ * memory untouched, and still owned by the caller, who may try again after unmapping other
+ * mappings or merging the pieces back (mmapc_merge() makes no system call), or give up with
+ * mmapc_unmap(); another OS error code likewise.
+ */
+MMAPC_API int mmapc_unmap_checked(mmapc_map *map);
 
 /** First byte of the mapping. */
 MMAPC_API void *mmapc_ptr(const mmapc_map *map);
@@ -299,7 +318,9 @@ MMAPC_API int mmapc_is_file(const mmapc_map *map);
 /**
  * Change the protection of the whole mapping. Making it executable flushes the instruction
  * cache. RWX needs the mapping to have been made with MMAPC_UNSAFE_JIT (MMAPC_EUNSAFE_FLAG).
- * A reservation is MMAPC_EINVAL_OP. On failure the mapping keeps its old protection.
+ * A reservation is MMAPC_EINVAL_OP. On failure the mapping keeps its old protection; changing a
+ * piece of a larger memory area splits that area, which is MMAPC_ELIMIT at the system's limit of
+ * memory areas (Linux vm.max_map_count).
  */
 MMAPC_API int mmapc_protect(mmapc_map *map, mmapc_prot prot);
 

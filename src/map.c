@@ -212,27 +212,41 @@ MMAPC__HOT static void block_free(first_block *blk)
     free(blk);
 }
 
-/* Drop one reference to b after giving back [addr, addr + size) (addr NULL: nothing to give). */
-MMAPC__HOT static void release_piece(mmapc__backing *b, void *addr, size_t size)
+/* Give back [addr, addr + size) (addr NULL: nothing to give), then drop one reference to b.
+ * On failure nothing has changed: the reference is dropped only once the piece is gone. */
+MMAPC__HOT static int release_piece(mmapc__backing *b, void *addr, size_t size)
 {
     /* refs == 1: ours is the only handle on b, so no other thread can be splitting it and
      * the locked decrement is not needed */
-    bool last = atomic_load_explicit(&b->refs, memory_order_acquire) == 1 ||
-                atomic_fetch_sub(&b->refs, 1) == 1;
-    mmapc__os_release(b, addr, size, last);
-    if (last)
+    bool only = atomic_load_explicit(&b->refs, memory_order_acquire) == 1;
+    int rc = mmapc__os_release(b, addr, size, only);
+    if (rc)
+        return rc;
+    if (!only && atomic_fetch_sub(&b->refs, 1) == 1) {
+        /* the other pieces went while ours was given back: the whole goes now */
+        mmapc__os_release(b, NULL, 0, 1);
+        only = true;
+    }
+    if (only)
         block_free(block_of(b));
+    return 0;
 }
 
-/* Free a handle's own memory and its share of the backing; addr/size as in release_piece. */
-MMAPC__HOT static void free_handle(mmapc_map *m, void *addr, size_t size)
+/* Free a handle's own memory and its share of the backing; addr/size as in release_piece. On
+ * failure the handle is untouched. */
+MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
 {
     mmapc__backing *b = m->backing;
-    if (m->has_file)
-        mmapc__os_file_close(m->file);
-    if (m != &block_of(b)->map)
+    bool own = m != &block_of(b)->map, has_file = m->has_file;
+    mmapc_file file = m->file;
+    int rc = release_piece(b, addr, size); /* may free the block that holds m */
+    if (rc)
+        return rc;
+    if (has_file)
+        mmapc__os_file_close(file);
+    if (own)
         free(m);
-    release_piece(b, addr, size);
+    return 0;
 }
 
 MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
@@ -402,7 +416,19 @@ MMAPC__HOT void mmapc_unmap(mmapc_map *m)
 {
     if (!m)
         return;
-    free_handle(m, m->ptr, m->size);
+    int rc = free_handle(m, m->ptr, m->size);
+    if (rc == 0)
+        return;
+    /* The system kept the range. At the limit of memory areas no memory may leak all the same;
+     * a sealed range (MMAPC_EPERM) keeps its pages, as the seal promised. */
+    if (rc == MMAPC_ELIMIT || rc == MMAPC_ENOMEM)
+        mmapc__os_abandon(m->ptr, m->size);
+    free_handle(m, NULL, 0);
+}
+
+int mmapc_unmap_checked(mmapc_map *m)
+{
+    return m ? free_handle(m, m->ptr, m->size) : 0;
 }
 
 /* ---- accessors ---- */

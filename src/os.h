@@ -39,9 +39,13 @@ int mmapc__os_reserve(const mmapc__request *rq, mmapc__backing *b, void **out);
 /* Turn the reservation at addr (rq->size bytes) into the mapping rq describes. On failure the
  * range is still reserved. */
 int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr);
-/* Give back [addr, addr + size), a piece of b; last is non-zero when no other piece of b
- * remains, so the platform may release b's whole allocation and its own state. */
-void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last);
+/* Give back [addr, addr + size), a piece of b (addr NULL: no piece); last is non-zero when no
+ * other piece of b remains, so the platform may release b's whole allocation and its own state.
+ * On failure (POSIX: munmap refused at the limit of memory areas) nothing has changed. */
+int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last);
+/* For a piece that could not be released: make it unusable without needing a new memory area,
+ * giving its pages back and making it inaccessible where the system can. */
+void mmapc__os_abandon(void *addr, size_t size);
 int mmapc__os_protect(void *addr, size_t size, mmapc_prot prot);
 int mmapc__os_flush(mmapc__backing *b, void *addr, size_t size, int async);
 int mmapc__os_lock(void *addr, size_t size);

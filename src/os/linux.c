@@ -180,6 +180,30 @@ static int huge_sizes_ready(void)
     return rc;
 }
 
+int mmapc__posix_at_area_limit(void)
+{
+    char text[32];
+    unsigned long max =
+        strtoul(read_text("/proc/sys/vm/max_map_count", text, sizeof text), NULL, 10);
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (max == 0 || fd < 0) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    unsigned long lines = 0;
+    char buf[16384];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            lines += buf[i] == '\n';
+    }
+    close(fd);
+    /* the listing may show one area the count leaves out ([vsyscall]); a split of an area
+     * fails once the count has reached the limit */
+    return lines + 1 >= max;
+}
+
 int mmapc__os_huge_page_sizes(size_t *sizes, size_t capacity, size_t *count)
 {
     int rc = huge_sizes_ready();

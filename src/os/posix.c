@@ -65,6 +65,15 @@ int mmapc__posix_fail(int err)
     return mmapc__os_fail(err, code);
 }
 
+/* The failure of mmap, mprotect or munmap: ENOMEM is the limit of memory areas (MMAPC_ELIMIT)
+ * when the process has reached it, and otherwise a lack of memory or address space. */
+static int map_fail(int err)
+{
+    if (err == ENOMEM && mmapc__posix_at_area_limit())
+        return mmapc__os_fail(err, MMAPC_ELIMIT);
+    return mmapc__posix_fail(err);
+}
+
 /* ---- files ---- */
 
 /* fstat(), through the plain fstat system call where the C library's struct stat is the kernel's:
@@ -152,7 +161,7 @@ MMAPC__HOT static int do_mmap(const mmapc__request *rq, int prot, int extra, voi
         int err = errno;
         if (aligned)
             munmap(at, rq->size);
-        return mmapc__posix_fail(err);
+        return map_fail(err);
     }
     if ((rq->flags & MMAPC_FIXED_NOREPLACE) && p != rq->address) {
         /* a kernel without MAP_FIXED_NOREPLACE (or an emulator) took it as a hint */
@@ -241,18 +250,32 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     return mmapc__os_fail(raw, rc);
 }
 
-MMAPC__HOT void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
+MMAPC__HOT int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
 {
     (void)b;
     (void)last;
-    if (addr)
-        munmap(addr, size);
+    /* munmap refuses (ENOMEM) to unmap a piece from inside a kernel area when the split needs
+     * one area more than vm.max_map_count allows */
+    if (addr && munmap(addr, size) != 0)
+        return map_fail(errno);
+    return 0;
+}
+
+void mmapc__os_abandon(void *addr, size_t size)
+{
+    /* The handle goes all the same, so the memory must not stay usable: its pages are given
+     * back (MADV_DONTNEED splits no area; locked pages must be unlocked first) and, where the
+     * kernel can still split the area, it becomes inaccessible. The address range stays taken
+     * (mmapc.h, mmapc_unmap). */
+    munlock(addr, size);
+    madvise(addr, size, MADV_DONTNEED);
+    mprotect(addr, size, PROT_NONE);
 }
 
 int mmapc__os_protect(void *addr, size_t size, mmapc_prot prot)
 {
     if (mprotect(addr, size, prot_bits(prot)) != 0)
-        return mmapc__posix_fail(errno);
+        return map_fail(errno);
     return 0;
 }
 

@@ -20,6 +20,10 @@ int mmapc__posix_advise(const mmapc__request *rq, void *addr);
 int mmapc__posix_place_aligned(void *hint, size_t size, size_t alignment, void **out);
 /* Turn an errno value into an MMAPC_E* code, recording it as this thread's raw OS error. */
 int mmapc__posix_fail(int err);
+/* Non-zero when the process has as many memory areas as the system allows (Linux
+ * vm.max_map_count), so that an ENOMEM from mmap, mprotect or munmap means that limit. Called
+ * on failures only. */
+int mmapc__posix_at_area_limit(void);
 /* A new anonymous shared memory object of size bytes, the system's best kind (Linux: a
  * sealable memfd); MMAPC_EUNSUPPORTED when it has none, and posix_shm.c falls back to
  * mmapc__posix_shm_fallback(): shm_open of a fresh name, unlinked at once. */

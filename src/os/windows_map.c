@@ -389,7 +389,7 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     return rc;
 }
 
-void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
+int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
 {
     char *base = base_of(b);
     DWORD old;
@@ -398,7 +398,7 @@ void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
             VirtualFree(base, 0, MEM_RELEASE);
         else if (addr && !VirtualFree(addr, size, MEM_DECOMMIT))
             VirtualProtect(addr, size, PAGE_NOACCESS, &old); /* large pages do not decommit */
-        return;
+        return 0;
     }
     if (last) {
         if (has(b, ST_PENDING) && !has(b, ST_LOST))
@@ -412,4 +412,12 @@ void mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
         VirtualUnlock(addr, size); /* fails harmlessly when nothing was locked */
         VirtualProtect(addr, size, PAGE_NOACCESS, &old);
     }
+    return 0; /* a piece never needs more of the system to go */
+}
+
+void mmapc__os_abandon(void *addr, size_t size)
+{
+    DWORD old;
+    if (!VirtualFree(addr, size, MEM_DECOMMIT))
+        VirtualProtect(addr, size, PAGE_NOACCESS, &old);
 }
