@@ -381,6 +381,15 @@ static void unmap(mmapc_map *m)
     }
 }
 
+/* mmapc_unmap_checked(): gone, or a failure that changed nothing and a handle that works. */
+static void unmap_checked(mmapc_map *m, unsigned char fill)
+{
+    if (CALL(mmapc_unmap_checked(m)) != 0) {
+        check_map(m, fill);
+        unmap(m);
+    }
+}
+
 static void count_huge(const char *name, int dir, void *arg)
 {
     (void)dir;
@@ -438,7 +447,10 @@ static void anon(void)
         MADE(m);
         memset(mmapc_ptr(m), 0x5a, 3 * ps);
         check_map(m, 0x5a);
-        unmap(m);
+        if (i % 2)
+            unmap_checked(m, 0x5a);
+        else
+            unmap(m);
     }
 
     mmapc_map *m = NULL;
@@ -473,7 +485,7 @@ static void anon(void)
             unmap(back);
     }
     check_map(m, 0x11);
-    unmap(m);
+    unmap_checked(m, 0x11);
 
     /* at a place of our choosing: a hint taken, then one that must not replace */
     void *at = NULL;
@@ -505,7 +517,7 @@ static void reserve(void)
             CHECK(mmapc_is_reserved(part));
             check_map(part, 0);
         }
-        unmap(part);
+        unmap_checked(part, 0x22);
     }
     if (CALL(mmapc_commit(r)) != 0)
         CHECK(mmapc_is_reserved(r));
