@@ -495,7 +495,7 @@ static int opened(int fd)
 
 static mode_t mode_arg(int flags, va_list ap)
 {
-    return (flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE ? va_arg(ap, mode_t) : 0;
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(ap, mode_t) : 0;
 }
 
 #define OPEN(fn, params, args)                                                                     \
@@ -798,8 +798,10 @@ SIMPLE(stat, fstatat, (int dir, const char *path, struct stat *st, int flags),
        (dir, path, st, flags))
 SIMPLE_AS(stat, fstatat64, fstatat, (int dir, const char *path, struct stat *st, int flags),
           (dir, path, st, flags))
+#ifdef STATX_BASIC_STATS /* C libraries without statx() (musl before 1.2.5) */
 SIMPLE(stat, statx, (int dir, const char *path, int flags, unsigned mask, struct statx *st),
        (dir, path, flags, mask, st))
+#endif
 SIMPLE(stat, access, (const char *path, int mode), (path, mode))
 
 /* file size */
