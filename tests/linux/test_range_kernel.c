@@ -254,9 +254,10 @@ static void test_refusals_and_seal(void)
     memset(mmapc_ptr(rw), 0x3c, 4 * ps);
     memset(mmapc_ptr(sealed), 0x4d, 2 * ps);
     int rc = mmapc_seal(sealed);
-    if (rc == MMAPC_EUNSUPPORTED &&
-        (check_under_emulator() || under_valgrind() || !kernel_at_least(6, 10))) {
-        CHECK_SKIP("mseal: the kernel (or the emulator, or valgrind) lacks it");
+    if (rc == MMAPC_EUNSUPPORTED && (check_under_emulator() || under_valgrind() ||
+                                     !kernel_at_least(6, 10) || sizeof(void *) < 8)) {
+        CHECK_SKIP("mseal: the kernel (or the emulator, or valgrind) lacks it, or gives it only "
+                   "to 64-bit programs");
     } else {
         CHECK_OK(rc); /* Linux 6.10+ */
         CHECK(rc != 0 || smaps_has_flag(mmapc_ptr(sealed), "sl"));
