@@ -496,7 +496,10 @@ enum mmapc_proc_flag {
  * Open process @p pid (MMAPC_SELF for the caller) for queries and iteration.
  * @return 0 and `*out` set; MMAPC_ESRCH when there is no such process, MMAPC_EACCES or
  * MMAPC_EPERM when we may not read it, MMAPC_EINVAL_ARG for a negative pid, an unknown flag or
- * a NULL out.
+ * a NULL out; MMAPC_EUNSUPPORTED for a 64-bit process opened by a 32-bit program on 64-bit
+ * Windows (WOW64), which could see only its lowest 4 GiB. Such a program sees the low 4 GiB of
+ * itself and of other 32-bit processes, all their own areas, but not the 64-bit system DLLs that
+ * Windows maps above.
  */
 MMAPC_API int mmapc_proc_open(mmapc_proc **out, int pid, unsigned flags);
 /** Close a process handle. Accepts NULL. Iterators made from it must be closed first. In a

@@ -38,12 +38,13 @@ static void check_case(mmapc_file f, const char *how, mmapc_prot prot, unsigned 
                 mmapc_err_name(rc), mmapc_err_name(want));
     CHECK(rc == want);
     if (rc == 0) {
-        CHECK(tu_open_files() == files + 1); /* the reservation's own duplicate */
+        CHECK(tu_open_files() > files); /* the reservation's own duplicate (Windows: and more) */
         int committed = mmapc_commit(m);
         CHECK(committed == 0);
         if (committed == 0)
             CHECK(((volatile unsigned char *)mmapc_ptr(m))[1] == tu_pattern(1));
         mmapc_unmap(m);
+        CHECK(tu_open_files() == files);
     } else {
         CHECK(m == NULL);
         CHECK(tu_open_files() == files);

@@ -26,6 +26,16 @@ static bool exited(HANDLE h)
     return GetExitCodeProcess(h, &code) && code != STILL_ACTIVE;
 }
 
+/* Non-zero when this program cannot see all of target: a 32-bit program on 64-bit Windows
+ * (WOW64) asks VirtualQueryEx with 32-bit addresses, so a 64-bit process would end at 4 GiB. */
+static bool too_wide(HANDLE target)
+{
+    BOOL reader_wow = FALSE, target_wow = FALSE;
+    if (sizeof(void *) == 8 || !IsWow64Process(GetCurrentProcess(), &reader_wow) || !reader_wow)
+        return false; /* a 64-bit program, or 32-bit Windows, where every process is 32-bit */
+    return IsWow64Process(target, &target_wow) && !target_wow;
+}
+
 int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
 {
     (void)flags;
@@ -46,6 +56,8 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
             rc = mmapc__win_fail(err);
         else if (exited(p->h))
             rc = mmapc__os_fail(ERROR_INVALID_PARAMETER, MMAPC_ESRCH);
+        else if (too_wide(p->h))
+            rc = mmapc__fail(MMAPC_EUNSUPPORTED);
         if (rc) {
             if (p->h)
                 CloseHandle(p->h);
