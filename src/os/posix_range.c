@@ -55,18 +55,19 @@ int mmapc__os_decommit(mmapc__backing *b, void *addr, size_t size, unsigned flag
 }
 
 /* The resident pages of mincore's vector vec[0, n), each byte made exactly 1 or 0 when
- * normalise (the kernel promises only the low bit). Branch-free, so the compiler vectorises it. */
+ * normalise. The kernel promises only the low bit, but Linux writes 0 or 1, so the vector is
+ * only read, unless a byte holds more. Branch-free, so the compiler vectorises it. */
 static size_t count_resident(unsigned char *vec, size_t n, bool normalise)
 {
     size_t count = 0;
-    if (normalise) {
-        for (size_t i = 0; i < n; i++) {
-            vec[i] &= 1;
-            count += vec[i];
-        }
-    } else {
+    unsigned char seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        count += vec[i] & 1;
+        seen |= vec[i];
+    }
+    if (normalise && (seen & ~1)) {
         for (size_t i = 0; i < n; i++)
-            count += vec[i] & 1;
+            vec[i] &= 1;
     }
     return count;
 }
