@@ -13,7 +13,7 @@
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file|shm]\n"
+            "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file|shm|range]\n"
             "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
             "            its figures are not meant to be read)\n"
             "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
