@@ -13,8 +13,10 @@
 # EINTR, which the library must retry.
 #
 # BUDGET_SECONDS (default: none) bounds the time: when the runs would take longer, every Kth
-# point of each class is run (K the smallest stride that fits), from an offset that changes
-# with the day, plus each class's first and last point, so successive runs cover other points.
+# point of each class is run (K the smallest stride that fits, from the baseline run's time),
+# from an offset that changes with the day, plus each class's first and last point, so
+# successive runs cover other points; runs are made in order of N across the classes, and
+# those still to make when the budget is spent are skipped (and counted).
 # The counts go to BUILD_DIR/faults-counts.txt; a class with fewer points than in the previous
 # run is reported as lost coverage. Failing runs leave their output in BUILD_DIR/faults-logs/.
 set -uo pipefail
@@ -43,30 +45,39 @@ if [ -s "$uncovered" ]; then
     status=1
 fi
 
-# run_one CLASS N ERRNO: one driver run; prints "CLASS N ERRNO injected|none pass|FAIL".
+# run_one CLASS N ERRNO: one driver run; prints "CLASS N ERRNO injected|none pass|FAIL FUNCTION"
+# (FUNCTION: the wrapped function that failed, "-" for none).
 run_one() {
     local cls=$1 n=$2 err=$3 tag=$1-$2-$3
+    if [ "$deadline" -gt 0 ] && [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "$cls $n $err skipped - -" # past the time budget
+        return
+    fi
     local report=$work/$tag.report out=$work/$tag.out
     MMAPC_FAULT_CLASS=$cls MMAPC_FAULT_N=$n MMAPC_FAULT_ERRNO=${err#-} \
         MMAPC_FAULT_REPORT=$report timeout 120 "$driver" >"$out" 2>&1
     local rc=$? inj=none
-    grep -Eq '^injected [a-z]+ [A-Z]' "$report" 2>/dev/null && inj=injected
+    local fn
+    fn=$(awk '/^injected [a-z]+ [A-Z]/ { print $4 }' "$report" 2>/dev/null)
+    [ -n "$fn" ] && inj=injected
     if [ "$rc" -ne 0 ] || [ ! -s "$report" ]; then
         {
             echo "MMAPC_FAULT_CLASS=$cls MMAPC_FAULT_N=$n MMAPC_FAULT_ERRNO=${err#-} $driver: exit $rc"
             cat "$report" 2>/dev/null
             cat "$out"
         } >"$logs/$tag.log"
-        echo "$cls $n $err $inj FAIL"
+        echo "$cls $n $err $inj FAIL ${fn:--}"
     else
-        echo "$cls $n $err $inj pass"
+        echo "$cls $n $err $inj pass ${fn:--}"
     fi
 }
 export -f run_one
-export driver work logs
+export driver work logs deadline
 
 # the baseline: nothing failed, every check holds, and the calls of each class
 start=$SECONDS
+deadline=0
+[ "$budget" -gt 0 ] && deadline=$(($(date +%s) + budget))
 t0=$(date +%s%N)
 MMAPC_FAULT_REPORT=$work/base.report "$driver" >"$work/base.out" 2>&1
 base_rc=$?
@@ -121,7 +132,9 @@ for p in "${passes[@]}"; do
         fi
     done
 done
-xargs -P "$jobs" -L 1 bash -c 'run_one "$0" "$1" "$2"' <"$work/plan" >"$work/results"
+# by N first, so that a run cut short by the budget still covers every class
+sort -k2,2n -k1,1 "$work/plan" | xargs -P "$jobs" -L 1 bash -c 'run_one "$0" "$1" "$2"' \
+    >"$work/results"
 
 # a pass whose last planned run still injected a failure made more calls than the baseline:
 # go on, one point at a time, until a run injects nothing
@@ -129,13 +142,15 @@ for p in "${passes[@]}"; do
     cls=${p%% *} err=${p#* }
     n=$(awk -v c="$cls" -v e="$err" '$1 == c && $3 == e { if ($2 > m) m = $2 } END { print m + 0 }' \
         "$work/results")
-    while grep -q "^$cls $n $err injected" "$work/results" && [ "$n" -lt 100000 ]; do
+    while grep -q "^$cls $n $err injected" "$work/results" && [ "$n" -lt 100000 ] &&
+        { [ "$deadline" -eq 0 ] || [ "$(date +%s)" -lt "$deadline" ]; }; do
         n=$((n + 1))
         run_one "$cls" "$n" "$err" >>"$work/results"
     done
 done
 
 # the table
+skipped=$(awk '$4 == "skipped"' "$work/results" | wc -l)
 printf '%-10s %-7s %7s %10s %9s\n' class errno points exercised failures
 declare -A now
 found=0
@@ -148,11 +163,19 @@ for p in "${passes[@]}"; do
     failures=$(awk -v c="$cls" -v e="$err" '$1 == c && $3 == e && $5 == "FAIL"' "$work/results" |
         wc -l)
     # points: the highest N that injected (the baseline's count when nothing was sampled away)
-    [ "$stride" -gt 1 ] && points=${calls[$cls]}
+    { [ "$stride" -gt 1 ] || [ "$skipped" -gt 0 ]; } && points=${calls[$cls]}
     printf '%-10s %-7s %7s %10s %9s\n' "$cls" "${err/-/own}" "$points" "$exercised" "$failures"
     now["$cls $err"]=$points
     found=$((found + failures))
 done
+# the same by wrapped function (a class holds several: open is open, fopen, opendir...)
+echo
+printf '%-18s %10s %9s\n' function exercised failures
+awk '$4 == "injected" { n[$6]++; if ($5 == "FAIL") f[$6]++ }
+    END { for (k in n) printf "%-18s %10d %9d\n", k, n[k], f[k] }' "$work/results" | sort
+if [ "$skipped" -gt 0 ]; then
+    echo "$skipped planned runs not made: the ${budget} s budget ran out (the machine is slower than the baseline run said)"
+fi
 if [ "$stride" -gt 1 ]; then
     echo "sampled to fit ${budget} s: every ${stride}th point from offset ${offset} (the offset follows the day of the year), and each class's first and last; run without a budget for all"
 fi
@@ -172,11 +195,11 @@ sort -o "$counts_file" "$counts_file"
 
 total_points=0
 for key in "${!now[@]}"; do total_points=$((total_points + now[$key])); done
-runs=$(wc -l <"$work/results")
+runs=$(awk '$4 != "skipped"' "$work/results" | wc -l)
 echo "$runs runs over $total_points failure points in $((SECONDS - start)) s (one run ${base_ms} ms, $jobs at a time); $found failed"
 if [ "$found" -gt 0 ]; then
     echo "failing runs (logs in $logs):"
-    grep ' FAIL$' "$work/results" | sed 's/^/  /'
+    grep ' FAIL ' "$work/results" | sed 's/^/  /'
     for f in "$logs"/*.log; do
         echo "---- $f"
         head -n 40 "$f"
