@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Name buffer of a direct query: the Linux kernel reports names up to PATH_MAX (4096) bytes. */
+/* Name buffer of a direct iteration: the Linux kernel reports names up to PATH_MAX (4096) bytes. */
 #define NAME_CAP 4097
+/* A query's first name buffer, on the stack: enough for nearly every name, small enough that the
+ * query's frame and those below it share a page. A longer name is asked for again on the heap. */
+#define NAME_FIRST 256
 /* Text read in chunks of this size; a longer line grows a heap buffer. */
 #define SCAN_CHUNK 16384
 /* First size of an iteration's snapshot (some 1,600 lines), just under glibc's default mmap
@@ -115,6 +118,13 @@ static void check_deleted(const char *name, mmapc_area *a)
     }
 }
 
+/* Kept out of a direct query, whose frame it would grow by its 16 KiB chunk. */
+#if defined(__GNUC__)
+#define APART __attribute__((noinline))
+#else
+#define APART
+#endif
+
 /* Give the caller its copy of the path (truncated to fit). */
 MMAPC__HOT static void copy_path(mmapc_area *out, const char *name, char *buf, size_t size)
 {
@@ -133,7 +143,7 @@ MMAPC__HOT static void copy_path(mmapc_area *out, const char *name, char *buf, s
  * Text scan for a query: read chunks, parse whole lines, stop at the first area that ends above
  * addr. A line longer than the stack chunk moves to a growing heap buffer.
  */
-static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size)
+APART static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size)
 {
     mmapc__text t;
     int rc = mmapc__os_text_open(p->os, &t);
@@ -199,10 +209,18 @@ done:
     return rc;
 }
 
+/* The steps of a handle's query, folded into it: a call and its register saves cost as much as
+ * the step's own work. */
+#if defined(__GNUC__)
+#define FOLDED static inline __attribute__((always_inline))
+#else
+#define FOLDED static inline
+#endif
+
 /* One direct step: the first area ending above addr. A name longer than *cap moves to a heap
  * buffer (the old *name is freed when on_heap says it came from the heap). */
-MMAPC__HOT static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name,
-                                  size_t *cap, bool on_heap)
+FOLDED int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name, size_t *cap,
+                       bool on_heap)
 {
     size_t len;
     int rc = mmapc__os_area_from(p->os, addr, a, *name, *cap, &len);
@@ -226,10 +244,10 @@ MMAPC__HOT static int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, c
 
 /* A query answered by the direct primitive. *above is set when it found nothing at or above
  * addr, the one case where the text may know better. */
-MMAPC__HOT static int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf,
-                                   size_t size, bool *above)
+FOLDED int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size,
+                        bool *above)
 {
-    char stack_name[NAME_CAP];
+    char stack_name[NAME_FIRST];
     char *name = stack_name;
     size_t cap = sizeof stack_name;
     mmapc_area a;

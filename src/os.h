@@ -76,7 +76,8 @@ void mmapc__os_proc_close(mmapc__proc *p);
  * the next one up) with every field except path, and copy its name (file path, or the pseudo
  * name "[heap]", "[anon:x]", with a " (deleted)" suffix as the system prints it; "" for none)
  * NUL-terminated into name[0..cap), with *name_len its full length. The name is complete when
- * *name_len < cap.
+ * *name_len < cap; otherwise only *name_len is meant, and the caller asks again with a buffer of
+ * *name_len + 1 bytes.
  * Returns MMAPC_ENOTFOUND when no area is at or above addr; MMAPC_EUNSUPPORTED when the system
  * cannot answer directly (no PROCMAP_QUERY, detected once; a name it cannot report in full), so
  * that the caller uses the text listing; MMAPC_ESRCH when the process is gone. */

@@ -107,12 +107,16 @@ static int word_owner(uint64_t w)
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK 18
 #endif
-static atomic_int *pid_page;
+/* Published (release) only once the page is wiped on fork and the handler is in place; NULL
+ * until then, and for good where either is refused. */
+static _Atomic(atomic_int *) pid_page;
 static pthread_once_t pid_page_once = PTHREAD_ONCE_INIT;
 
 static void pid_page_forget(void)
 {
-    atomic_store_explicit(pid_page, 0, memory_order_relaxed);
+    atomic_int *page = atomic_load_explicit(&pid_page, memory_order_relaxed);
+    if (page)
+        atomic_store_explicit(page, 0, memory_order_relaxed);
 }
 
 static void pid_page_init(void)
@@ -121,26 +125,31 @@ static void pid_page_init(void)
     void *page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED)
         return;
-    if (madvise(page, size, MADV_WIPEONFORK) != 0) {
+    /* without the handler, trust only getpid() */
+    if (madvise(page, size, MADV_WIPEONFORK) != 0 || pthread_atfork(NULL, NULL, pid_page_forget)) {
         munmap(page, size);
         return;
     }
-    pid_page = page;
-    if (pthread_atfork(NULL, NULL, pid_page_forget) != 0)
-        pid_page = NULL; /* without the handler, trust only getpid() */
+    atomic_store_explicit(&pid_page, (atomic_int *)page, memory_order_release);
 }
 
-static int my_pid(void)
+/* The first call of a process (or of a forked child), or a kernel without the advice. */
+static __attribute__((noinline)) int my_pid_slow(void)
 {
     pthread_once(&pid_page_once, pid_page_init);
-    if (!pid_page)
-        return (int)getpid();
-    int pid = atomic_load_explicit(pid_page, memory_order_relaxed);
-    if (pid == 0) {
-        pid = (int)getpid();
-        atomic_store_explicit(pid_page, pid, memory_order_relaxed);
-    }
+    atomic_int *page = atomic_load_explicit(&pid_page, memory_order_acquire);
+    int pid = (int)getpid();
+    if (page)
+        atomic_store_explicit(page, pid, memory_order_relaxed);
     return pid;
+}
+
+/* Two loads on the usual path: no call into the C library. */
+static inline int my_pid(void)
+{
+    atomic_int *page = atomic_load_explicit(&pid_page, memory_order_acquire);
+    int pid = page ? atomic_load_explicit(page, memory_order_relaxed) : 0;
+    return pid ? pid : my_pid_slow();
 }
 
 /* Map the failure of an open of /proc/<pid>/maps to a portable code. */
@@ -244,24 +253,33 @@ void mmapc__os_proc_close(mmapc__proc *p)
  * A published descriptor is never closed before the handle, so a thread that loaded it never
  * sees it closed or recycled.
  */
-static int current_fd(mmapc__proc *p, int *fd)
+static __attribute__((noinline)) int reopen_fd(mmapc__proc *p, uint64_t w, int me, int *fd)
+{
+    while (word_owner(w) != me) {
+        int nfd, rc = open_maps(MMAPC_SELF, &nfd);
+        if (rc)
+            return rc;
+        uint64_t mine = fd_word(me, nfd);
+        if (atomic_compare_exchange_strong_explicit(&p->cur, &w, mine, memory_order_acq_rel,
+                                                    memory_order_acquire)) {
+            atomic_store(&p->unread, 0);
+            w = mine;
+        } else {
+            close(nfd); /* w now holds what another thread published */
+        }
+    }
+    *fd = word_fd(w);
+    return 0;
+}
+
+/* On the usual path one load and a compare (reopen_fd above after a fork). */
+static inline int current_fd(mmapc__proc *p, int *fd)
 {
     uint64_t w = atomic_load_explicit(&p->cur, memory_order_acquire);
     if (p->self) {
         int me = my_pid();
-        while (word_owner(w) != me) {
-            int nfd, rc = open_maps(MMAPC_SELF, &nfd);
-            if (rc)
-                return rc;
-            uint64_t mine = fd_word(me, nfd);
-            if (atomic_compare_exchange_strong_explicit(&p->cur, &w, mine, memory_order_acq_rel,
-                                                        memory_order_acquire)) {
-                atomic_store(&p->unread, 0);
-                w = mine;
-            } else {
-                close(nfd); /* w now holds what another thread published */
-            }
-        }
+        if (word_owner(w) != me)
+            return reopen_fd(p, w, me, fd);
     }
     *fd = word_fd(w);
     return 0;
@@ -275,13 +293,33 @@ static int missing_ioctl(int err)
     return err == ENOTTY || err == ENOSYS || err == EINVAL || err == EOPNOTSUPP;
 }
 
-MMAPC__HOT static int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
-                            struct mmapc__procmap_query *q)
+/* The kernel reports a name of up to PATH_MAX bytes, its NUL included, and refuses a buffer too
+ * short for it with ENAMETOOLONG: query() then answers NAME_SHORT, and mmapc__os_area_from()
+ * reports a name of NAME_ROOM bytes, so that the caller asks again with room for any name. */
+#define NAME_ROOM 4096
+#define NAME_SHORT 1
+
+/* The code of a refused ioctl. */
+static __attribute__((noinline)) int query_fail(int err)
 {
-    memset(q, 0, sizeof *q);
-    q->size = sizeof *q;
-    q->query_flags = flags;
-    q->query_addr = addr;
+    if (missing_ioctl(err)) {
+        atomic_store_explicit(&ioctl_state, IOCTL_NO, memory_order_relaxed);
+        return mmapc__os_fail(err, MMAPC_EUNSUPPORTED);
+    }
+    switch (err) {
+    case ENOENT:
+        return mmapc__os_fail(err, MMAPC_ENOTFOUND);
+    case ENAMETOOLONG: /* the kernel reports names up to PATH_MAX; the text has them all */
+        return mmapc__os_fail(err, MMAPC_EUNSUPPORTED);
+    default:
+        return mmapc__posix_fail(err);
+    }
+}
+
+MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
+                                   struct mmapc__procmap_query *q)
+{
+    *q = (struct mmapc__procmap_query){.size = sizeof *q, .query_flags = flags, .query_addr = addr};
     if (cap) {
         q->vma_name_size = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
         q->vma_name_addr = (uint64_t)(uintptr_t)name;
@@ -300,19 +338,9 @@ MMAPC__HOT static int query(int fd, uint64_t addr, uint64_t flags, char *name, s
             atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
         return 0;
     }
-    int err = errno;
-    if (missing_ioctl(err)) {
-        atomic_store_explicit(&ioctl_state, IOCTL_NO, memory_order_relaxed);
-        return mmapc__os_fail(err, MMAPC_EUNSUPPORTED);
-    }
-    switch (err) {
-    case ENOENT:
-        return mmapc__os_fail(err, MMAPC_ENOTFOUND);
-    case ENAMETOOLONG: /* the kernel reports names up to PATH_MAX; the text has them all */
-        return mmapc__os_fail(err, MMAPC_EUNSUPPORTED);
-    default:
-        return mmapc__posix_fail(err);
-    }
+    if (errno == ENAMETOOLONG && cap < NAME_ROOM)
+        return NAME_SHORT;
+    return query_fail(errno);
 }
 
 MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name,
@@ -325,6 +353,10 @@ MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *ou
         return rc;
     struct mmapc__procmap_query q;
     rc = query(fd, addr, PQ_COVERING_OR_NEXT, name, cap, &q);
+    if (rc == NAME_SHORT) {
+        *name_len = NAME_ROOM; /* not cap: never again with this buffer */
+        return 0;
+    }
     if (rc == MMAPC_ESRCH && no_areas(p->pid, fd) == 0)
         return mmapc__fail(MMAPC_ENOTFOUND); /* a kernel thread: no area anywhere */
     if (rc)
