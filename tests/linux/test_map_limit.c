@@ -16,6 +16,22 @@
 
 static size_t ps;
 
+/* The area at p is listed (with protection prot, unless prot is -1). qemu-user serves
+ * /proc/self/maps itself and at the limit of areas leaves areas out of it (reading the kernel's
+ * listing takes memory areas of its own, which it cannot get then), so there the check is skipped.
+ * Called only at the limit. */
+static void check_listed(const void *p, int prot)
+{
+    if (check_under_emulator()) {
+        CHECK_SKIP("area query at the limit of areas: qemu-user's own listing of our maps leaves "
+                   "areas out there");
+        return;
+    }
+    mmapc_area a;
+    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)p, &a, NULL, 0));
+    CHECK(prot < 0 || a.prot == (mmapc_prot)prot);
+}
+
 static int resident(const void *p)
 {
     unsigned char v = 0;
@@ -71,9 +87,7 @@ int main(void)
     CHECK_RC(mmapc_unmap_checked(mid), MMAPC_ELIMIT);
     CHECK(mmapc_ptr(mid) == p && mmapc_size(mid) == ps);
     CHECK(p[0] == 0xab && p[ps - 1] == 0xab && resident(p));
-    mmapc_area a;
-    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)p, &a, NULL, 0));
-    CHECK(a.prot == MMAPC_PROT_RW);
+    check_listed(p, MMAPC_PROT_RW);
 
     /* new mappings: the kernel lets the count pass its limit by one, then refuses */
     mmapc_map *extra[8] = {0};
@@ -95,7 +109,7 @@ int main(void)
     mmapc_unmap(mid);
     CHECK(!resident(p));
     CHECK(p[0] == 0 && p[ps - 1] == 0);
-    CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)p, &a, NULL, 0)); /* still taken */
+    check_listed(p, -1); /* still taken */
 
     /* below the limit again, everything goes as usual */
     REQUIRE(munmap(fill, fill_size) == 0);
