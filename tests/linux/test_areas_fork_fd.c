@@ -9,6 +9,14 @@
 
 #include <sys/stat.h>
 
+/* Non-zero when link names the file qemu-user answers an open of the process's own maps with: it
+ * serves that listing itself, from a memfd it fills ("/memfd:qemu-open (deleted)") or, without
+ * memfd_create, an unlinked temporary file ("qemu-open.XXXXXX"). */
+static int emulator_maps(const char *link)
+{
+    return check_under_emulator() && strstr(link, "qemu-open") != NULL;
+}
+
 /* The descriptor of ours that reads /proc/<pid>/maps (the handle's), or -1. */
 static int maps_fd(void)
 {
@@ -21,7 +29,7 @@ static int maps_fd(void)
         if (n <= 0)
             continue;
         link[n] = '\0';
-        if (strcmp(link, want) == 0) {
+        if (strcmp(link, want) == 0 || emulator_maps(link)) {
             if (found >= 0)
                 return -1; /* more than one: the test cannot tell which */
             found = fd;
