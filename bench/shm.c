@@ -7,6 +7,7 @@
 
 #include "mmapc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@ static void ring_op(void *arg)
 {
     queue_ctx *q = arg;
     size_t n = q->len + 8;
-    memcpy(q->rec, &q->len, 8);
+    uint64_t len = q->len; /* 8 bytes on every target (size_t is 4 on 32-bit ones) */
+    memcpy(q->rec, &len, 8);
     memcpy(q->buf + q->head, q->rec, n);
     memcpy(q->out, q->buf + q->head, n);
     q->bad += q->out[n - 1] != q->rec[n - 1];
@@ -42,7 +44,8 @@ static void plain_op(void *arg)
 {
     queue_ctx *q = arg;
     size_t n = q->len + 8;
-    memcpy(q->rec, &q->len, 8);
+    uint64_t len = q->len; /* 8 bytes on every target (size_t is 4 on 32-bit ones) */
+    memcpy(q->rec, &len, 8);
     size_t first = q->size - q->head < n ? q->size - q->head : n;
     memcpy(q->buf + q->head, q->rec, first);
     memcpy(q->buf, q->rec + first, n - first);
