@@ -15,7 +15,7 @@ packages_for_preset() {
     gcc) echo cmake make gcc g++ python3 ;;
     clang) echo cmake make clang python3 ;;
     musl) echo cmake make gcc musl-tools python3 ;;
-    i686) echo cmake make gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 python3 ;;
+    i686) echo cmake make gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 qemu-user python3 ;;
     aarch64) echo cmake make gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3 ;;
     armv7) echo cmake make gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user python3 ;;
     asan-ubsan) echo cmake make clang libclang-rt-14-dev python3 ;;

@@ -31,7 +31,14 @@ static void test_query_paths(void)
     mmapc_area a;
     char buf[4200];
     CHECK_OK(mmapc_area_query(MMAPC_SELF, (uintptr_t)&test_query_paths, &a, buf, sizeof buf));
-    CHECK(a.kind == MMAPC_AREA_FILE && (a.prot & MMAPC_PROT_EXEC) && a.path == buf);
+    CHECK(a.kind == MMAPC_AREA_FILE && a.path == buf);
+    /* qemu-user 7.2 lists one line per host mapping with the protection of its first guest page;
+     * it maps the whole executable read-only on the host, so where the code is not the file's
+     * first segment (i686: -z separate-code) the code shows as r--. */
+    if (check_under_emulator() && !(a.prot & MMAPC_PROT_EXEC))
+        CHECK_SKIP("the executable's code is not r-x in the emulator's /proc/self/maps");
+    else
+        CHECK(a.prot & MMAPC_PROT_EXEC);
     CHECK(strcmp(a.path, exe) == 0 && a.path_len == (size_t)n && a.inode != 0);
     CHECK(a.start <= (uintptr_t)&test_query_paths && (uintptr_t)&test_query_paths < a.end);
     /* a buffer too small: a truncated, terminated copy and the full length */
