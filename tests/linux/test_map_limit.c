@@ -32,6 +32,15 @@ static void check_listed(const void *p, int prot)
     CHECK(prot < 0 || a.prot == (mmapc_prot)prot);
 }
 
+/* Non-zero where a munmap the kernel refuses is reported as done: qemu-user for a 32-bit machine
+ * keeps the machine's address space reserved, unmaps by mapping PROT_NONE over the range and
+ * ignores a failure of that mapping, so at the limit of areas the memory stays mapped while the
+ * emulated program is told it is gone. */
+static int unmap_refusal_hidden(void)
+{
+    return check_under_emulator() && sizeof(void *) == 4;
+}
+
 static int resident(const void *p)
 {
     unsigned char v = 0;
@@ -84,10 +93,16 @@ int main(void)
     CHECK(p[0] == 0xab && p[1] == 0xcd);
 
     /* so does unmapping it: the handle stays valid */
-    CHECK_RC(mmapc_unmap_checked(mid), MMAPC_ELIMIT);
-    CHECK(mmapc_ptr(mid) == p && mmapc_size(mid) == ps);
-    CHECK(p[0] == 0xab && p[ps - 1] == 0xab && resident(p));
-    check_listed(p, MMAPC_PROT_RW);
+    const int hidden = unmap_refusal_hidden();
+    if (hidden) {
+        CHECK_SKIP("unmap at the limit of areas: qemu-user for a 32-bit machine reports a munmap "
+                   "the kernel refuses as done");
+    } else {
+        CHECK_RC(mmapc_unmap_checked(mid), MMAPC_ELIMIT);
+        CHECK(mmapc_ptr(mid) == p && mmapc_size(mid) == ps);
+        CHECK(p[0] == 0xab && p[ps - 1] == 0xab && resident(p));
+        check_listed(p, MMAPC_PROT_RW);
+    }
 
     /* new mappings: the kernel lets the count pass its limit by one, then refuses */
     mmapc_map *extra[8] = {0};
@@ -105,14 +120,18 @@ int main(void)
         mmapc_unmap(extra[i]);
 
     /* mmapc_unmap() cannot unmap it either, but frees the handle and the memory */
-    CHECK_RC(mmapc_unmap_checked(mid), MMAPC_ELIMIT);
-    mmapc_unmap(mid);
-    CHECK(!resident(p));
-    CHECK(p[0] == 0 && p[ps - 1] == 0);
-    check_listed(p, -1); /* still taken */
+    if (!hidden) {
+        CHECK_RC(mmapc_unmap_checked(mid), MMAPC_ELIMIT);
+        mmapc_unmap(mid);
+        CHECK(!resident(p));
+        CHECK(p[0] == 0 && p[ps - 1] == 0);
+        check_listed(p, -1); /* still taken */
+    }
 
     /* below the limit again, everything goes as usual */
     REQUIRE(munmap(fill, fill_size) == 0);
+    if (hidden)
+        CHECK_OK(mmapc_unmap_checked(mid));
     CHECK_OK(mmapc_unmap_checked(back));
     mmapc_unmap(front);
     CHECK(munmap(p, ps) == 0); /* what mmapc_unmap() had to leave */
