@@ -56,6 +56,7 @@ elseif(MMAPC_BUILD_DOCS)
     add_test(NAME man_pages COMMAND sh ${PROJECT_SOURCE_DIR}/scripts/check-man.sh
              ${PROJECT_SOURCE_DIR}/include/mmapc.h ${MMAPC_MAN_DIR}/mmapc.1 ${MMAPC_MAN_DIR}/mmapc.3
              $<TARGET_FILE:mmapc_tool> "${CMAKE_C_COMPILER} ${CMAKE_C_FLAGS}" $<TARGET_FILE:mmapc_static>)
+    set_tests_properties(man_pages PROPERTIES TIMEOUT 120)
   endif()
 endif()
 
@@ -78,5 +79,6 @@ elseif(MMAPC_BUILD_DOCS)
     add_test(NAME api_docs COMMAND sh ${PROJECT_SOURCE_DIR}/scripts/check-api-docs.sh ${MMAPC_DOXYGEN}
              ${PROJECT_BINARY_DIR}/docs/Doxyfile ${PROJECT_SOURCE_DIR}/include/mmapc.h
              ${PROJECT_BINARY_DIR}/docs/api-test)
+    set_tests_properties(api_docs PROPERTIES TIMEOUT 120)
   endif()
 endif()
