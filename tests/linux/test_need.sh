@@ -77,7 +77,8 @@ status 2 "unknown preset"
 check_target() {
     target=$1
     shift
-    make -n -C "$src" "$target" >"$work/make" 2>&1
+    # Not the make variables of a make that runs this test (make test PRESET=clang).
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -C "$src" "$target" >"$work/make" 2>&1
     for want in "$@"; do
         grep "scripts/need.sh" "$work/make" | grep -q -- "$want" && ok ||
             bad "make $target does not run need.sh with $want"
