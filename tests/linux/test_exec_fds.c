@@ -338,6 +338,13 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
         return list_fds();
+    const char *preload = getenv("LD_PRELOAD");
+    if (check_under_emulator() || (preload && strstr(preload, "vgpreload"))) {
+        /* an exec'd image would be the host's program, not ours under the tool, and the tool's
+         * own descriptors and blocking reads get in the way */
+        fprintf(stderr, "skipped: under qemu-user or valgrind\n");
+        return CHECK_SKIP_CODE;
+    }
 
     /* a process to describe, which stays still */
     pid_t parent = getpid();
