@@ -217,13 +217,19 @@ done:
 #define FOLDED static inline
 #endif
 
+/* direct_from() without grow: the name did not fit in *cap bytes. */
+#define NAME_LONG 1
+
 /* One direct step: the first area ending above addr. A name longer than *cap moves to a heap
- * buffer (the old *name is freed when on_heap says it came from the heap). */
+ * buffer (the old *name is freed when on_heap says it came from the heap), or, without grow,
+ * the step answers NAME_LONG. */
 FOLDED int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name, size_t *cap,
-                       bool on_heap)
+                       bool on_heap, bool grow)
 {
     size_t len;
     int rc = mmapc__os_area_from(p->os, addr, a, *name, *cap, &len);
+    if (rc == 0 && len >= *cap && !grow)
+        return NAME_LONG;
     while (rc == 0 && len >= *cap) {
         char *nb = realloc(on_heap ? *name : NULL, len + 1);
         if (!nb)
@@ -242,16 +248,15 @@ FOLDED int direct_from(mmapc_proc *p, uint64_t addr, mmapc_area *a, char **name,
     return rc;
 }
 
-/* A query answered by the direct primitive. *above is set when it found nothing at or above
- * addr, the one case where the text may know better. */
-FOLDED int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size,
-                        bool *above)
+/* A query answered by the direct primitive, the name read into stack_name[cap] (NAME_LONG when
+ * it does not fit and grow is false). *above is set when it found nothing at or above addr, the
+ * one case where the text may know better. */
+FOLDED int direct_query_in(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size,
+                           bool *above, char *stack_name, size_t cap, bool grow)
 {
-    char stack_name[NAME_FIRST];
     char *name = stack_name;
-    size_t cap = sizeof stack_name;
     mmapc_area a;
-    int rc = direct_from(p, addr, &a, &name, &cap, false);
+    int rc = direct_from(p, addr, &a, &name, &cap, false, grow);
     *above = rc == MMAPC_ENOTFOUND;
     if (rc == 0 && a.start > addr)
         rc = mmapc__fail(MMAPC_ENOTFOUND); /* in a gap below the next area */
@@ -261,6 +266,26 @@ FOLDED int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf
     }
     if (name != stack_name)
         free(name);
+    return rc;
+}
+
+/* A name of NAME_FIRST bytes or more: asked again with room for the longest name Linux reports,
+ * on the stack. A heap buffer could be a fresh mapping of the allocator's in the very gap the
+ * caller asked about, and the query would then report it. */
+APART static int direct_query_long(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf,
+                                   size_t size, bool *above)
+{
+    char name[NAME_CAP];
+    return direct_query_in(p, addr, out, buf, size, above, name, sizeof name, true);
+}
+
+FOLDED int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf, size_t size,
+                        bool *above)
+{
+    char name[NAME_FIRST];
+    int rc = direct_query_in(p, addr, out, buf, size, above, name, sizeof name, false);
+    if (rc == NAME_LONG)
+        rc = direct_query_long(p, addr, out, buf, size, above);
     return rc;
 }
 
@@ -422,7 +447,7 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
 
 static int next_direct(mmapc_areas *it, mmapc_area *out)
 {
-    int rc = direct_from(it->proc, it->next, out, &it->name, &it->name_cap, true);
+    int rc = direct_from(it->proc, it->next, out, &it->name, &it->name_cap, true, true);
     if (rc == MMAPC_ENOTFOUND || (rc == 0 && out->start >= it->end)) {
         it->done = true;
         return 0;
