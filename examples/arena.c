@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHUNK ((size_t)1 << 20) /* commit granule: a multiple of every page size and granularity   \
-                                 */
+#define CHUNK                                                                                      \
+    ((size_t)1 << 20) /* commit granule: a multiple of every page size and granularity             \
+                       */
 #define MAX_CHUNKS 64
 
 typedef struct arena {
