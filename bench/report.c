@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Output of the benchmark: the table on stdout, the same rows in CSV and in Markdown. */
+/* Output of the benchmark: the table on stdout, the same rows in CSV and in Markdown, and the
+ * ratio of every row with a baseline in ratios.dat (the data of the ratio plot). */
 #define _GNU_SOURCE
 #include "bench.h"
 
@@ -12,7 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static FILE *csv, *md;
+static FILE *csv, *md, *ratios;
 /* Notes go under the Markdown table, so they wait here until the end. */
 #define MAX_NOTES 32
 static char *notes[MAX_NOTES];
@@ -40,6 +41,22 @@ static const char *verdict(const char *target, const char *baseline, double rati
     return ratio <= limit ? "met" : "MISSED";
 }
 
+/* One line of ratios.dat: label, ratio, target value and its relation ("<=", ">="), tab-separated;
+ * "-" and "-" for a row whose target is no bound ("report", "flat"). */
+static void ratio_line(const char *op, const char *param, const char *baseline, double ratio,
+                       const char *target)
+{
+    double limit = 0;
+    char rel[3] = "";
+    int bound = target && sscanf(target, " %2[<>=] %lf", rel, &limit) == 2 &&
+                (strcmp(rel, "<=") == 0 || strcmp(rel, ">=") == 0);
+    fprintf(ratios, "%s, %s (%s)\t%.4f\t", op, param, baseline, ratio);
+    if (bound)
+        fprintf(ratios, "%g\t%s\n", limit, rel);
+    else
+        fprintf(ratios, "-\t-\n");
+}
+
 void bench_row(const char *op, const char *param, double mmapc_ns, const char *baseline,
                double base_ns, double ratio, const char *target, const char *note)
 {
@@ -64,6 +81,8 @@ void bench_row(const char *op, const char *param, double mmapc_ns, const char *b
     if (md)
         fprintf(md, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op, param, a, base, b, q, t,
                 v, n);
+    if (ratios && baseline)
+        ratio_line(op, param, baseline, ratio, target);
 }
 
 void bench_note(const char *fmt, ...)
@@ -95,9 +114,11 @@ int bench_report_open(const char *dir)
 {
     csv = open_in(dir, "bench.csv");
     md = open_in(dir, "bench.md");
-    if (!csv || !md)
+    ratios = open_in(dir, "ratios.dat");
+    if (!csv || !md || !ratios)
         return -1;
     fprintf(csv, "operation,param,mmapc_ns,baseline,baseline_ns,ratio,target,note\n");
+    fprintf(ratios, "# label\tratio to the baseline\ttarget\trelation\n");
     return 0;
 }
 
@@ -113,7 +134,9 @@ void bench_report_close(void)
         fclose(csv);
     if (md)
         fclose(md);
-    csv = md = NULL;
+    if (ratios)
+        fclose(ratios);
+    csv = md = ratios = NULL;
 }
 
 static void cpu_model(char *buf, size_t n)
