@@ -74,7 +74,7 @@ MMAPC_API const char *mmapc_version(void);
     X(EUNSAFE_FLAG, -9, "operation needs an unsafe flag (JIT for RWX, FIXED for a fixed address)") \
     X(EUNSUPPORTED, -10, "not supported on this platform or by this kernel")                       \
     X(EPARSE, -11, "could not parse the memory-area description")                                  \
-    X(EINVAL_NAME, -12, "invalid name: empty, too long, or with '/' or '\\' after its first byte") \
+    X(EINVAL_NAME, -12, "invalid name: empty, too long, . or .., or a '/' or '\\' past byte 1")    \
     X(ENOMEM, -20, "out of memory or address space")                                               \
     X(EACCES, -21, "access denied (file mode or protection does not allow it)")                    \
     X(EPERM, -22, "operation not permitted (privilege or policy)")                                 \
@@ -664,8 +664,11 @@ MMAPC_API int mmapc_decommit(mmapc_map *map);
  * gets 1 if the i-th page of the range is resident and 0 if not; it must hold
  * `(end - start) / mmapc_map_page_size()` bytes for the rounded range. Linux asks mincore()
  * (pages of a hugetlb mapping are reported per huge page); Windows QueryWorkingSetEx (the
- * process's working set). A reservation has no resident pages.
- * @return 0; MMAPC_EINVAL_ARG (NULL map or count), MMAPC_EINVAL_OFFSET, or an OS error.
+ * process's working set). A reservation has no resident pages; an empty range (len 0) writes
+ * nothing to @p pages.
+ * @return 0; MMAPC_EINVAL_ARG (NULL map or count), MMAPC_EINVAL_OFFSET, or an OS error. After an
+ * OS error `*count` is untouched but @p pages may hold part of an answer (mincore() fills the
+ * vector a chunk at a time).
  */
 MMAPC_API int mmapc_residency(const mmapc_map *map, size_t offset, size_t len, size_t *count,
                               unsigned char *pages);
@@ -707,8 +710,9 @@ MMAPC_API int mmapc_is_sealed(const mmapc_map *map);
  * object does not unmap them.
  *
  * Names: `"name"` or `"/name"`, 1 to #MMAPC_SHM_NAME_MAX bytes after the optional leading `/`,
- * with no other `/` and no `\` (MMAPC_EINVAL_NAME otherwise). One name means the same object
- * on every platform: POSIX `/name`, Windows `Local\name` (the session's namespace).
+ * with no other `/` and no `\`, and not `.` or `..` (MMAPC_EINVAL_NAME otherwise). One name
+ * means the same object on every platform: POSIX `/name`, Windows `Local\name` (the session's
+ * namespace).
  *
  * Inheritance: an object's descriptor (HANDLE) is not passed to programs the process starts
  * (close-on-exec; not inheritable) unless #MMAPC_SHM_INHERIT or mmapc_shm_set_inherit() asks

@@ -91,8 +91,12 @@ int mmapc_residency(const mmapc_map *m, size_t offset, size_t len, size_t *count
     int rc = check(m, offset, len, true, false, &from, &to);
     if (rc < 0)
         return mmapc__fail(rc);
-    if (rc > 0 || m->reserved) {
-        *count = 0; /* nothing there, or nothing committed to be resident */
+    if (rc > 0) { /* an empty range: no page, no byte of the vector */
+        *count = 0;
+        return 0;
+    }
+    if (m->reserved) {
+        *count = 0; /* nothing committed to be resident */
         for (size_t i = 0; pages && i < (to - from) / m->page_size; i++)
             pages[i] = 0;
         return 0;

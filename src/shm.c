@@ -32,7 +32,10 @@ static const char *check_name(const char *name)
         if (name[len] == '/' || name[len] == '\\' || len == MMAPC_SHM_NAME_MAX)
             return NULL;
     }
-    return len ? name : NULL;
+    /* "." and ".." would name the objects' folder or the one above it */
+    if (len == 0 || (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
+        return NULL;
+    return name;
 }
 
 static int check_options(const mmapc_shm_options *options, unsigned allowed, unsigned *flags,

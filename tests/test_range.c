@@ -51,6 +51,11 @@ static void test_bounds(void)
     CHECK_OK(mmapc_discard(m, n, 0, MMAPC_DISCARD_ZERO));
     CHECK_OK(mmapc_residency(m, n, 0, &count, NULL));
     CHECK(count == 0);
+    /* an empty range writes no byte of the vector, even where its offset is inside a page */
+    unsigned char untouched[1] = {0xAA};
+    count = 7;
+    CHECK_OK(mmapc_residency(m, 1, 0, &count, untouched));
+    CHECK(count == 0 && untouched[0] == 0xAA);
     /* populate needs the access it asks for */
     mmapc_map *ro;
     REQUIRE_OK(mmapc_map_anon(&ro, ps, MMAPC_PROT_READ, NULL));

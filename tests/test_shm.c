@@ -224,6 +224,11 @@ static void test_refused(void)
     CHECK_RC(mmapc_shm_create(&out, "/", gran, NULL), MMAPC_EINVAL_NAME);
     CHECK_RC(mmapc_shm_create(&out, "", gran, NULL), MMAPC_EINVAL_NAME);
     CHECK_RC(mmapc_shm_create(&out, "//x", gran, NULL), MMAPC_EINVAL_NAME);
+    /* "." and ".." would name the folder of the objects or the one above it */
+    CHECK_RC(mmapc_shm_create(&out, ".", gran, NULL), MMAPC_EINVAL_NAME);
+    CHECK_RC(mmapc_shm_create(&out, "/..", gran, NULL), MMAPC_EINVAL_NAME);
+    CHECK_RC(mmapc_shm_open(&out, "..", NULL), MMAPC_EINVAL_NAME);
+    CHECK_RC(mmapc_shm_unlink("/."), MMAPC_EINVAL_NAME);
     CHECK_RC(mmapc_shm_create(&out, NULL, gran, &(mmapc_shm_options){.flags = 1u << 9}),
              MMAPC_EINVAL_ARG);
     CHECK_RC(mmapc_shm_create(&out, NULL, gran, &(mmapc_shm_options){.flags = MMAPC_SHM_READ_ONLY}),
