@@ -150,8 +150,13 @@ static void test_discard_rss(void)
     if (e.lazyfree_kb * 1024 < n - 31 * ps)
         fprintf(stderr, "LazyFree %lu kB, Rss %lu kB\n", e.lazyfree_kb, e.rss_kb);
     CHECK_OK(mmapc_advise(m, 0, n, MMAPC_ADVICE_PAGE_OUT));
-    CHECK(smaps_find(p, &e) && e.rss_kb == 0 && e.lazyfree_kb == 0);
-    CHECK(p[0] == 0 && p[n - 1] == 0);
+    /* Page-out frees the lazily freed pages, but for those still waiting in a CPU's batch (a
+     * slow process, valgrind, may leave up to 31 there); a freed page reads as zeros. */
+    CHECK(smaps_find(p, &e) && e.rss_kb * 1024 <= 31 * ps && e.lazyfree_kb * 1024 <= 31 * ps);
+    size_t zero_pages = 0;
+    for (size_t i = 0; i < n; i += ps)
+        zero_pages += p[i] == 0 && p[i + ps - 1] == 0;
+    CHECK(zero_pages * ps >= n - 31 * ps);
     /* a page written after the lazy discard keeps what was written */
     memset(p, 0x77, 2 * ps);
     CHECK_OK(mmapc_discard(m, 0, 2 * ps, MMAPC_DISCARD_LAZY));
