@@ -915,6 +915,21 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
 /**@}*/
 /* ===== end of Shared memory objects ======================================================== */
 
+/* ===== Files that change size ===== */
+/* ===== end of Files that change size ===== */
+
+/* ===== Fault-safe copies ===== */
+/* ===== end of Fault-safe copies ===== */
+
+/* ===== Memory use per area ===== */
+/* ===== end of Memory use per area ===== */
+
+/* ===== Build IDs ===== */
+/* ===== end of Build IDs ===== */
+
+/* ===== Another process's memory ===== */
+/* ===== end of Another process's memory ===== */
+
 #ifdef __cplusplus
 }
 #endif
