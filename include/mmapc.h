@@ -75,6 +75,7 @@ MMAPC_API const char *mmapc_version(void);
     X(EUNSUPPORTED, -10, "not supported on this platform or by this kernel")                       \
     X(EPARSE, -11, "could not parse the memory-area description")                                  \
     X(EINVAL_NAME, -12, "invalid name: empty, too long, . or .., or a '/' or '\\' past byte 1")    \
+    X(EHANDLER, -13, "another SIGBUS/SIGSEGV handler displaced mmapc's fault guard")            \
     X(ENOMEM, -20, "out of memory or address space")                                               \
     X(EACCES, -21, "access denied (file mode or protection does not allow it)")                    \
     X(EPERM, -22, "operation not permitted (privilege or policy)")                                 \
@@ -919,15 +920,396 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
 /* ===== end of Files that change size ===== */
 
 /* ===== Fault-safe copies ===== */
+/** @name Fault-safe copies
+ * Copies into and out of a mapping that turn a fault underneath (a file truncated by another
+ * process, an I/O error of the disk behind a file, memory made inaccessible behind mmapc's back)
+ * into MMAPC_EIO with the exact number of bytes copied, instead of a signal that ends the process.
+ *
+ * A guarded copy is a `memcpy` with a recovery point: when nothing faults it costs the copy, a
+ * thread-local store, and on POSIX two `sigaction` queries (see below). When a fault on the
+ * guarded bytes stops it, the copy is done again forward from its start, page by page and then
+ * byte by byte in the page that faults, so that `*done` counts exactly the bytes before the first
+ * one that cannot be copied; a fault so costs a second copy of the bytes before it. Bytes of the
+ * destination past `*done` may have been written.
+ *
+ * Only faults on the guarded bytes are caught, and only inside a guarded copy: the mapping's side
+ * of mmapc_read() and mmapc_write(), both sides of mmapc_copy_guarded(). A fault anywhere else
+ * (in the caller's buffer of mmapc_read(), outside any guarded copy, in another thread) goes
+ * where it would have gone without mmapc.
+ *
+ * POSIX: the first guarded copy (or mmapc_guard_install()) installs one handler for SIGBUS and
+ * SIGSEGV for the whole process, once, under a lock, and keeps the handlers it replaced. A fault
+ * it does not catch goes to them: a handler (with SA_SIGINFO or not) is called with the signal
+ * mask it asked for; the default action, or an ignored signal (which the system does not ignore
+ * for a fault either), kills the process by the signal as it would have without mmapc. A
+ * thread that blocks SIGBUS or SIGSEGV cannot be guarded (the system kills the process).
+ *
+ * A handler the program installs after mmapc's: each guarded copy first checks, with one
+ * `sigaction` query per signal (a system call each, the one cost of a guarded copy on top of
+ * the copy), that mmapc's handler is still the one installed; while another one is, guarded
+ * copies refuse with MMAPC_EHANDLER and copy nothing, rather than let a fault reach a handler
+ * that does not expect it. The program then either puts its handler in first (install it before
+ * the first guarded copy: mmapc passes it every fault it does not catch), or calls
+ * mmapc_guard_install() after installing it, to put mmapc's handler in front of it again. If
+ * that handler itself calls the one it replaced (mmapc's), a fault outside a guarded copy that
+ * comes back to mmapc's handler while it is passing it on ends with the default action rather
+ * than loop.
+ *
+ * Windows: a vectored exception handler, added first in line at the first guarded copy, takes
+ * EXCEPTION_IN_PAGE_ERROR and EXCEPTION_ACCESS_VIOLATION on the guarded bytes of a guarded copy
+ * and passes on every other exception. Handlers the program adds later with
+ * AddVectoredExceptionHandler(1, ...) run before it and should pass on what they do not know;
+ * MMAPC_EHANDLER never happens there. (Windows refuses to truncate a file while a view of it is
+ * mapped; an in-page error comes from a failed read of the disk or network behind the view.)
+ *
+ * mmapc_last_os_error() after MMAPC_EIO: EIO for SIGBUS, EFAULT for SIGSEGV (POSIX);
+ * ERROR_IO_DEVICE for an in-page error, ERROR_NOACCESS for an access violation (Windows).
+ */
+/**@{*/
+
+/**
+ * Copy @p len bytes of @p map at byte @p offset (from mmapc_ptr()) into @p buf, guarded.
+ *
+ * @param done gets the bytes copied: @p len on success, the exact count before the fault with
+ *             MMAPC_EIO; untouched on any other error. May be NULL.
+ * @return 0; MMAPC_EIO when the mapping faulted (`*done` bytes were copied);
+ * MMAPC_EINVAL_ARG (NULL @p map, NULL @p buf with @p len > 0, or @p buf overlapping the range);
+ * MMAPC_EINVAL_OFFSET (the range is not inside the mapping: `offset + len > mmapc_size()`);
+ * MMAPC_EINVAL_OP (a reservation); MMAPC_EACCES (the mapping is not readable);
+ * MMAPC_EHANDLER (POSIX: another signal handler displaced mmapc's, nothing copied).
+ * An empty copy succeeds with `*done` = 0.
+ */
+MMAPC_API int mmapc_read(const mmapc_map *map, size_t offset, void *buf, size_t len,
+                         size_t *done);
+
+/**
+ * Copy @p len bytes from @p buf into @p map at byte @p offset (from mmapc_ptr()), guarded.
+ * Arguments, `*done` and codes as in mmapc_read(); the mapping must be writable (MMAPC_EACCES).
+ * With MMAPC_EIO, the first `*done` bytes of the range were written and the rest of the range
+ * not at all where the mapping faults (past the end of a truncated file nothing can be written).
+ */
+MMAPC_API int mmapc_write(mmapc_map *map, size_t offset, const void *buf, size_t len,
+                          size_t *done);
+
+/**
+ * Copy @p len bytes from @p src to @p dst, any memory (a mapping that no handle owns, another
+ * library's), with faults on both sides guarded: MMAPC_EIO and the exact count in `*done` when
+ * either faults. @p dst and @p src must not overlap (MMAPC_EINVAL_ARG), and must not be NULL
+ * when @p len > 0. `*done` and MMAPC_EHANDLER as in mmapc_read().
+ */
+MMAPC_API int mmapc_copy_guarded(void *dst, const void *src, size_t len, size_t *done);
+
+/**
+ * Install mmapc's fault handler now, in front of whatever handler is installed: on POSIX, for
+ * SIGBUS and SIGSEGV, keeping the handlers it replaces to pass them the faults it does not
+ * catch; on Windows, its vectored exception handler, moved first in line. Guarded copies
+ * install it by themselves the first time; call this after installing a handler of your own to
+ * make guarded copies work again (they refuse with MMAPC_EHANDLER until then), or early, to
+ * make the first guarded copy no slower than the others. Does nothing when mmapc's handler is
+ * already the installed one.
+ * @return 0, or an OS error code (the handlers are then as they were).
+ */
+MMAPC_API int mmapc_guard_install(void);
+/**@}*/
 /* ===== end of Fault-safe copies ===== */
 
 /* ===== Memory use per area ===== */
+/** @name Memory use per area
+ * How much memory each area uses (resident, proportional, shared and private, dirty, swapped,
+ * locked, huge pages) and the kernel's flags of the area: opt-in, so that plain iteration and
+ * queries stay as fast as they are.
+ *
+ * Linux reads `/proc/<pid>/smaps` (one entry per area; an iteration with usage reads it instead
+ * of `maps`, whole, before the first area) and `/proc/<pid>/smaps_rollup` for the totals; keys
+ * that a kernel adds later are skipped, and an entry that cannot be parsed is MMAPC_EPARSE,
+ * never a zero. Windows asks `QueryWorkingSetEx` about every page of a region: it tells the
+ * resident, shared, private and locked bytes (::mmapc_area_usage::known says which); the other
+ * figures are unavailable there. Other systems return MMAPC_EUNSUPPORTED.
+ *
+ * A figure is valid only when its bit (MMAPC_USAGE_*) is set in ::mmapc_area_usage::known;
+ * the others are 0. Byte counts are in bytes (the kernel prints kB).
+ */
+/**@{*/
+
+/* Bits of mmapc_area_usage::known, one per field. */
+#define MMAPC_USAGE_SIZE (UINT64_C(1) << 0)              /**< size (Linux `Size`) */
+#define MMAPC_USAGE_KERNEL_PAGE_SIZE (UINT64_C(1) << 1)  /**< kernel_page_size */
+#define MMAPC_USAGE_MMU_PAGE_SIZE (UINT64_C(1) << 2)     /**< mmu_page_size */
+#define MMAPC_USAGE_RSS (UINT64_C(1) << 3)               /**< rss */
+#define MMAPC_USAGE_PSS (UINT64_C(1) << 4)               /**< pss */
+#define MMAPC_USAGE_PSS_DIRTY (UINT64_C(1) << 5)         /**< pss_dirty (Linux 6.0+) */
+#define MMAPC_USAGE_PSS_ANON (UINT64_C(1) << 6)          /**< pss_anon (totals only) */
+#define MMAPC_USAGE_PSS_FILE (UINT64_C(1) << 7)          /**< pss_file (totals only) */
+#define MMAPC_USAGE_PSS_SHMEM (UINT64_C(1) << 8)         /**< pss_shmem (totals only) */
+#define MMAPC_USAGE_SHARED_CLEAN (UINT64_C(1) << 9)      /**< shared_clean */
+#define MMAPC_USAGE_SHARED_DIRTY (UINT64_C(1) << 10)     /**< shared_dirty */
+#define MMAPC_USAGE_PRIVATE_CLEAN (UINT64_C(1) << 11)    /**< private_clean */
+#define MMAPC_USAGE_PRIVATE_DIRTY (UINT64_C(1) << 12)    /**< private_dirty */
+#define MMAPC_USAGE_REFERENCED (UINT64_C(1) << 13)       /**< referenced */
+#define MMAPC_USAGE_ANONYMOUS (UINT64_C(1) << 14)        /**< anonymous */
+#define MMAPC_USAGE_KSM (UINT64_C(1) << 15)              /**< ksm */
+#define MMAPC_USAGE_LAZY_FREE (UINT64_C(1) << 16)        /**< lazy_free */
+#define MMAPC_USAGE_ANON_HUGE_PAGES (UINT64_C(1) << 17)  /**< anon_huge_pages */
+#define MMAPC_USAGE_SHMEM_PMD_MAPPED (UINT64_C(1) << 18) /**< shmem_pmd_mapped */
+#define MMAPC_USAGE_FILE_PMD_MAPPED (UINT64_C(1) << 19)  /**< file_pmd_mapped */
+#define MMAPC_USAGE_SHARED_HUGETLB (UINT64_C(1) << 20)   /**< shared_hugetlb */
+#define MMAPC_USAGE_PRIVATE_HUGETLB (UINT64_C(1) << 21)  /**< private_hugetlb */
+#define MMAPC_USAGE_SWAP (UINT64_C(1) << 22)             /**< swap */
+#define MMAPC_USAGE_SWAP_PSS (UINT64_C(1) << 23)         /**< swap_pss */
+#define MMAPC_USAGE_LOCKED (UINT64_C(1) << 24)           /**< locked */
+#define MMAPC_USAGE_THP_ELIGIBLE (UINT64_C(1) << 25)     /**< thp_eligible */
+#define MMAPC_USAGE_PROTECTION_KEY (UINT64_C(1) << 26)   /**< protection_key */
+#define MMAPC_USAGE_VM_FLAGS (UINT64_C(1) << 27)         /**< vm_flags */
+#define MMAPC_USAGE_RESIDENT_SHARED (UINT64_C(1) << 28)  /**< resident_shared */
+#define MMAPC_USAGE_RESIDENT_PRIVATE (UINT64_C(1) << 29) /**< resident_private */
+
+/* Bits of mmapc_area_usage::vm_flags: one per two-letter code of `VmFlags` that the Linux kernel
+ * documents (proc(5), Documentation/filesystems/proc.rst). A code that a later kernel adds is
+ * skipped; mmapc_vm_flag_name() gives each bit's code. */
+#define MMAPC_VM_READ (UINT64_C(1) << 0)          /**< `rd` readable */
+#define MMAPC_VM_WRITE (UINT64_C(1) << 1)         /**< `wr` writable */
+#define MMAPC_VM_EXEC (UINT64_C(1) << 2)          /**< `ex` executable */
+#define MMAPC_VM_SHARED (UINT64_C(1) << 3)        /**< `sh` shared */
+#define MMAPC_VM_MAYREAD (UINT64_C(1) << 4)       /**< `mr` may read */
+#define MMAPC_VM_MAYWRITE (UINT64_C(1) << 5)      /**< `mw` may write */
+#define MMAPC_VM_MAYEXEC (UINT64_C(1) << 6)       /**< `me` may execute */
+#define MMAPC_VM_MAYSHARE (UINT64_C(1) << 7)      /**< `ms` may share */
+#define MMAPC_VM_GROWSDOWN (UINT64_C(1) << 8)     /**< `gd` stack segment grows down */
+#define MMAPC_VM_PFNMAP (UINT64_C(1) << 9)        /**< `pf` pure PFN range */
+#define MMAPC_VM_DENYWRITE (UINT64_C(1) << 10)    /**< `dw` disabled write to the mapped file */
+#define MMAPC_VM_LOCKED (UINT64_C(1) << 11)       /**< `lo` pages are locked in memory */
+#define MMAPC_VM_IO (UINT64_C(1) << 12)           /**< `io` memory-mapped I/O area */
+#define MMAPC_VM_SEQ_READ (UINT64_C(1) << 13)     /**< `sr` sequential read advice */
+#define MMAPC_VM_RAND_READ (UINT64_C(1) << 14)    /**< `rr` random read advice */
+#define MMAPC_VM_DONTCOPY (UINT64_C(1) << 15)     /**< `dc` not copied on fork */
+#define MMAPC_VM_DONTEXPAND (UINT64_C(1) << 16)   /**< `de` not expanded on remap */
+#define MMAPC_VM_ACCOUNT (UINT64_C(1) << 17)      /**< `ac` area is accountable */
+#define MMAPC_VM_NORESERVE (UINT64_C(1) << 18)    /**< `nr` swap space is not reserved */
+#define MMAPC_VM_HUGETLB (UINT64_C(1) << 19)      /**< `ht` area uses huge TLB pages */
+#define MMAPC_VM_SYNC (UINT64_C(1) << 20)         /**< `sf` synchronous page faults */
+#define MMAPC_VM_NONLINEAR (UINT64_C(1) << 21)    /**< `nl` non-linear mapping (before 4.0) */
+#define MMAPC_VM_ARCH_1 (UINT64_C(1) << 22)       /**< `ar` architecture-specific flag */
+#define MMAPC_VM_WIPEONFORK (UINT64_C(1) << 23)   /**< `wf` wiped on fork */
+#define MMAPC_VM_DONTDUMP (UINT64_C(1) << 24)     /**< `dd` left out of core dumps */
+#define MMAPC_VM_SOFTDIRTY (UINT64_C(1) << 25)    /**< `sd` soft-dirty */
+#define MMAPC_VM_MIXEDMAP (UINT64_C(1) << 26)     /**< `mm` mixed map area */
+#define MMAPC_VM_HUGEPAGE (UINT64_C(1) << 27)     /**< `hg` huge page advice */
+#define MMAPC_VM_NOHUGEPAGE (UINT64_C(1) << 28)   /**< `nh` no-huge-page advice */
+#define MMAPC_VM_MERGEABLE (UINT64_C(1) << 29)    /**< `mg` mergeable advice (KSM) */
+#define MMAPC_VM_UFFD_MISSING (UINT64_C(1) << 30) /**< `um` userfaultfd missing-page tracking */
+#define MMAPC_VM_UFFD_WP (UINT64_C(1) << 31)      /**< `uw` userfaultfd write-protect tracking */
+#define MMAPC_VM_MPX (UINT64_C(1) << 32)          /**< `mp` MPX bounds table (x86, until 5.6) */
+#define MMAPC_VM_ARM64_BTI (UINT64_C(1) << 33)    /**< `bt` arm64 BTI guarded page */
+#define MMAPC_VM_ARM64_MTE (UINT64_C(1) << 34)    /**< `mt` arm64 MTE allocation tags enabled */
+#define MMAPC_VM_UFFD_MINOR (UINT64_C(1) << 35)   /**< `ui` userfaultfd minor-fault tracking */
+#define MMAPC_VM_SHADOW_STACK (UINT64_C(1) << 36) /**< `ss` shadow stack / guarded control stack   \
+                                                   */
+#define MMAPC_VM_SEALED (UINT64_C(1) << 37)       /**< `sl` sealed (mseal) */
+#define MMAPC_VM_LOCKONFAULT (UINT64_C(1) << 38)  /**< `lf` pages locked as they fault in */
+#define MMAPC_VM_DROPPABLE (UINT64_C(1) << 39)    /**< `dp` always lazily freeable */
+#define MMAPC_VM_MAYBE_GUARD (UINT64_C(1) << 40)  /**< `gu` may contain guard regions */
+
+/**
+ * Memory use of one area, or totals of a process. Every byte count is in bytes. A field is
+ * meaningful only when its MMAPC_USAGE_* bit is set in @p known (0 otherwise).
+ */
+typedef struct mmapc_area_usage {
+    uint64_t known;            /**< MMAPC_USAGE_* bits of the fields this platform filled in */
+    uint64_t size;             /**< size of the area (Linux `Size`; Windows the region) */
+    uint64_t kernel_page_size; /**< page size the kernel backs the area with */
+    uint64_t mmu_page_size;    /**< page size the MMU uses */
+    uint64_t rss;              /**< resident in memory (`Rss`; Windows: valid in the working set) */
+    uint64_t pss;              /**< proportional share of the resident memory (`Pss`) */
+    uint64_t pss_dirty;        /**< proportional share of the dirty pages (`Pss_Dirty`) */
+    uint64_t pss_anon;         /**< Pss of anonymous memory (`Pss_Anon`, totals only) */
+    uint64_t pss_file;         /**< Pss of file memory (`Pss_File`, totals only) */
+    uint64_t pss_shmem;        /**< Pss of shared memory (`Pss_Shmem`, totals only) */
+    uint64_t shared_clean;     /**< resident, mapped by others too, clean (`Shared_Clean`) */
+    uint64_t shared_dirty;     /**< resident, mapped by others too, dirty (`Shared_Dirty`) */
+    uint64_t private_clean;    /**< resident, mapped only here, clean (`Private_Clean`) */
+    uint64_t private_dirty;    /**< resident, mapped only here, dirty (`Private_Dirty`) */
+    uint64_t referenced;       /**< marked referenced or accessed (`Referenced`) */
+    uint64_t anonymous;        /**< belonging to no file (`Anonymous`) */
+    uint64_t ksm;              /**< shared by KSM (`KSM`) */
+    uint64_t lazy_free;        /**< freed with MADV_FREE, not reclaimed yet (`LazyFree`) */
+    uint64_t anon_huge_pages;  /**< anonymous transparent huge pages (`AnonHugePages`) */
+    uint64_t shmem_pmd_mapped; /**< shared memory mapped with huge pages (`ShmemPmdMapped`) */
+    uint64_t file_pmd_mapped;  /**< file pages mapped with huge pages (`FilePmdMapped`) */
+    uint64_t shared_hugetlb;   /**< hugetlbfs pages mapped by others too (`Shared_Hugetlb`) */
+    uint64_t private_hugetlb;  /**< hugetlbfs pages mapped only here (`Private_Hugetlb`) */
+    uint64_t swap;             /**< swapped out (`Swap`) */
+    uint64_t swap_pss;         /**< proportional share of the swapped-out pages (`SwapPss`) */
+    uint64_t locked; /**< locked in memory (`Locked`; Windows: locked in the working set) */
+    /** Resident and mapped by other processes too: shared_clean + shared_dirty on Linux; on
+     *  Windows the pages whose share count is above 1. */
+    uint64_t resident_shared;
+    /** Resident and mapped by this process only: private_clean + private_dirty on Linux; on
+     *  Windows the resident pages whose share count is 1 at most. */
+    uint64_t resident_private;
+    int thp_eligible;   /**< 1 when the area may get transparent huge pages (`THPeligible`) */
+    int protection_key; /**< the memory protection key (`ProtectionKey`, x86 with pkeys) */
+    uint64_t vm_flags;  /**< MMAPC_VM_* bits (`VmFlags`) */
+} mmapc_area_usage;
+
+/**
+ * Iterate over the areas of @p pid (MMAPC_SELF for the caller) with their memory use:
+ * mmapc_areas_next() gives each area as usual and mmapc_areas_usage() its use. The listing is
+ * read whole (Linux `smaps`) before the first area is returned, so it is one snapshot.
+ * @return 0 and `*out` set; the errors of mmapc_areas_open(); MMAPC_EUNSUPPORTED where the
+ * system cannot tell memory use (a Linux kernel without `smaps`, macOS and others for now).
+ */
+MMAPC_API int mmapc_areas_open_usage(mmapc_areas **out, int pid);
+
+/**
+ * As mmapc_areas_open_usage() for the areas that intersect [@p start, @p end), through an open
+ * process handle (as mmapc_proc_areas()).
+ */
+MMAPC_API int mmapc_proc_areas_usage(mmapc_areas **out, mmapc_proc *proc, uint64_t start,
+                                     uint64_t end);
+
+/**
+ * The memory use of the area that the last mmapc_areas_next() on @p it returned.
+ * @return 0 and `*out` set; MMAPC_EINVAL_OP when @p it was not opened with usage or has no
+ * current area (before the first area, after the end or an error); MMAPC_EINVAL_ARG.
+ */
+MMAPC_API int mmapc_areas_usage(const mmapc_areas *it, mmapc_area_usage *out);
+
+/**
+ * mmapc_proc_query() and the memory use of the area found. On Linux the area comes from the
+ * query and its use from the matching `smaps` entry, read up to that entry and no further (the
+ * kernel has no per-address smaps); when the area changes between the two reads it asks again,
+ * and MMAPC_EBUSY means it kept changing.
+ * @return 0 with `*out` and `*usage` set; the errors of mmapc_proc_query(); MMAPC_EPARSE,
+ * MMAPC_EBUSY, MMAPC_EUNSUPPORTED (see mmapc_areas_open_usage()).
+ */
+MMAPC_API int mmapc_proc_query_usage(mmapc_proc *proc, uint64_t addr, mmapc_area *out,
+                                     char *path_buf, size_t path_size, mmapc_area_usage *usage);
+
+/**
+ * The totals of the whole process: Linux `smaps_rollup` (one read; it also gives pss_anon,
+ * pss_file and pss_shmem, and no size, page sizes, VmFlags or THPeligible); elsewhere the sum
+ * of every area's use, with the bits that every area knew. A process without areas (a kernel
+ * thread) gives zeros and known 0.
+ * @return 0 and `*out` set; MMAPC_EINVAL_ARG, MMAPC_ESRCH, MMAPC_EPARSE, MMAPC_EUNSUPPORTED.
+ */
+MMAPC_API int mmapc_proc_usage_totals(mmapc_proc *proc, mmapc_area_usage *out);
+
+/** The two-letter code of one MMAPC_VM_* bit as the kernel prints it ("rd", "sl"...), or NULL
+ *  when @p flag is not exactly one known bit. */
+MMAPC_API const char *mmapc_vm_flag_name(uint64_t flag);
+/**@}*/
 /* ===== end of Memory use per area ===== */
 
 /* ===== Build IDs ===== */
+/** @name Build IDs
+ * The build ID of the file behind an area: what symbolizers and symbol servers match a binary by.
+ *
+ * On Linux it is the GNU build-ID note (`NT_GNU_BUILD_ID`) of the ELF file, exactly as the kernel
+ * reads it: the first such note, of 1 to 20 bytes, in a `PT_NOTE` segment of an executable or
+ * shared object. `PROCMAP_QUERY` (Linux 6.11+) returns it directly; without it (older kernels,
+ * qemu-user, a handle opened with #MMAPC_PROC_TEXT or `MMAPC_FORCE_TEXT=1`) mmapc reads the note
+ * from the file, through `/proc/<pid>/map_files/` when the path no longer leads to the area's
+ * own file (deleted, replaced, another mount namespace). Both ways give the same bytes.
+ *
+ * On Windows it is the CodeView (`RSDS`) record of an image's debug directory, read from the
+ * process's memory: the 16 bytes of the PDB GUID as stored (its first three fields
+ * little-endian) followed by the 4-byte age, little-endian (20 bytes).
+ *
+ * An area without a build ID (anonymous memory, a pseudo-area, a file that is not ELF or has no
+ * note, a Windows region that is not an image) is not an error: the size is 0.
+ */
+/**@{*/
+
+/** Room for the longest build ID reported (Linux reports at most 20 bytes; Windows 20). */
+#define MMAPC_BUILD_ID_MAX 32
+
+/** Bytes of the text mmapc_build_id_hex() writes for the longest ID, its NUL included. */
+#define MMAPC_BUILD_ID_HEX_SIZE (2 * MMAPC_BUILD_ID_MAX + 1)
+
+/** A build ID: @p size bytes of @p bytes. */
+typedef struct mmapc_build_id {
+    size_t size;                             /**< bytes of the ID; 0 when there is none */
+    unsigned char bytes[MMAPC_BUILD_ID_MAX]; /**< the ID; bytes past size are zero */
+} mmapc_build_id;
+
+/**
+ * The build ID of the file behind the area that holds @p addr in @p proc.
+ * With `PROCMAP_QUERY` this is one ioctl; otherwise a query of the area and a few reads of its
+ * file's first bytes.
+ * @return 0 and `*out` set (`out->size` 0 when the area has none); MMAPC_ENOTFOUND when no area
+ * holds @p addr; MMAPC_ESRCH when the process is gone; MMAPC_EINVAL_ARG (NULL proc or out);
+ * MMAPC_EACCES or MMAPC_EPERM when the file cannot be read (text path only); MMAPC_EUNSUPPORTED
+ * on systems without build IDs; another OS error code.
+ */
+MMAPC_API int mmapc_proc_build_id(mmapc_proc *proc, uint64_t addr, mmapc_build_id *out);
+
+/**
+ * The GNU build ID of an ELF image held in memory (the file's bytes from offset 0, @p size of
+ * them): 32- and 64-bit, either byte order. Reads nothing outside [@p elf, @p elf + @p size).
+ * A note segment or note that does not fit where it should is passed over, as the kernel does.
+ * @return 0 and `*out` set (`out->size` 0 for an ELF executable or shared object without a
+ * build-ID note, and for other ELF types, which the kernel does not look into);
+ * MMAPC_EPARSE when the bytes are not an ELF file, its program headers lie outside them, or a
+ * malformed note was passed over and no build ID found; MMAPC_EINVAL_ARG (NULL out, or NULL
+ * elf with a non-zero size).
+ */
+MMAPC_API int mmapc_elf_build_id(const void *elf, size_t size, mmapc_build_id *out);
+
+/**
+ * Write @p id as lowercase hexadecimal, two digits a byte in order, NUL-terminated, into
+ * @p buf (@p size bytes; #MMAPC_BUILD_ID_HEX_SIZE is always enough). An ID of size 0 gives "".
+ * @return 0; MMAPC_EINVAL_SIZE when @p buf is too small (nothing written); MMAPC_EINVAL_ARG
+ * (NULL id or buf, or id->size above #MMAPC_BUILD_ID_MAX).
+ */
+MMAPC_API int mmapc_build_id_hex(const mmapc_build_id *id, char *buf, size_t size);
+/**@}*/
 /* ===== end of Build IDs ===== */
 
 /* ===== Another process's memory ===== */
+/** @name Another process's memory
+ * Read and write the memory of a process opened with mmapc_proc_open() (MMAPC_SELF included),
+ * with the exact count of bytes done when the range runs into memory that is not there.
+ *
+ * Linux uses process_vm_readv() / process_vm_writev(), and `/proc/<pid>/mem` where those are
+ * missing (ENOSYS: kernels without cross-memory attach, emulators) or refused by a filter
+ * (EPERM from seccomp, as container runtimes install). Either needs the right to trace the
+ * process (ptrace access mode "attach": the same user and no Yama restriction, or
+ * CAP_SYS_PTRACE); without it the call is MMAPC_EPERM. The process is named by its id: if it
+ * ends and is reaped while the handle is open, a new process may take the id, so keep the
+ * process from being reaped (be its parent, or stop it) while reading it. Windows uses
+ * ReadProcessMemory() / WriteProcessMemory() on the handle's process handle (a write opens the
+ * process again with PROCESS_VM_WRITE | PROCESS_VM_OPERATION at its first use).
+ *
+ * Writes honour the target's protection under process_vm_writev(): a read-only page stops the
+ * write there. `/proc/<pid>/mem` and Windows write through a read-only protection as a debugger
+ * does (a private page gets its own copy), so what a write to read-only memory does depends on
+ * the path taken; write only to writable memory where that matters.
+ */
+/**@{*/
+
+/**
+ * Copy @p len bytes from address @p addr of @p proc into @p buf.
+ * The copy runs from @p addr up and stops at the first page that is not mapped or not readable:
+ * `*done` gets the count of bytes copied, @p len when the whole range was read, fewer when the
+ * byte at `addr + *done` could not be read (0 when @p addr itself cannot). Bytes of @p buf past
+ * `*done` may have been written.
+ * @return 0 and `*done` set (also for a short copy); MMAPC_EPERM (or MMAPC_EACCES on Windows)
+ * when the system forbids reading the process; MMAPC_ESRCH when it has ended; MMAPC_EINVAL_ARG
+ * (NULL proc or done, NULL buf with a non-zero len); MMAPC_EUNSUPPORTED on systems without it;
+ * another OS error code.
+ */
+MMAPC_API int mmapc_proc_read(mmapc_proc *proc, uint64_t addr, void *buf, size_t len,
+                              size_t *done);
+
+/**
+ * Copy @p len bytes from @p buf to address @p addr of @p proc, from @p addr up, stopping at the
+ * first page that is not mapped or cannot be written (see above): `*done` gets the count of
+ * bytes written, @p len when all were.
+ * @return the codes of mmapc_proc_read().
+ */
+MMAPC_API int mmapc_proc_write(mmapc_proc *proc, uint64_t addr, const void *buf, size_t len,
+                               size_t *done);
+/**@}*/
 /* ===== end of Another process's memory ===== */
 
 #ifdef __cplusplus
