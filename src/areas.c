@@ -22,11 +22,6 @@
 #define SNAPSHOT_FIRST (128 * 1024 - 4096)
 #define SNAPSHOT_ROOM 4096
 
-struct mmapc_proc {
-    mmapc__proc *os;
-    bool text; /* queries use the text listing */
-};
-
 enum iter_mode { ITER_TEXT, ITER_DIRECT };
 
 struct mmapc_areas {

@@ -65,6 +65,14 @@ struct mmapc_map {
 int mmapc__map_view(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options,
                     mmapc_file object, uint64_t offset, const uint64_t id[2]);
 
+/* A process handle (mmapc_proc_open(), areas.c): the platform's open process, and whether
+ * queries use the text listing. */
+typedef struct mmapc__proc mmapc__proc;
+struct mmapc_proc {
+    mmapc__proc *os;
+    bool text; /* queries use the text listing */
+};
+
 /* Record the raw OS error of a failure in this thread and return code. */
 int mmapc__os_fail(int raw, int code);
 /* Forget the raw OS error (a library-level error follows). */
