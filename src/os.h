@@ -143,4 +143,86 @@ int mmapc__os_ring_map(mmapc_file f, uint64_t offset, size_t size, void **out);
 void mmapc__os_ring_unmap(void *addr, size_t size);
 /* ===== end of Shared memory objects ========================================================= */
 
+/* ===== Files that change size (file_size.c is the portable side; src/os/posix_resize.c with
+ * the hooks of posix.h, linux_resize.c; windows_resize.c). ==================================== */
+/* Map rq (rq->size may be 0: no pages) and hold tail more bytes of inaccessible address space
+ * after its pages, for it to grow into in place (rq->size + tail > 0). *out gets the start. */
+int mmapc__os_map_tail(const mmapc__request *rq, mmapc__backing *b, size_t tail, void **out);
+/* Make the file at least size bytes long, its storage allocated first where the system can:
+ * MMAPC_ENOSPC when the disk is full, and then the file is as it was. A file already that long
+ * is left alone. */
+int mmapc__os_file_extend(mmapc_file file, uint64_t size);
+/* Give the file back its old size after a failed grow (its length only, never more). */
+void mmapc__os_file_restore(mmapc_file file, uint64_t size);
+/* Resize the pages of a mapping held alone by its handle (no split pieces). */
+typedef struct mmapc__resize {
+    mmapc__request rq; /* the mapping at its new size: rq.size the new pages (not 0), rq.offset
+                          the file offset of its base, rq.file the handle's file */
+    void *base;        /* where its pages start now (NULL for an empty mapping without any) */
+    size_t span;       /* its pages now (0 for an empty mapping) */
+    size_t tail;       /* the address space it holds after them */
+    bool ahead;        /* pages given up by a shrink stay held, as tail */
+    bool may_move;     /* MMAPC_RESIZE_MAY_MOVE */
+} mmapc__resize;
+/* In place when the tail (or, Linux, the free space after the pages) allows, else moved when
+ * r->may_move (the contents kept: a private mapping's are copied), else MMAPC_ENOMEM (Linux)
+ * or MMAPC_EEXIST (the space after is taken). On success *base and *tail tell the new
+ * placement; on failure nothing changed. */
+int mmapc__os_resize(mmapc__backing *b, const mmapc__resize *r, void **base, size_t *tail);
+/* ===== end of Files that change size ========================================================= */
+
+/* ===== Fault-safe copies (guard.c is the portable side; src/os/posix_guard.c,
+ * windows_guard.c). ========================================================================== */
+/* Make sure the fault handler is installed and is the one in line first (reinstall: put it
+ * there again over another one). 0; MMAPC_EHANDLER when another handler displaced it (POSIX,
+ * without reinstall); or an OS error, with the handlers as they were. */
+int mmapc__os_guard_ready(int reinstall);
+/* Run fn(arg) with the faults on the bytes [ranges[0], ranges[1]) and [ranges[2], ranges[3])
+ * caught (an empty range: equal bounds): 0 when fn returned, 1 when such a fault ended it, with
+ * *raw the OS's word for the fault (an errno or GetLastError() value). */
+int mmapc__os_guard_run(void (*fn)(void *), void *arg, const uintptr_t ranges[4], int *raw);
+/* ===== end of Fault-safe copies ============================================================= */
+
+/* ===== Build IDs (build_id_query.c is the portable side, build_id.c the pure readers of
+ * build_id.h; src/os/linux_build_id.c, windows_build_id.c). Systems without build IDs return
+ * MMAPC_EUNSUPPORTED from both. ============================================================== */
+/* The build ID of the area holding addr, as the system tells it directly (Linux PROCMAP_QUERY;
+ * Windows: the image's debug directory in memory): out->size 0 when the area has none.
+ * MMAPC_ENOTFOUND when no area holds addr; MMAPC_EUNSUPPORTED when the system cannot answer
+ * directly (no PROCMAP_QUERY), so that the caller queries the area and asks
+ * mmapc__os_build_id_file(). */
+int mmapc__os_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *out);
+/* The build ID of a, an area of p that a query returned (a->path NUL-terminated, perhaps
+ * truncated: a->path_len tells), read from its file: out->size 0 when it has none. */
+int mmapc__os_build_id_file(mmapc__proc *p, const mmapc_area *a, mmapc_build_id *out);
+/* ===== end of Build IDs ===================================================================== */
+
+/* ===== Another process's memory (proc_mem.c is the portable side; src/os/linux_proc_mem.c,
+ * windows_proc_mem.c). Systems without it return MMAPC_EUNSUPPORTED. ========================= */
+/* Copy len bytes (len > 0) between buf and [addr, addr + len) of p, from addr up, stopping at the
+ * first page that is not mapped or not accessible for it: 0 with *done the bytes copied (fewer
+ * than len when it stopped), or an error code (nothing said of buf). */
+int mmapc__os_proc_read(mmapc__proc *p, uint64_t addr, void *buf, size_t len, size_t *done);
+int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t len,
+                         size_t *done);
+/* The bytes of len (> 0) that one system call from at covers (proc_mem.c): up to 1 GiB, up to the
+ * end of at's page when careful, and never past the last address this program can name (at
+ * itself must be one). */
+size_t mmapc__proc_step(uint64_t at, size_t len, bool careful);
+/* ===== end of Another process's memory ====================================================== */
+
+/* ===== Memory use per area (usage.c is the portable side; src/os/linux_usage.c,
+ * windows_usage.c, generic_usage.c). A system answers in one of two ways and returns
+ * MMAPC_EUNSUPPORTED from the other: Linux gives text in the format of /proc/<pid>/smaps
+ * (src/usage.h), read with mmapc__os_text_read() and closed with mmapc__os_text_close(); Windows
+ * answers per area. A system that can do neither (for now macOS and the generic POSIX system)
+ * returns MMAPC_EUNSUPPORTED from both. ====================================================== */
+#define MMAPC__SMAPS 0        /* every area: /proc/<pid>/smaps */
+#define MMAPC__SMAPS_ROLLUP 1 /* the totals: /proc/<pid>/smaps_rollup */
+int mmapc__os_usage_open(mmapc__proc *p, int which, mmapc__text *t);
+/* The use of [start, end), an area the direct query reported (*u zeroed and filled, its known
+ * bits set); start == end only asks whether the system can answer (0) or not. */
+int mmapc__os_area_usage(mmapc__proc *p, uint64_t start, uint64_t end, mmapc_area_usage *u);
+/* ===== end of Memory use per area =========================================================== */
+
 #endif

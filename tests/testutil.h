@@ -226,6 +226,16 @@ static inline unsigned char *tu_free_range(size_t size)
     return p;
 }
 
+/* A pseudo-random number below bound (xorshift64: the same sequence in every run). */
+static inline size_t tu_random(size_t bound)
+{
+    static uint64_t x = 0x9e3779b97f4a7c15u;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return (size_t)(x % bound);
+}
+
 /* The byte tu_temp_file(NULL, ...) wrote at position i. */
 static inline unsigned char tu_pattern(size_t i)
 {

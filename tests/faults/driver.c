@@ -626,6 +626,35 @@ static void ranges(void)
     }
 }
 
+/* Fault-safe copies: a read and a write of a file mapping, a raw copy, one that faults (memory
+ * made inaccessible behind the library's back), the install. */
+static void guarded(mmapc_file fd)
+{
+    mmapc_map *m = NULL;
+    mmapc_options shared = {.flags = MMAPC_SHARED};
+    if (CALL(mmapc_map_file(&m, 2 * ps, MMAPC_PROT_RW, fd, 0, &shared)) != 0)
+        return;
+    MADE(m);
+    unsigned char buf[64];
+    size_t done = 0;
+    if (CALL(mmapc_read(m, 5, buf, sizeof buf, &done)) == 0)
+        CHECK(done == sizeof buf && buf[0] == tu_pattern(5) && buf[63] == tu_pattern(68));
+    if (CALL(mmapc_write(m, 5, buf, sizeof buf, &done)) == 0) /* the same bytes back */
+        CHECK(done == sizeof buf);
+    unsigned char *p = mmapc_ptr(m);
+    if (CALL(mmapc_copy_guarded(buf, p + ps - 8, 16, &done)) == 0)
+        CHECK(done == 16 && buf[15] == tu_pattern(ps + 7));
+    REQUIRE(mprotect(p + ps, ps, PROT_NONE) == 0);
+    done = 0;
+    if (before(), after_alt("mmapc_copy_guarded (a fault)",
+                            mmapc_copy_guarded(buf, p + ps - 8, 16, &done), MMAPC_EIO,
+                            __LINE__) == MMAPC_EIO)
+        CHECK(done == 8 && buf[7] == tu_pattern(ps - 1));
+    REQUIRE(mprotect(p + ps, ps, PROT_READ | PROT_WRITE) == 0);
+    CALL(mmapc_guard_install());
+    unmap(m);
+}
+
 /* Shared memory objects: anonymous and named, views, resize, seals, inheritance, the dual
  * mapping and the ring. */
 static void shm(void)
@@ -848,6 +877,7 @@ int main(void)
     reserve();
     files(path, fd);
     ranges();
+    guarded(fd);
     shm();
     /* a mapping of the driver's own to look for in the listings */
     void *want = mmap(NULL, 2 * ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * POSIX side of fault-safe copies: one SIGBUS/SIGSEGV handler for the process, installed once
+ * under a lock, and a per-thread recovery point (a sigjmp_buf) that it jumps to when a fault on
+ * the guarded bytes stops a guarded copy. Every other fault goes to the handler the program had
+ * before, or meets the default action as it would have without mmapc.
+ */
+#include "posix.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+
+/* initial-exec: the handler reads these, and a dynamic TLS access could allocate in it */
+#if defined(__GNUC__)
+#define GUARD_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+#else
+#define GUARD_TLS _Thread_local
+#endif
+
+typedef struct guard_frame {
+    sigjmp_buf env;
+    const uintptr_t *ranges;
+    struct guard_frame *outer; /* a guarded copy made while this one runs (a handler's) */
+    volatile int sig;
+} guard_frame;
+
+static GUARD_TLS guard_frame *current;
+/* While the handler passes a fault on: an address in its frame, and the fault's description. */
+static GUARD_TLS uintptr_t passing;
+static GUARD_TLS const siginfo_t *passing_si;
+
+static const int signals[2] = {SIGBUS, SIGSEGV};
+/* The handlers mmapc replaced, for each signal; two copies, so that mmapc_guard_install() can
+ * write one while a handler in another thread reads the other. */
+static struct sigaction previous[2][2];
+static atomic_int previous_slot;
+static atomic_int installed;
+static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int in_ranges(const uintptr_t *r, uintptr_t a)
+{
+    return (a >= r[0] && a < r[1]) || (a >= r[2] && a < r[3]);
+}
+
+/* The default action for sig: the faulting instruction runs again when the handler returns and
+ * meets it; a signal that was sent, not raised by a fault, is sent again. */
+static void default_action(int sig, const siginfo_t *si)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
+    if (si->si_code <= 0)
+        raise(sig);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    guard_frame *f = current;
+    if (f && si->si_code > 0 && in_ranges(f->ranges, (uintptr_t)si->si_addr)) {
+        f->sig = sig;
+        siglongjmp(f->env, 1);
+    }
+    int saved_errno = errno;
+    uintptr_t here = (uintptr_t)&here;
+    /* Back here with the same fault while passing it on, from a frame below (stacks grow
+     * down): the handler called is one that calls the handler it replaced, mmapc's. End the
+     * loop as the system would. A mark left by a handler that jumped away is never both: a new
+     * fault has its own description, or one at the same place in a frame at the same place. */
+    if (passing_si == si && here < passing) {
+        default_action(sig, si);
+        errno = saved_errno;
+        return;
+    }
+    const struct sigaction *p = &previous[atomic_load(&previous_slot)][sig == SIGBUS ? 0 : 1];
+    if (!(p->sa_flags & SA_SIGINFO) && (p->sa_handler == SIG_DFL || p->sa_handler == SIG_IGN)) {
+        default_action(sig, si); /* a fault cannot be ignored: the system kills for it too */
+    } else {
+        sigset_t old;
+        pthread_sigmask(SIG_BLOCK, &p->sa_mask, &old);
+        passing = here;
+        passing_si = si;
+        if (p->sa_flags & SA_SIGINFO)
+            p->sa_sigaction(sig, si, uc);
+        else
+            p->sa_handler(sig);
+        passing_si = NULL;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    errno = saved_errno;
+}
+
+static int is_ours(const struct sigaction *a)
+{
+    return (a->sa_flags & SA_SIGINFO) && a->sa_sigaction == on_fault;
+}
+
+static int install(void)
+{
+    struct sigaction cur[2];
+    for (int i = 0; i < 2; i++)
+        if (sigaction(signals[i], NULL, &cur[i]) != 0)
+            return mmapc__posix_fail(errno);
+    if (is_ours(&cur[0]) && is_ours(&cur[1]))
+        return 0;
+    int old = atomic_load(&previous_slot), slot = atomic_load(&installed) ? !old : old;
+    for (int i = 0; i < 2; i++)
+        previous[slot][i] = is_ours(&cur[i]) ? previous[old][i] : cur[i];
+    atomic_store(&previous_slot, slot);
+    struct sigaction act;
+    memset(&act, 0, sizeof act);
+    act.sa_sigaction = on_fault;
+    act.sa_flags = SA_SIGINFO | SA_ONSTACK; /* on the program's alternate stack, if it has one */
+    sigemptyset(&act.sa_mask);
+    for (int i = 0; i < 2; i++) {
+        if (!is_ours(&cur[i]) && sigaction(signals[i], &act, NULL) != 0) {
+            int err = errno;
+            if (i == 1) /* put the first back: nothing changed */
+                sigaction(signals[0], &cur[0], NULL);
+            atomic_store(&previous_slot, old);
+            return mmapc__posix_fail(err);
+        }
+    }
+    atomic_store_explicit(&installed, 1, memory_order_release);
+    return 0;
+}
+
+int mmapc__os_guard_ready(int reinstall)
+{
+    if (!reinstall && atomic_load_explicit(&installed, memory_order_acquire)) {
+        struct sigaction cur;
+        for (int i = 0; i < 2; i++) {
+            if (sigaction(signals[i], NULL, &cur) != 0)
+                return mmapc__posix_fail(errno);
+            if (!is_ours(&cur))
+                return mmapc__fail(MMAPC_EHANDLER);
+        }
+        return 0;
+    }
+    pthread_mutex_lock(&install_lock);
+    int rc = 0;
+    if (reinstall || !atomic_load(&installed))
+        rc = install();
+    pthread_mutex_unlock(&install_lock);
+    return rc ? rc : reinstall ? 0 : mmapc__os_guard_ready(0);
+}
+
+int mmapc__os_guard_run(void (*fn)(void *), void *arg, const uintptr_t ranges[4], int *raw)
+{
+    guard_frame f;
+    f.ranges = ranges;
+    f.outer = current;
+    f.sig = 0;
+    /* no mask saved: that would be a system call per copy; the handler's block of the signal
+     * is lifted below instead */
+    if (sigsetjmp(f.env, 0)) {
+        current = f.outer;
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, f.sig);
+        pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+        *raw = f.sig == SIGBUS ? EIO : EFAULT;
+        return 1;
+    }
+    current = &f;
+    atomic_signal_fence(memory_order_seq_cst);
+    fn(arg);
+    atomic_signal_fence(memory_order_seq_cst);
+    current = f.outer;
+    return 0;
+}
