@@ -4,7 +4,7 @@
  * queries, and the text of the same file for iteration and for kernels without the ioctl.
  */
 #define _GNU_SOURCE
-#include "posix.h"
+#include "linux.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -390,6 +390,47 @@ int mmapc__os_area_direct(mmapc__proc *p)
     return atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_YES;
 }
 
+int mmapc__linux_proc_pid(mmapc__proc *p)
+{
+    return p->self ? my_pid() : p->pid;
+}
+
+int mmapc__linux_proc_self(mmapc__proc *p)
+{
+    return p->self || p->pid == my_pid();
+}
+
+int mmapc__linux_query_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *out)
+{
+    if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
+    int fd, rc = current_fd(p, &fd);
+    if (rc)
+        return rc;
+    mmapc_build_id id;
+    memset(&id, 0, sizeof id);
+    struct mmapc__procmap_query q = {.size = sizeof q, .query_addr = addr,
+                                     .build_id_size = (uint32_t)sizeof id.bytes,
+                                     .build_id_addr = (uint64_t)(uintptr_t)id.bytes};
+    unsigned long request = PQ_REQUEST;
+    int r;
+    do
+        r = ioctl(fd, request, &q);
+    while (r < 0 && errno == EINTR);
+    if (r != 0) {
+        rc = query_fail(errno);
+        if (rc == MMAPC_ESRCH && no_areas(p->pid, fd) == 0)
+            return mmapc__fail(MMAPC_ENOTFOUND); /* a kernel thread: no area anywhere */
+        return rc;
+    }
+    if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) != IOCTL_YES)
+        atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
+    VALGRIND_MAKE_MEM_DEFINED(id.bytes, q.build_id_size);
+    id.size = q.build_id_size; /* 0: none */
+    *out = id;
+    return 0;
+}
+
 int mmapc__os_name_is_file(const char *name, const mmapc_area *a)
 {
     struct stat st;
@@ -432,6 +473,34 @@ int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
         return rc;
     t->h = nfd;
     t->aux = check;
+    return 0;
+}
+
+int mmapc__linux_text_open_file(mmapc__proc *p, const char *file, mmapc__text *t)
+{
+    int fd, rc = current_fd(p, &fd);
+    if (rc)
+        return rc;
+    bool self = p->self || p->pid == my_pid();
+    char path[64];
+    if (self)
+        snprintf(path, sizeof path, "/proc/self/%s", file);
+    else
+        snprintf(path, sizeof path, "/proc/%d/%s", p->pid, file);
+    int nfd = open(path, O_RDONLY | O_CLOEXEC), err = errno;
+    char c;
+    /* the pid may have gone to another process since the handle was opened: the handle's own
+     * descriptor, bound to the process it was opened for, fails with ESRCH once that one is
+     * reaped, so a read of it that does not fail after the open says that nfd is of the same */
+    bool gone = !self && pread(fd, &c, 1, 0) < 0 && errno == ESRCH;
+    if (nfd >= 0 && gone)
+        close(nfd);
+    if (gone)
+        return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
+    if (nfd < 0) /* a live process without the file: a kernel without it */
+        return err == ENOENT ? mmapc__os_fail(err, MMAPC_EUNSUPPORTED) : open_fail(err);
+    t->h = nfd;
+    t->aux = self ? 0 : (intptr_t)p->pid << TEXT_PID_SHIFT; /* as mmapc__os_text_open() */
     return 0;
 }
 

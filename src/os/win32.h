@@ -31,6 +31,9 @@ int mmapc__win_lock_privilege(void);
  * may write and execute, and the bytes of the section the view holds (windows_shm.c). */
 int mmapc__win_view_section(const mmapc__request *rq, HANDLE *section, bool *write, bool *exec,
                             size_t *bytes);
+/* The process handle of p (windows_areas.c): opened with PROCESS_QUERY_INFORMATION and
+ * PROCESS_VM_READ, or GetCurrentProcess() for MMAPC_SELF. */
+HANDLE mmapc__win_proc_handle(mmapc__proc *p);
 /* Test hooks of the ring (tests/windows/test_win_shm.c): non-zero maps rings without
  * placeholders even where the system has them; the function, when set, is called between
  * freeing the found range and mapping the two views there, where another thread may take it. */

@@ -78,6 +78,11 @@ void mmapc__os_proc_close(mmapc__proc *p)
     free(p);
 }
 
+HANDLE mmapc__win_proc_handle(mmapc__proc *p)
+{
+    return p->h;
+}
+
 int mmapc__os_area_direct(mmapc__proc *p)
 {
     (void)p;
