@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* libFuzzer target for the /proc/<pid>/maps line parser. Checks, beyond "no crash", that what the
  * parser accepts is consistent: a range, a path inside the line, and a classification that agrees
- * with the path. */
-#include "../src/maps_parse.h"
+ * with the path; and that its fast path (where SSE2 is) agrees with the careful one on every line
+ * of the input read as a listing. The parser's source is included, for its careful step. */
+#include "../src/maps_parse.c"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,17 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         if (a.deleted && a.kind != MMAPC_AREA_FILE)
             abort();
         if (memchr(a.path, 0, a.path_len) != NULL)
+            abort();
+    }
+    /* the input as a listing, line by line as an iteration reads it: the fast path runs where
+     * enough of the buffer follows a line, and must give what the careful path gives */
+    for (const char *p = line, *end = line + size; p < end; p = next) {
+        const char *careful_after;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        rc = mmapc__maps_parse_next(p, end, &a, &next);
+        if (rc != careful_next(p, end, &b, &careful_after) || next != careful_after || next <= p ||
+            next > end || (rc == 0 && memcmp(&a, &b, sizeof a) != 0))
             abort();
     }
     free(line);

@@ -27,6 +27,8 @@ int mmapc__maps_parse_line(const char *line, size_t len, mmapc_area *out);
  * Parse the line at line, which ends at the first '\n' or at end, where the buffer must hold a
  * '\0'; *next gets the start of the line after it (end when there is none), also on failure.
  * The same result as mmapc__maps_parse_line() without a separate search for the line's end.
+ * Where SSE2 is, a line followed by enough of the buffer (most lines of a listing) goes through a
+ * fast path for the layout the kernel prints, which falls back to the careful parse on any other.
  */
 int mmapc__maps_parse_next(const char *line, const char *end, mmapc_area *out, const char **next);
 
