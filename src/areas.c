@@ -5,6 +5,7 @@
  */
 #include "maps_parse.h"
 #include "os.h"
+#include "usage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct mmapc_areas {
     uint64_t next;
     char *name;
     size_t name_cap;
+    /* opened with usage (usage.c): the current area's, valid while usage->known is not 0 */
+    mmapc_area_usage *usage;
 };
 
 /* MMAPC_FORCE_TEXT=1 in the environment: queries scan the text, read once per process. */
@@ -325,7 +328,8 @@ int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf, si
 static int read_snapshot(mmapc_areas *it)
 {
     mmapc__text t;
-    int rc = mmapc__os_text_open(it->proc->os, &t);
+    int rc = it->usage ? mmapc__os_usage_open(it->proc->os, MMAPC__SMAPS, &t)
+                       : mmapc__os_text_open(it->proc->os, &t);
     if (rc)
         return rc;
     size_t cap = SNAPSHOT_FIRST, got;
@@ -353,7 +357,8 @@ static int read_snapshot(mmapc_areas *it)
     return rc; /* an empty listing is no areas: the platform tells an ended process (os.h) */
 }
 
-static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t start, uint64_t end)
+static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t start, uint64_t end,
+                     bool usage)
 {
     if (!out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
@@ -375,11 +380,16 @@ static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t star
     }
     it->start = it->next = start;
     it->end = end;
+    if (usage && !(it->usage = calloc(1, sizeof *it->usage)))
+        rc = mmapc__fail(MMAPC_ENOMEM);
     it->done = start == end;
     it->mode = ITER_TEXT;
-    if (!it->done)
+    if (!it->done && !rc)
         rc = read_snapshot(it);
-    if (rc == MMAPC_EUNSUPPORTED) { /* no text listing: step with the direct query */
+    bool direct = rc == MMAPC_EUNSUPPORTED; /* no text listing: step with the direct query */
+    if (direct) /* and without smaps the system answers usage per area, or cannot at all */
+        rc = usage ? mmapc__os_area_usage(it->proc->os, 0, 0, it->usage) : 0;
+    if (direct && !rc) {
         free(it->buf);
         it->buf = NULL;
         it->mode = ITER_DIRECT;
@@ -397,19 +407,41 @@ static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t star
 
 int mmapc_areas_open(mmapc_areas **out, int pid)
 {
-    return iter_open(out, NULL, pid, 0, UINT64_MAX);
+    return iter_open(out, NULL, pid, 0, UINT64_MAX, false);
 }
 
 int mmapc_areas_open_range(mmapc_areas **out, int pid, uint64_t start, uint64_t end)
 {
-    return iter_open(out, NULL, pid, start, end);
+    return iter_open(out, NULL, pid, start, end, false);
 }
 
 int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uint64_t start, uint64_t end)
 {
     if (!proc)
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    return iter_open(out, proc, 0, start, end);
+    return iter_open(out, proc, 0, start, end, false);
+}
+
+int mmapc_areas_open_usage(mmapc_areas **out, int pid)
+{
+    return iter_open(out, NULL, pid, 0, UINT64_MAX, true);
+}
+
+int mmapc_proc_areas_usage(mmapc_areas **out, mmapc_proc *proc, uint64_t start, uint64_t end)
+{
+    if (!proc)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    return iter_open(out, proc, 0, start, end, true);
+}
+
+int mmapc_areas_usage(const mmapc_areas *it, mmapc_area_usage *out)
+{
+    if (!it || !out)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (!it->usage || !it->usage->known)
+        return mmapc__fail(MMAPC_EINVAL_OP);
+    *out = *it->usage;
+    return 0;
 }
 
 static int next_text(mmapc_areas *it, mmapc_area *out)
@@ -418,6 +450,8 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
         char *line = it->buf + it->pos;
         const char *next;
         int rc = mmapc__maps_parse_next(line, it->buf + it->len, out, &next);
+        if (it->usage && !rc) /* smaps: the entry's key lines follow its header */
+            rc = mmapc__smaps_parse_body(next, it->buf + it->len, it->usage, &next);
         it->pos = (size_t)(next - it->buf);
         if (rc)
             return mmapc__fail(MMAPC_EPARSE);
@@ -447,6 +481,8 @@ static int next_direct(mmapc_areas *it, mmapc_area *out)
         it->done = true;
         return 0;
     }
+    if (!rc && it->usage)
+        rc = mmapc__os_area_usage(it->proc->os, out->start, out->end, it->usage);
     if (rc)
         return rc;
     it->next = out->end;
@@ -466,6 +502,8 @@ int mmapc_areas_next(mmapc_areas *it, mmapc_area *out)
     int rc = it->mode == ITER_TEXT ? next_text(it, out) : next_direct(it, out);
     if (rc < 0)
         it->err = rc;
+    if (rc != 1 && it->usage)
+        it->usage->known = 0; /* no current area */
     return rc;
 }
 
@@ -477,6 +515,7 @@ void mmapc_areas_close(mmapc_areas *it)
         mmapc__os_proc_close(it->own.os);
     free(it->buf);
     free(it->name);
+    free(it->usage);
     free(it);
 }
 

@@ -140,6 +140,20 @@ int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got)
     return 0;
 }
 
+/* Memory use: the served text is the smaps listing too (a listing with key lines after each
+ * header line), and there is no per-area answer. */
+int mmapc__os_usage_open(mmapc__proc *p, int which, mmapc__text *t)
+{
+    (void)which;
+    return mmapc__os_text_open(p, t);
+}
+
+int mmapc__os_area_usage(mmapc__proc *p, uint64_t start, uint64_t end, mmapc_area_usage *u)
+{
+    (void)p, (void)start, (void)end, (void)u;
+    return mmapc__fail(MMAPC_EUNSUPPORTED);
+}
+
 void mmapc__os_text_close(mmapc__text *t)
 {
     if (F.streams != 1 || t->h != 1) {
