@@ -34,7 +34,7 @@ clean:
 	rm -rf build
 
 # Every CMake preset one after another (native, musl, i686, aarch64, armv7, sanitizers, valgrind,
-# windows), one summary table; see scripts/test-all.sh.
+# windows, generic POSIX), one summary table; see scripts/test-all.sh.
 .PHONY: test-all
 test-all:
 	sh scripts/test-all.sh

@@ -21,6 +21,7 @@ packages_for_preset() {
     asan-ubsan) echo cmake make clang libclang-rt-14-dev python3 ;;
     valgrind) echo cmake make gcc g++ valgrind python3 ;;
     windows) echo cmake make gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix wine wine64 ;;
+    posix) echo cmake make gcc g++ python3 ;;
     *)
         echo "need.sh: unknown preset '$1'" >&2
         return 1

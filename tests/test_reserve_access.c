@@ -2,12 +2,29 @@
 /* A file reservation checks the file's access when it is made, as mmapc_map_file() does: a
  * shared writable reservation of a read-only file is MMAPC_EACCES at once (not at commit), and a
  * refused reservation leaves no descriptor and no memory area behind. */
+#include "platform.h"
 #include "testutil.h"
 
-/* The number of memory areas of this process, to see that nothing was left mapped. */
+/* The number of memory areas of this process, to see that nothing was left mapped. Where the
+ * platform cannot describe areas (tests/platform.h) it says so, and the system's own listing
+ * counts them (the generic POSIX build runs on Linux). */
 static long count_areas(void)
 {
-    mmapc_areas *it;
+    mmapc_areas *it = NULL;
+#if PLATFORM_AREAS == PROMISE_NO
+    CHECK_RC(mmapc_areas_open(&it, MMAPC_SELF), MMAPC_EUNSUPPORTED);
+    CHECK(it == NULL);
+#ifndef __linux__
+    return 0; /* no listing to count: the descriptor checks stand alone */
+#endif
+    FILE *maps = fopen("/proc/self/maps", "r");
+    REQUIRE(maps != NULL);
+    long lines = 0;
+    for (int c; (c = getc(maps)) != EOF;)
+        lines += c == '\n';
+    fclose(maps);
+    return lines;
+#else
     mmapc_area a;
     REQUIRE_OK(mmapc_areas_open(&it, MMAPC_SELF));
     long n = 0;
@@ -17,6 +34,7 @@ static long count_areas(void)
     REQUIRE(rc == 0);
     mmapc_areas_close(it);
     return n;
+#endif
 }
 
 /* Reserving (and mapping) f, opened as how says, with prot and flags gives want. */
