@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Build the libFuzzer targets with clang and run each for a bounded time; any crash fails.
 # Usage: fuzz/run.sh [SECONDS]   (default 60; also FUZZ_SECONDS): the whole budget, split between
-# the line parser (fuzz_maps_parse) and areas.c on a fake platform (fuzz_areas).
+# the line parser (fuzz_maps_parse), areas.c on a fake platform (fuzz_areas) and the smaps parser
+# of memory use (fuzz_usage).
 # FUZZ_BUILD names the build folder (default build/fuzz).
 set -eu
 seconds=${1:-${FUZZ_SECONDS:-60}}
@@ -11,15 +12,17 @@ build=${FUZZ_BUILD:-"$root/build/fuzz"}
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMMAPC_BUILD_FUZZ=ON -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF \
     -DMMAPC_BUILD_TOOLS=OFF -DMMAPC_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target fuzz_maps_parse fuzz_areas -j 2 >/dev/null
-parse_seconds=$((seconds / 2))
-areas_seconds=$((seconds - parse_seconds))
+cmake --build "$build" --target fuzz_maps_parse fuzz_areas fuzz_usage -j 2 >/dev/null
+parse_seconds=$((seconds * 2 / 5))
+usage_seconds=$((seconds / 5))
+areas_seconds=$((seconds - parse_seconds - usage_seconds))
 [ "$parse_seconds" -ge 1 ] || parse_seconds=1
 [ "$areas_seconds" -ge 1 ] || areas_seconds=1
+[ "$usage_seconds" -ge 1 ] || usage_seconds=1
 # New inputs go to scratch corpora so the checked-in seeds stay as they are.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/parse" "$work/areas"
+mkdir "$work/parse" "$work/areas" "$work/usage"
 cd "$work"
 "$build/fuzz/fuzz_maps_parse" -max_total_time="$parse_seconds" -timeout=10 -max_len=8192 \
     -print_final_stats=1 "$work/parse" "$root/fuzz/corpus"
@@ -27,3 +30,6 @@ echo "fuzz_maps_parse: no crash in ${parse_seconds}s"
 "$build/fuzz/fuzz_areas" -max_total_time="$areas_seconds" -timeout=10 -max_len=32768 \
     -print_final_stats=1 "$work/areas" "$root/fuzz/corpus-areas"
 echo "fuzz_areas: no crash in ${areas_seconds}s"
+"$build/fuzz/fuzz_usage" -max_total_time="$usage_seconds" -timeout=10 -max_len=16384 \
+    -print_final_stats=1 "$work/usage" "$root/fuzz/corpus-usage"
+echo "fuzz_usage: no crash in ${usage_seconds}s"
