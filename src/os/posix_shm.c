@@ -68,8 +68,9 @@ int mmapc__posix_shm_fallback(uint64_t size, int inherit, mmapc_file *out)
     for (int attempt = 0; attempt < 64; attempt++) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
+        /* 30 bytes at most on macOS (pids below 100000), which refuses more than 31 (PSHMNAMLEN) */
         char path[64];
-        snprintf(path, sizeof path, "/mmapc-%ld-%u-%lx", (long)getpid(),
+        snprintf(path, sizeof path, "/mmapc-%ld-%x-%lx", (long)getpid(),
                  atomic_fetch_add(&counter, 1), (unsigned long)ts.tv_nsec);
         int fd = shm_open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0 && errno == EEXIST)
