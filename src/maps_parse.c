@@ -190,10 +190,12 @@ static const char *parse_fields(const char *line, mmapc_area *out)
 /* Bit i set when byte i of v is a lowercase hex digit; *letters gets 0xff for 'a'..'f'. */
 static inline unsigned hex_mask(__m128i v, __m128i *letters)
 {
-    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    *letters = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
-                             _mm_cmplt_epi8(v, _mm_set1_epi8('f' + 1)));
+    /* c in [lo, hi]: c - lo (wrapping) is at most hi - lo, so subtracting that saturates to 0 */
+    __m128i zero = _mm_setzero_si128();
+    __m128i digit =
+        _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(9)), zero);
+    *letters =
+        _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(v, _mm_set1_epi8('a')), _mm_set1_epi8(5)), zero);
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, *letters));
 }
 
