@@ -142,6 +142,8 @@ static void test_listings(void)
 #else
             (void)at;
             (void)fixed;
+            (void)fast_taken;
+            (void)fixed_lines;
 #endif
         }
         const char *end = buf + len;
