@@ -409,7 +409,8 @@ int mmapc__linux_query_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *o
         return rc;
     mmapc_build_id id;
     memset(&id, 0, sizeof id);
-    struct mmapc__procmap_query q = {.size = sizeof q, .query_addr = addr,
+    struct mmapc__procmap_query q = {.size = sizeof q,
+                                     .query_addr = addr,
                                      .build_id_size = (uint32_t)sizeof id.bytes,
                                      .build_id_addr = (uint64_t)(uintptr_t)id.bytes};
     unsigned long request = PQ_REQUEST;
@@ -488,15 +489,23 @@ int mmapc__linux_text_open_file(mmapc__proc *p, const char *file, mmapc__text *t
     else
         snprintf(path, sizeof path, "/proc/%d/%s", p->pid, file);
     int nfd = open(path, O_RDONLY | O_CLOEXEC), err = errno;
-    char c;
-    /* the pid may have gone to another process since the handle was opened: the handle's own
+    /* The pid may have gone to another process since the handle was opened: the handle's own
      * descriptor, bound to the process it was opened for, fails with ESRCH once that one is
-     * reaped, so a read of it that does not fail after the open says that nfd is of the same */
-    bool gone = !self && pread(fd, &c, 1, 0) < 0 && errno == ESRCH;
-    if (nfd >= 0 && gone)
+     * reaped, so a read of it that does not fail after the open says that nfd is of the same.
+     * A read that gives nothing is of a process without areas. */
+    char c;
+    ssize_t r = self ? 1 : pread(fd, &c, 1, 0);
+    int rerr = r < 0 ? errno : 0;
+    if (r <= 0 && nfd >= 0)
         close(nfd);
-    if (gone)
-        return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
+    if (r < 0) /* ESRCH: ended */
+        return mmapc__posix_fail(rerr);
+    if (r == 0) { /* a kernel thread (whose smaps_rollup fails with ESRCH), or an ended process */
+        rc = no_areas(p->pid, fd);
+        t->h = -1; /* an empty stream */
+        t->aux = 0;
+        return rc;
+    }
     if (nfd < 0) /* a live process without the file: a kernel without it */
         return err == ENOENT ? mmapc__os_fail(err, MMAPC_EUNSUPPORTED) : open_fail(err);
     t->h = nfd;
@@ -506,6 +515,10 @@ int mmapc__linux_text_open_file(mmapc__proc *p, const char *file, mmapc__text *t
 
 int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got)
 {
+    if (t->h < 0) { /* mmapc__linux_text_open_file() of a process without areas */
+        *got = 0;
+        return 0;
+    }
     ssize_t n;
     do
         n = read((int)t->h, buf, cap);
@@ -526,6 +539,6 @@ int mmapc__os_text_read(mmapc__text *t, char *buf, size_t cap, size_t *got)
 
 void mmapc__os_text_close(mmapc__text *t)
 {
-    if (!(t->aux & TEXT_OWN))
+    if (!(t->aux & TEXT_OWN) && t->h >= 0)
         close((int)t->h);
 }
