@@ -10,6 +10,8 @@
 
 static size_t ps;
 
+/* No memory areas: no process handle opens, so what is asked through one (memory use, build IDs,
+ * another process's memory) is out of reach too. */
 static void check_no_areas(void)
 {
     mmapc_proc *proc = NULL;
@@ -20,6 +22,7 @@ static void check_no_areas(void)
     CHECK_RC(mmapc_area_query(MMAPC_SELF, (uintptr_t)&a, &a, NULL, 0), MMAPC_EUNSUPPORTED);
     CHECK_RC(mmapc_areas_open(&it, MMAPC_SELF), MMAPC_EUNSUPPORTED);
     CHECK_RC(mmapc_areas_open_range(&it, MMAPC_SELF, 0, UINT64_MAX), MMAPC_EUNSUPPORTED);
+    CHECK_RC(mmapc_areas_open_usage(&it, MMAPC_SELF), MMAPC_EUNSUPPORTED); /* memory use too */
     CHECK(proc == NULL && it == NULL && a.start == 7);
     /* the arguments are checked first, as everywhere */
     CHECK_RC(mmapc_proc_open(&proc, -1, 0), MMAPC_EINVAL_ARG);
