@@ -86,7 +86,8 @@ MMAPC_API const char *mmapc_version(void);
     X(ENOTFOUND, -27, "not found: no memory area at that address, or no such name")                \
     X(EIO, -28, "input/output error")                                                              \
     X(EBUSY, -29, "resource busy")                                                                 \
-    X(EOS, -30, "other operating-system error (see mmapc_last_os_error)")
+    X(EOS, -30, "other operating-system error (see mmapc_last_os_error)")                          \
+    X(ENOSPC, -31, "no space left on the device for the file's storage")
 
 /** Error codes. 0 is success; every error is negative. */
 typedef enum mmapc_error {
@@ -917,6 +918,122 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
 /* ===== end of Shared memory objects ======================================================== */
 
 /* ===== Files that change size ===== */
+/** @name Files that change size: whole-file maps, empty mappings, any offset, resizing
+ * A file that is mapped may be empty, may grow while it is mapped, and is rarely a multiple of
+ * the allocation granularity long. These calls take care of each:
+ *
+ * - **Whole file.** mmapc_map_file_whole() maps a file from an offset to its end: no fstat() by
+ *   the caller, and mmapc_size() is exactly the bytes from the offset to the end of the file.
+ * - **Empty mappings.** An empty file, or an offset equal to the file's size, gives a valid
+ *   empty mapping: mmapc_size() is 0 and mmapc_ptr() is never NULL but must not be
+ *   dereferenced. Every call is defined on it: flush, lock, unlock, lock on fault, protect and
+ *   seal succeed and do nothing, split is MMAPC_EINVAL_OFFSET (no offset is strictly inside),
+ *   merge is MMAPC_ENOT_ADJACENT (it holds no memory), the range calls accept only the empty
+ *   range (0, 0), and mmapc_resize() makes it grow.
+ * - **Any offset.** Every file mapping call (mmapc_map_file() and mmapc_reserve_file() too)
+ *   takes any file offset: the system maps from the allocation granularity below it, and the
+ *   bytes before the offset are none of the caller's business. mmapc_ptr() points at the byte
+ *   at the offset, mmapc_file_offset() is the offset asked for, and sizes, flush ranges, split
+ *   points and merge rules all count from mmapc_ptr(). A split point must still fall on a page
+ *   boundary of the memory (mmapc_ptr() + at a multiple of mmapc_map_page_size()).
+ * - **Grow and shrink.** mmapc_resize() changes a mapping's size. Made with a capacity
+ *   (mmapc_map_file_growable(), mmapc_map_anon_growable()), a mapping holds that much address
+ *   space from its start and grows into it in place, its address stable, on every platform (the
+ *   reserve-ahead pattern). Without one, Linux grows with mremap() in place when the addresses
+ *   after the mapping are free; otherwise the mapping moves only with #MMAPC_RESIZE_MAY_MOVE.
+ *   Growing a shared writable file mapping past the end of its file extends the file first,
+ *   with its storage allocated (posix_fallocate(); Windows SetFileInformationByHandle()), so a
+ *   full disk is MMAPC_ENOSPC before any page is touched, and never a SIGBUS later.
+ *
+ * A file mapping made by these calls has exactly the caller's bytes as its size, not a
+ * multiple of the page size: its last page may hold bytes past mmapc_size() (up to the page
+ * end: the file's next bytes, or zeros past the file's end), which are not the caller's.
+ */
+/**@{*/
+
+/** The size that means "to the end of the file" (mmapc_map_file_growable()). */
+#define MMAPC_TO_END SIZE_MAX
+
+/**
+ * Map @p file from @p offset (any offset) to its end, as the file is now.
+ * `mmapc_size(*out)` is the file's size minus @p offset, exactly; an empty file or an offset
+ * equal to the size gives an empty mapping (see above). The mapping does not keep @p file open
+ * and cannot be resized (mmapc_map_file_growable() makes one that can). @p options and access
+ * rules are those of mmapc_map_file() (no #MMAPC_HUGE_PAGES: MMAPC_EUNSUPPORTED).
+ * @return 0 and `*out` set; MMAPC_EINVAL_OFFSET (@p offset past the end of the file, or past
+ * what the platform can map), MMAPC_EUNSUPPORTED (not a regular file: a device has no size to
+ * map to), MMAPC_EINVAL_ARG, MMAPC_EACCES, MMAPC_EBADF, or another error of mmapc_map_file().
+ */
+MMAPC_API int mmapc_map_file_whole(mmapc_map **out, mmapc_prot prot, mmapc_file file,
+                                   uint64_t offset, const mmapc_options *options);
+
+/**
+ * Map @p size bytes of @p file from @p offset (any offset; @p size #MMAPC_TO_END: to the end of
+ * the file, possibly empty) so that mmapc_resize() can change its size later. The range must
+ * lie inside the file (MMAPC_EINVAL_OFFSET, MMAPC_EINVAL_SIZE, as mmapc_map_file()).
+ * The mapping keeps its own duplicate of @p file (closing @p file is fine), through which it
+ * extends the file when it grows. With @p capacity non-zero, at least @p size (after
+ * #MMAPC_TO_END is resolved; MMAPC_EINVAL_SIZE otherwise), the mapping holds @p capacity bytes
+ * of address space from mmapc_ptr(), inaccessible past its size and charging no memory, and
+ * grows up to it in place. On Windows a file view cannot reach past its file, so there a file
+ * mapping keeps no capacity (mmapc_capacity() tells) and grows by moving.
+ * @return 0 and `*out` set; the errors of mmapc_map_file().
+ */
+MMAPC_API int mmapc_map_file_growable(mmapc_map **out, size_t size, size_t capacity,
+                                      mmapc_prot prot, mmapc_file file, uint64_t offset,
+                                      const mmapc_options *options);
+
+/**
+ * Map @p size bytes of anonymous memory that holds @p capacity bytes of address space (0: none;
+ * otherwise at least @p size) to grow into in place with mmapc_resize(). Both are rounded up to
+ * the page size. Address space past the size is inaccessible and charges no memory.
+ * @return 0 and `*out` set; MMAPC_EINVAL_SIZE (capacity below size), or the errors of
+ * mmapc_map_anon().
+ */
+MMAPC_API int mmapc_map_anon_growable(mmapc_map **out, size_t size, size_t capacity,
+                                      mmapc_prot prot, const mmapc_options *options);
+
+/** Flags of mmapc_resize(). */
+enum mmapc_resize_flag {
+    /** The mapping may move to another address when it cannot grow in place; its contents
+     *  move with it (mremap() on Linux; elsewhere a new mapping, into which a private
+     *  mapping's bytes are copied). Pointers into the old place are then invalid. */
+    MMAPC_RESIZE_MAY_MOVE = 1u << 0,
+};
+
+/**
+ * Grow or shrink @p map to @p new_size bytes (rounded up to the page size for anonymous memory;
+ * exact for a file mapping, as mmapc_map_file_growable() made it). Contents up to the smaller
+ * size are kept; new anonymous bytes are zero.
+ *
+ * Growing happens in place when the mapping's capacity holds the new size or, on Linux, when
+ * the addresses after it are free (mremap()); otherwise it moves with #MMAPC_RESIZE_MAY_MOVE,
+ * and without it is MMAPC_ENOMEM (Linux: no room after the mapping) or MMAPC_EEXIST (the room
+ * after it is taken), the mapping unchanged. A file mapping grows over the file as it is now;
+ * past the end of the file, a shared writable mapping first extends the file to the new end
+ * with its storage allocated, so that a full disk is MMAPC_ENOSPC with file and mapping
+ * unchanged (where the file system cannot allocate ahead, e.g. some network file systems, the
+ * file is extended without it); any other mapping is MMAPC_EINVAL_SIZE past the end.
+ *
+ * Shrinking happens in place and never changes the file: to cut the file too, truncate it
+ * yourself (POSIX ftruncate(); Windows only once the mapping is gone, as it refuses to cut a
+ * mapped file). The address space given up stays held as capacity when the mapping has one
+ * (and on Windows, whose views and allocations go only as a whole), so it can grow back in
+ * place; otherwise it is given back.
+ *
+ * @return 0; MMAPC_EINVAL_ARG (NULL map, unknown flag), MMAPC_EINVAL_SIZE (0, too large, or
+ * past the end of a file it may not extend), MMAPC_EINVAL_OP (a reservation, a split piece,
+ * or a file mapping that keeps no file: made by mmapc_map_file(), mmapc_map_file_whole(),
+ * mmapc_reserve_file() or mmapc_shm_map()), MMAPC_EPERM (sealed), MMAPC_ENOMEM, MMAPC_EEXIST,
+ * MMAPC_ENOSPC, MMAPC_EACCES (a file that cannot be written), or another OS error code. On
+ * failure the mapping and its file are as they were.
+ */
+MMAPC_API int mmapc_resize(mmapc_map *map, size_t new_size, unsigned flags);
+
+/** The bytes from mmapc_ptr() the mapping can grow to in place without asking the system for
+ *  address space: its size plus the capacity it holds beyond (mmapc_size() when none). */
+MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
+/**@}*/
 /* ===== end of Files that change size ===== */
 
 /* ===== Fault-safe copies ===== */
@@ -932,10 +1049,12 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
  * one that cannot be copied; a fault so costs a second copy of the bytes before it. Bytes of the
  * destination past `*done` may have been written.
  *
- * Only faults on the guarded bytes are caught, and only inside a guarded copy: the mapping's side
- * of mmapc_read() and mmapc_write(), both sides of mmapc_copy_guarded(). A fault anywhere else
- * (in the caller's buffer of mmapc_read(), outside any guarded copy, in another thread) goes
- * where it would have gone without mmapc.
+ * Only faults inside a guarded copy of the calling thread are caught: SIGBUS (an in-page error on
+ * Windows: memory whose storage is gone) on either side of the copy, SIGSEGV (an access
+ * violation) only on the guarded bytes, the mapping's side of mmapc_read() and mmapc_write() and
+ * both sides of mmapc_copy_guarded(). Any other fault (an inaccessible buffer of the caller's,
+ * a fault outside a guarded copy or in another thread) goes where it would have gone without
+ * mmapc.
  *
  * POSIX: the first guarded copy (or mmapc_guard_install()) installs one handler for SIGBUS and
  * SIGSEGV for the whole process, once, under a lock, and keeps the handlers it replaced. A fault
@@ -970,6 +1089,10 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
 /**
  * Copy @p len bytes of @p map at byte @p offset (from mmapc_ptr()) into @p buf, guarded.
  *
+ * @param map    the mapping to read.
+ * @param offset the first byte to read, from mmapc_ptr().
+ * @param buf    where the bytes go (the caller's memory, not guarded).
+ * @param len    how many bytes.
  * @param done gets the bytes copied: @p len on success, the exact count before the fault with
  *             MMAPC_EIO; untouched on any other error. May be NULL.
  * @return 0; MMAPC_EIO when the mapping faulted (`*done` bytes were copied);
@@ -1280,10 +1403,11 @@ MMAPC_API int mmapc_build_id_hex(const mmapc_build_id *id, char *buf, size_t siz
  * ReadProcessMemory() / WriteProcessMemory() on the handle's process handle (a write opens the
  * process again with PROCESS_VM_WRITE | PROCESS_VM_OPERATION at its first use).
  *
- * Writes honour the target's protection under process_vm_writev(): a read-only page stops the
- * write there. `/proc/<pid>/mem` and Windows write through a read-only protection as a debugger
- * does (a private page gets its own copy), so what a write to read-only memory does depends on
- * the path taken; write only to writable memory where that matters.
+ * The target's protection is honoured on every path: a read stops at a page that is not
+ * readable, a write at one that is not writable (no breakpoint goes into read-only code).
+ * `/proc/<pid>/mem` and WriteProcessMemory() would go through a protection, as a debugger does,
+ * so there the range is first bounded by the protections of the areas (a query per area), and
+ * both paths copy the same bytes.
  */
 /**@{*/
 

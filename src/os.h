@@ -145,9 +145,11 @@ void mmapc__os_ring_unmap(void *addr, size_t size);
 
 /* ===== Files that change size (file_size.c is the portable side; src/os/posix_resize.c with
  * the hooks of posix.h, linux_resize.c; windows_resize.c). ==================================== */
-/* Map rq (rq->size may be 0: no pages) and hold tail more bytes of inaccessible address space
- * after its pages, for it to grow into in place (rq->size + tail > 0). *out gets the start. */
-int mmapc__os_map_tail(const mmapc__request *rq, mmapc__backing *b, size_t tail, void **out);
+/* Map rq (rq->size may be 0: no pages) and hold *tail more bytes of inaccessible address space
+ * after its pages, for it to grow into in place (rq->size + *tail > 0). *out gets the start
+ * (NULL when nothing was mapped) and *tail what the platform holds: 0 where it cannot (Windows
+ * file views, which cannot reach past their file). */
+int mmapc__os_map_tail(const mmapc__request *rq, mmapc__backing *b, size_t *tail, void **out);
 /* Make the file at least size bytes long, its storage allocated first where the system can:
  * MMAPC_ENOSPC when the disk is full, and then the file is as it was. A file already that long
  * is left alone. */
@@ -169,6 +171,12 @@ typedef struct mmapc__resize {
  * or MMAPC_EEXIST (the space after is taken). On success *base and *tail tell the new
  * placement; on failure nothing changed. */
 int mmapc__os_resize(mmapc__backing *b, const mmapc__resize *r, void **base, size_t *tail);
+/* What every platform's primitives share (file_size.c): map rq's pages at the front of a
+ * reservation of rq->size + tail bytes (a reserve, then a commit); copy r's pages into to (size
+ * bytes of a new read+write mapping), then give to r's protection. The old pages stay as they
+ * were (an unreadable mapping is made readable for the copy, then given its protection back). */
+int mmapc__map_ahead(const mmapc__request *rq, mmapc__backing *b, size_t tail, void **out);
+int mmapc__resize_copy(const mmapc__resize *r, void *to, size_t size);
 /* ===== end of Files that change size ========================================================= */
 
 /* ===== Fault-safe copies (guard.c is the portable side; src/os/posix_guard.c,
@@ -199,12 +207,18 @@ int mmapc__os_build_id_file(mmapc__proc *p, const mmapc_area *a, mmapc_build_id 
 
 /* ===== Another process's memory (proc_mem.c is the portable side; src/os/linux_proc_mem.c,
  * windows_proc_mem.c). Systems without it return MMAPC_EUNSUPPORTED. ========================= */
-/* Copy len bytes (len > 0) between buf and [addr, addr + len) of p, from addr up, stopping at the
- * first page that is not mapped or not accessible for it: 0 with *done the bytes copied (fewer
- * than len when it stopped), or an error code (nothing said of buf). */
-int mmapc__os_proc_read(mmapc__proc *p, uint64_t addr, void *buf, size_t len, size_t *done);
-int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t len,
-                         size_t *done);
+/* Copy len bytes (len > 0) between buf and [addr, addr + len) of p (write: from buf), from addr
+ * up, stopping at the first page that is not mapped or lacks the access (read; write): 0 with
+ * *done the bytes copied (fewer than len when it stopped), or an error code (nothing said of
+ * buf). MMAPC_EUNSUPPORTED when the system can copy only without regard to the protection
+ * (Linux /proc/<pid>/mem; Windows writes): the caller then finds how far the areas allow the
+ * access and asks mmapc__os_proc_copy_forced() for that much. */
+int mmapc__os_proc_copy(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                        size_t *done);
+/* As mmapc__os_proc_copy(), through any protection (as a debugger does): stops only where
+ * nothing is mapped (or, for a write, where the system refuses it). */
+int mmapc__os_proc_copy_forced(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                               size_t *done);
 /* The bytes of len (> 0) that one system call from at covers (proc_mem.c): up to 1 GiB, up to the
  * end of at's page when careful, and never past the last address this program can name (at
  * itself must be one). */

@@ -23,6 +23,27 @@ size_t mmapc__proc_step(uint64_t at, size_t len, bool careful)
     return n;
 }
 
+/* How many of the len bytes from addr lie in areas that allow the access, one after another. */
+static int accessible(mmapc_proc *proc, uint64_t addr, size_t len, bool write, size_t *out)
+{
+    unsigned need = write ? MMAPC_PROT_WRITE : MMAPC_PROT_READ;
+    size_t n = 0;
+    while (n < len) {
+        mmapc_area a;
+        int rc = mmapc_proc_query(proc, addr + n, &a, NULL, 0);
+        if (rc == MMAPC_ENOTFOUND)
+            break;
+        if (rc)
+            return rc;
+        if (!(a.prot & need))
+            break;
+        uint64_t room = a.end - (addr + n); /* a.end 0: the area ends at the top */
+        n = room == 0 || room >= len - n ? len : n + (size_t)room;
+    }
+    *out = n;
+    return 0;
+}
+
 /* A transfer's arguments are checked, and *done written only on success. */
 static int transfer(mmapc_proc *proc, uint64_t addr, void *buf, size_t len, size_t *done,
                     bool write)
@@ -30,10 +51,14 @@ static int transfer(mmapc_proc *proc, uint64_t addr, void *buf, size_t len, size
     if (!proc || !done || (!buf && len))
         return mmapc__fail(MMAPC_EINVAL_ARG);
     size_t n = 0;
-    int rc = 0;
-    if (len)
-        rc = write ? mmapc__os_proc_write(proc->os, addr, buf, len, &n)
-                   : mmapc__os_proc_read(proc->os, addr, buf, len, &n);
+    int rc = len ? mmapc__os_proc_copy(proc->os, addr, buf, len, write, &n) : 0;
+    if (rc == MMAPC_EUNSUPPORTED) {
+        /* a copy through any protection: only as far as the areas allow the access */
+        size_t reach;
+        rc = accessible(proc, addr, len, write, &reach);
+        if (rc == 0 && reach)
+            rc = mmapc__os_proc_copy_forced(proc->os, addr, buf, reach, write, &n);
+    }
     if (rc)
         return rc;
     *done = n;

@@ -19,22 +19,20 @@ int mmapc__os_build_id_file(mmapc__proc *p, const mmapc_area *a, mmapc_build_id 
     return mmapc__fail(MMAPC_EUNSUPPORTED);
 }
 
-int mmapc__os_proc_read(mmapc__proc *p, uint64_t addr, void *buf, size_t len, size_t *done)
+int mmapc__os_proc_copy(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                        size_t *done)
 {
     (void)p;
     (void)addr;
     (void)buf;
     (void)len;
+    (void)write;
     (void)done;
     return mmapc__fail(MMAPC_EUNSUPPORTED);
 }
 
-int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t len, size_t *done)
+int mmapc__os_proc_copy_forced(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                               size_t *done)
 {
-    (void)p;
-    (void)addr;
-    (void)buf;
-    (void)len;
-    (void)done;
-    return mmapc__fail(MMAPC_EUNSUPPORTED);
+    return mmapc__os_proc_copy(p, addr, buf, len, write, done);
 }

@@ -3,7 +3,9 @@
  * Another process's memory on Linux: process_vm_readv() / process_vm_writev(), and
  * /proc/<pid>/mem (pread / pwrite) where the kernel or an emulator lacks them (ENOSYS) or a
  * filter refuses them (EPERM from seccomp, as container runtimes install; a real refusal of the
- * ptrace check refuses the open of the mem file too, and then the call is MMAPC_EPERM).
+ * ptrace check refuses the open of the mem file too, and then the call is MMAPC_EPERM). The mem
+ * file reads and writes through any protection, so proc_mem.c first bounds its range by the
+ * areas' protections: both ways copy the same bytes.
  *
  * Exact counts: a transfer stops at the first page it cannot pin and reports the bytes before it;
  * the next call starts at that page and fails at once. Where a transfer fails as a whole
@@ -22,8 +24,8 @@
 /* Whether process_vm_readv/writev exist here: learnt from the first ENOSYS, then constant. */
 static atomic_int vm_missing;
 
-/* The system calls; *done counts on from where it stands. MMAPC_EUNSUPPORTED: use the mem file
- * for the rest (errno ENOSYS or EPERM). */
+/* The system calls; *done counts on from where it stands. MMAPC_EUNSUPPORTED: refused (errno
+ * ENOSYS, or EPERM from a filter or the ptrace check), for the caller to try the mem file. */
 static int vm_transfer(int pid, uint64_t addr, unsigned char *buf, size_t len, bool write,
                        size_t *done)
 {
@@ -104,28 +106,28 @@ static int mem_transfer(mmapc__proc *p, uint64_t addr, unsigned char *buf, size_
     return rc;
 }
 
-static int transfer(mmapc__proc *p, uint64_t addr, unsigned char *buf, size_t len, bool write,
-                    size_t *done)
+int mmapc__os_proc_copy(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                        size_t *done)
 {
+    if (atomic_load_explicit(&vm_missing, memory_order_relaxed))
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
     size_t n = 0;
-    int rc = MMAPC_EUNSUPPORTED;
-    if (!atomic_load_explicit(&vm_missing, memory_order_relaxed))
-        rc = vm_transfer(mmapc__linux_proc_pid(p), addr, buf, len, write, &n);
-    if (rc == MMAPC_EUNSUPPORTED)
-        rc = mem_transfer(p, addr, buf, len, write, &n);
+    int rc = vm_transfer(mmapc__linux_proc_pid(p), addr, buf, len, write, &n);
+    if (rc == MMAPC_EUNSUPPORTED && n) /* refused midway (cannot be): the rest comes forced */
+        rc = 0;
     if (rc)
         return rc;
     *done = n;
     return 0;
 }
 
-int mmapc__os_proc_read(mmapc__proc *p, uint64_t addr, void *buf, size_t len, size_t *done)
+int mmapc__os_proc_copy_forced(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                               size_t *done)
 {
-    return transfer(p, addr, buf, len, false, done);
-}
-
-int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t len, size_t *done)
-{
-    /* the buffer is only read from: process_vm_writev and pwrite take it as const */
-    return transfer(p, addr, (unsigned char *)(uintptr_t)buf, len, true, done);
+    size_t n = 0;
+    int rc = mem_transfer(p, addr, buf, len, write, &n);
+    if (rc)
+        return rc;
+    *done = n;
+    return 0;
 }

@@ -44,16 +44,22 @@ static int transfer(HANDLE h, uint64_t addr, unsigned char *buf, size_t len, boo
     return 0;
 }
 
-int mmapc__os_proc_read(mmapc__proc *p, uint64_t addr, void *buf, size_t len, size_t *done)
+int mmapc__os_proc_copy(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                        size_t *done)
 {
+    /* WriteProcessMemory makes a read-only page writable for the copy: proc_mem.c first bounds
+     * a write by the areas' protections */
+    if (write)
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
     return transfer(mmapc__win_proc_handle(p), addr, buf, len, false, done);
 }
 
-int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t len, size_t *done)
+int mmapc__os_proc_copy_forced(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                               size_t *done)
 {
     HANDLE h = mmapc__win_proc_handle(p);
     HANDLE own = NULL;
-    if (h != GetCurrentProcess()) {
+    if (write && h != GetCurrentProcess()) {
         /* the handle reads; writing needs more rights. Its process cannot end for good and give
          * its id away while the handle is open, so the id names the same process. */
         own =
@@ -63,7 +69,7 @@ int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t 
             return mmapc__win_fail(GetLastError());
         h = own;
     }
-    int rc = transfer(h, addr, (unsigned char *)(uintptr_t)buf, len, true, done);
+    int rc = transfer(h, addr, buf, len, write, done);
     if (own)
         CloseHandle(own);
     return rc;
