@@ -59,15 +59,12 @@ static void default_action(int sig, const siginfo_t *si)
         raise(sig);
 }
 
-static void on_fault(int sig, siginfo_t *si, void *uc)
+/* A fault that is not the guard's: to the handler the program had, or the default action. Its
+ * own function, so that on_fault has no local in memory: a sanitizer keeps such locals on a
+ * stack of its own, which a jump out of the handler would leave behind. */
+__attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, uintptr_t here)
 {
-    guard_frame *f = current;
-    if (f && si->si_code > 0 && in_ranges(f->ranges, (uintptr_t)si->si_addr)) {
-        f->sig = sig;
-        siglongjmp(f->env, 1);
-    }
     int saved_errno = errno;
-    uintptr_t here = (uintptr_t)&here;
     /* Back here with the same fault while passing it on, from a frame below (stacks grow
      * down): the handler called is one that calls the handler it replaced, mmapc's. End the
      * loop as the system would. A mark left by a handler that jumped away is never both: a new
@@ -93,6 +90,19 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
         pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     errno = saved_errno;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    guard_frame *f = current;
+    /* A SIGBUS raised by a copy is always a mapping that lost its storage, on either side:
+     * caught whatever si_addr says (qemu-user gives a 32-bit guest the host's address). A
+     * SIGSEGV only on the guarded bytes: elsewhere it is the caller's bug. */
+    if (f && si->si_code > 0 && (sig == SIGBUS || in_ranges(f->ranges, (uintptr_t)si->si_addr))) {
+        f->sig = sig;
+        siglongjmp(f->env, 1);
+    }
+    pass_on(sig, si, uc, (uintptr_t)__builtin_frame_address(0));
 }
 
 static int is_ours(const struct sigaction *a)

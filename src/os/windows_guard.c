@@ -43,7 +43,10 @@ static LONG CALLBACK on_exception(EXCEPTION_POINTERS *e)
     DWORD err = GetLastError(); /* TlsGetValue sets it */
     guard_frame *f = TlsGetValue(tls);
     SetLastError(err);
-    if (!f || !in_ranges(f->ranges, (uintptr_t)r->ExceptionInformation[1]))
+    /* an in-page error of a copy is a view that lost its storage, on either side; an access
+     * violation only on the guarded bytes (elsewhere it is the caller's bug) */
+    if (!f || (r->ExceptionCode == EXCEPTION_ACCESS_VIOLATION &&
+               !in_ranges(f->ranges, (uintptr_t)r->ExceptionInformation[1])))
         return EXCEPTION_CONTINUE_SEARCH;
     f->code = r->ExceptionCode;
     CONTEXT *c = e->ContextRecord;

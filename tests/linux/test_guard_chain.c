@@ -18,6 +18,15 @@ static unsigned char *past; /* a page past the end of a truncated file: SIGBUS o
 static mmapc_map *map;
 static volatile unsigned char *shared; /* what a child tells its parent beyond its status */
 
+/* valgrind delivers a SIGBUS of a truncated file to a handler unreliably, without mmapc too: the
+ * fault again after an SA_SIGINFO handler returns comes as SIGSEGV, and a plain handler that
+ * jumps away is not run. */
+static int under_valgrind(void)
+{
+    const char *preload = getenv("LD_PRELOAD");
+    return preload && strstr(preload, "vgpreload");
+}
+
 /* A mapping of 4 pages of a file cut to 2 pages + 10 bytes: [0, 3 pages) readable. */
 static void setup(void)
 {
@@ -75,7 +84,7 @@ static void install(int sig, void (*fn)(int, siginfo_t *, void *), void (*plain)
 static void on_bus_info(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
-    _exit(sig == SIGBUS && si->si_addr == past ? 41 : 40);
+    _exit(sig != SIGBUS ? 40 : si->si_addr == past ? 41 : 47);
 }
 
 static void on_bus_plain(int sig)
@@ -217,6 +226,8 @@ static int deeper(int n)
 
 static void case_jump_away(void)
 {
+    if (under_valgrind())
+        _exit(46);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_bus_jump;
@@ -274,6 +285,21 @@ int main(void)
         REQUIRE(waitpid(pid, &status, 0) == pid);
         int ok = c->signal ? WIFSIGNALED(status) && WTERMSIG(status) == c->signal
                            : WIFEXITED(status) && WEXITSTATUS(status) == c->exit_code;
+        if (!ok && under_valgrind() && c->signal == SIGBUS && WIFSIGNALED(status) &&
+            WTERMSIG(status) == SIGSEGV) {
+            CHECK_SKIP("valgrind: the fault again after a handler returns is SIGSEGV, not SIGBUS");
+            ok = 1;
+        }
+        if (!ok && check_under_emulator() && c->fn == case_siginfo && WIFEXITED(status) &&
+            WEXITSTATUS(status) == 47) {
+            CHECK_SKIP("qemu-user gives a 32-bit guest the host's si_addr for a SIGBUS");
+            ok = 1;
+        }
+        if (!ok && under_valgrind() && c->fn == case_jump_away && WIFEXITED(status) &&
+            WEXITSTATUS(status) == 46) {
+            CHECK_SKIP("valgrind: a plain SIGBUS handler that jumps away is not run");
+            ok = 1;
+        }
         if (!ok)
             fprintf(stderr, "%s: child ended with status 0x%x\n", c->name, status);
         CHECK(ok);
