@@ -226,8 +226,8 @@ static void test_rollup(void)
         "Rss: 4 kB\n",                                                     /* no header */
         "55d1e5a4b000-7ffd2a7ed000 ---p 00000000 00:00 0      [rollup]\n", /* no Rss */
         "55d1e5a4b000-7ffd2a7ed000 ---p 00000000 00:00 0      [rollup]\nRss: 4 MB\n",
-        "55d1e5a4b000-7ffd2a7ed000 ---p 00000000 00:00 0      [rollup]\nRss: 4 kB\n"
-        "00400000-00401000 r-xp 00000000 08:01 12 /bin/x\nSize: 4 kB\nRss: 4 kB\n", /* two */
+        ("55d1e5a4b000-7ffd2a7ed000 ---p 00000000 00:00 0      [rollup]\nRss: 4 kB\n"
+         "00400000-00401000 r-xp 00000000 08:01 12 /bin/x\nSize: 4 kB\nRss: 4 kB\n"), /* two */
         "55d1e5a4b000-7ffd2a7ed000 ---p 00000000 00:00 0      [rollup]", /* cut after the header */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
