@@ -181,14 +181,41 @@ static inline const char *read_number(const char *p, uint64_t max, uint64_t *out
     return p == digits ? NULL : p;
 }
 
-/* "   123 kB" up to the end of the line: the value in bytes (at most 64 bits of them). */
-static inline int read_kb(const char **pp, const char *end, uint64_t *out)
+/* Non-zero when [p, e) holds spaces only: eight at a time, then one at a time. */
+static inline int all_spaces(const char *p, const char *e)
 {
-    uint64_t v;
-    const char *p = read_number(*pp, UINT64_MAX / 1024, &v);
-    if (!p || p[0] != ' ' || p[1] != 'k' || p[2] != 'B' || !at_eol(p + 3, end))
+    const uint64_t spaces = 0x2020202020202020u;
+    for (; e - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (w != spaces)
+            return 0;
+    }
+    for (; p < e; p++)
+        if (*p != ' ')
+            return 0;
+    return 1;
+}
+
+/* The value of a line "Key:   123 kB" from p (after the colon) to eol (its newline or the end
+ * of the text), in bytes (at most 64 bits of them). Read from the end of the line backwards: the
+ * unit, the digits, then spaces only up to the colon. */
+static inline int read_kb(const char *p, const char *eol, uint64_t *out)
+{
+    if (eol - p < 4 || eol[-3] != ' ' || eol[-2] != 'k' || eol[-1] != 'B')
         return MMAPC_EPARSE;
-    *pp = p + 3;
+    const char *last = eol - 3, *d = last;
+    while (d > p && (unsigned)(d[-1] - '0') < 10)
+        d--;
+    if (d == last || !all_spaces(p, d))
+        return MMAPC_EPARSE;
+    uint64_t v = 0;
+    if (last - d < 17) { /* below 10^16 kB: no overflow of bytes */
+        for (; d < last; d++)
+            v = v * 10 + (unsigned)(*d - '0');
+    } else if (read_number(d, UINT64_MAX / 1024, &v) != last) {
+        return MMAPC_EPARSE;
+    }
     *out = v * 1024;
     return 0;
 }
@@ -229,53 +256,58 @@ static int read_flags(const char **pp, const char *end, uint64_t *out)
     return 0;
 }
 
-/* The index of the key [k, k + len), trying hint first; -1 for a key not in the table. */
-static inline int find_key(const char *k, size_t len, unsigned hint)
+/* The index of the key [k, k + len); -1 for a key not in the table. */
+static int find_key(const char *k, size_t len)
 {
-    if (hint < NKEYS && keys[hint].len == len && memcmp(keys[hint].name, k, len) == 0)
-        return (int)hint;
     for (unsigned i = 0; i < NKEYS; i++)
         if (keys[i].len == len && memcmp(keys[i].name, k, len) == 0)
             return (int)i;
     return -1;
 }
 
-/* One key line at *pp: parsed into u, *pp moved to the next line. */
+/* One key line at *pp: parsed into u, *pp moved to the next line. The key the kernel prints
+ * next is tried first, in place: in the usual listing that is the only comparison. */
 static int parse_key_line(const char **pp, const char *end, mmapc_area_usage *u, unsigned *hint)
 {
-    const char *k = *pp, *p = k;
-    while (is_key_char((unsigned char)*p))
-        p++;
-    if (p == k || *p != ':')
-        return MMAPC_EPARSE;
-    int i = find_key(k, (size_t)(p - k), *hint);
-    p++;
-    int rc = 0;
-    if (i < 0) { /* a key of a later kernel: skipped */
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        *pp = nl ? nl + 1 : end;
-        return 0;
+    const char *k = *pp, *nl = memchr(k, '\n', (size_t)(end - k));
+    const char *eol = nl ? nl : end, *p;
+    *pp = nl ? nl + 1 : end; /* the next line, whatever this one holds */
+    int i = -1;
+    unsigned h = *hint;
+    if (h < NKEYS && (size_t)(eol - k) > keys[h].len && k[keys[h].len] == ':' &&
+        memcmp(k, keys[h].name, keys[h].len) == 0) {
+        i = (int)h;
+        p = k + keys[h].len;
+    } else {
+        for (p = k; is_key_char((unsigned char)*p); p++)
+            ;
+        if (p == k || *p != ':')
+            return MMAPC_EPARSE;
+        i = find_key(k, (size_t)(p - k));
     }
+    p++;       /* over the colon */
+    if (i < 0) /* a key of a later kernel: skipped */
+        return 0;
     uint64_t bit = UINT64_C(1) << i;
     if (u->known & bit)
         return MMAPC_EPARSE; /* the kernel never says a key twice */
     char *field = (char *)u + keys[i].off;
+    int rc;
     switch (keys[i].kind) {
     case KEY_KB:
-        rc = read_kb(&p, end, (uint64_t *)(void *)field);
+        rc = read_kb(p, eol, (uint64_t *)(void *)field);
         break;
     case KEY_INT:
-        rc = read_int(&p, end, (int *)(void *)field);
+        rc = read_int(&p, eol, (int *)(void *)field);
         break;
     default:
-        rc = read_flags(&p, end, (uint64_t *)(void *)field);
+        rc = read_flags(&p, eol, (uint64_t *)(void *)field);
         break;
     }
     if (rc)
         return rc;
     u->known |= bit;
     *hint = (unsigned)i + 1;
-    *pp = p == end ? end : p + 1;
     return 0;
 }
 
@@ -304,11 +336,8 @@ static int parse_keys(const char *p, const char *end, mmapc_area_usage *u, const
     int rc = 0;
     while (p < end && !mmapc__smaps_is_header(p)) {
         rc = parse_key_line(&p, end, u, &hint);
-        if (rc) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            p = nl ? nl + 1 : end; /* so that *next moves on */
-            break;
-        }
+        if (rc)
+            break; /* p is past the line: *next moves on */
     }
     *next = p;
     if (rc)
