@@ -45,8 +45,11 @@ typedef struct mmapc__request {
 } mmapc__request;
 
 struct mmapc_map {
-    unsigned char *ptr;
-    size_t size;
+    unsigned char *ptr; /* the caller's first byte */
+    size_t size;        /* the caller's bytes from ptr (0: an empty mapping, file_size.c) */
+    size_t lead;        /* bytes mapped before ptr: an unaligned file offset's (file_size.c) */
+    size_t tail;        /* address space held after the mapped pages, to grow into in place */
+    bool ahead;         /* made with a capacity: pages given up by a shrink join the tail */
     mmapc_prot prot;
     unsigned flags;
     unsigned unsafe_flags;
@@ -58,6 +61,48 @@ struct mmapc_map {
     bool sealed; /* mmapc_seal(): no protect, decommit, discard, remap or unmap any more */
     mmapc__backing *backing;
 };
+
+/* The memory a mapping holds: from its base, lead bytes before ptr, whole pages up to the end
+ * of the caller's bytes. An empty mapping holds none (and its ptr is a placeholder, never
+ * dereferenced); its tail, if any, starts at the base. */
+static inline unsigned char *mmapc__map_base(const mmapc_map *m)
+{
+    return m->ptr - m->lead;
+}
+
+static inline size_t mmapc__map_span(const mmapc_map *m)
+{
+    size_t mask = m->page_size - 1;
+    return m->size ? (m->lead + m->size + mask) & ~mask : 0;
+}
+
+/* What a new handle holds of the memory mmapc__create() makes for rq. */
+typedef struct mmapc__shape {
+    size_t lead;    /* bytes of rq's first page before the caller's first byte */
+    size_t size;    /* the caller's bytes (0 with rq->size 0: an empty mapping) */
+    size_t tail;    /* address space to hold after rq's pages, to grow into (file_size.c) */
+    bool keep_file; /* the handle keeps a duplicate of rq->file, to extend it (file_size.c) */
+} mmapc__shape;
+
+struct mmapc__file_info;
+/* Make a mapping for rq (rq->size whole pages at rq->offset, aligned; 0: no memory) shaped by
+ * shape (map.c: the handle's life; file_size.c makes the shapes other than the plain one). */
+int mmapc__create(mmapc_map **out, mmapc__request *rq, const struct mmapc__file_info *info,
+                  const mmapc__shape *shape);
+/* The request that recreates m's pages as they stand, from its base. */
+mmapc__request mmapc__request_of(const mmapc_map *m);
+/* Fill rq from the caller's arguments, checking each; rq->size is rounded up. */
+int mmapc__make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
+                        const mmapc_options *options);
+/* Check a file range (file_size.c): [offset, offset + size) lies inside the file, or with
+ * size MMAPC_TO_END, runs to its end. rq gets the aligned offset and the whole pages to map
+ * (rq->size 0 for an empty range, allowed only with MMAPC_TO_END), shape the lead and the
+ * caller's bytes. A file mapping made by map.c's own calls ends on a page boundary (exact:
+ * the caller's bytes are exactly what was asked for). */
+int mmapc__file_request(mmapc__request *rq, size_t size, mmapc_file file, uint64_t offset,
+                        bool exact, struct mmapc__file_info *info, mmapc__shape *shape);
+/* The placeholder pointer of an empty mapping that holds no memory: never NULL, never mapped. */
+unsigned char *mmapc__empty_ptr(void);
 
 /* A shared view of [offset, offset + size) of a memory object (shm.c), whose range the caller
  * checked against the object and whose identity info gives; map.c makes it as it makes a file

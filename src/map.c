@@ -132,28 +132,10 @@ MMAPC__HOT static int make_request(mmapc__request *rq, size_t size, mmapc_prot p
     return 0;
 }
 
-/* Check that [offset, offset + size) lies inside the file and record the file's identity. */
-MMAPC__HOT static int check_file_range(mmapc__request *rq, size_t size, mmapc_file file,
-                                       uint64_t offset, mmapc__file_info *info)
+int mmapc__make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
+                        const mmapc_options *options)
 {
-    if (rq->flags & MMAPC_HUGE_PAGES)
-        return MMAPC_EUNSUPPORTED; /* hugetlbfs files get huge pages without the flag */
-    uint64_t limit = mmapc__os_file_end_limit();
-    if ((offset & (mmapc__os_granularity() - 1)) || rq->size > limit || offset > limit - rq->size)
-        return MMAPC_EINVAL_OFFSET;
-    int rc = mmapc__os_file_info(file, info);
-    if (rc)
-        return rc;
-    if (info->size != UINT64_MAX) { /* UINT64_MAX: a device, whose size is not known */
-        if (offset >= info->size)
-            return MMAPC_EINVAL_OFFSET;
-        if ((uint64_t)size > info->size - offset)
-            return MMAPC_EINVAL_SIZE;
-    }
-    rq->is_file = true;
-    rq->file = file;
-    rq->offset = offset;
-    return 0;
+    return make_request(rq, size, prot, options);
 }
 
 /* ---- handles ----
@@ -250,7 +232,7 @@ MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
 }
 
 MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
-                             bool reserve)
+                             bool reserve, const mmapc__shape *shape)
 {
     first_block *blk = block_alloc();
     if (!blk)
@@ -264,16 +246,18 @@ MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__f
         b->os[i] = 0;
     mmapc_map *m = &blk->map;
     *m = (mmapc_map){
-        .size = rq->size,
+        .size = shape ? shape->size : rq->size,
+        .lead = shape ? shape->lead : 0,
+        .tail = shape ? shape->tail : 0,
         .prot = rq->prot,
         .flags = rq->flags,
         .unsafe_flags = rq->unsafe_flags,
         .page_size = rq->page_size,
         .reserved = reserve,
-        .offset = rq->offset,
+        .offset = rq->offset + (shape ? shape->lead : 0), /* the caller's first byte's */
         .backing = b,
     };
-    if (reserve && rq->is_file) {
+    if ((reserve || (shape && shape->keep_file)) && rq->is_file) {
         int rc = mmapc__os_file_dup(rq->file, &m->file);
         if (rc) {
             block_free(blk);
@@ -282,16 +266,31 @@ MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__f
         m->has_file = true;
     }
     void *ptr = NULL;
-    int rc = reserve ? mmapc__os_reserve(rq, b, &ptr) : mmapc__os_map(rq, b, &ptr);
+    int rc = 0; /* an empty mapping without a tail holds no memory at all */
+    if (reserve)
+        rc = mmapc__os_reserve(rq, b, &ptr);
+    else if (shape && shape->tail)
+        rc = mmapc__os_map_tail(rq, b, &m->tail, &ptr); /* file_size.c's shapes */
+    else if (rq->size)
+        rc = mmapc__os_map(rq, b, &ptr);
     if (rc) {
         if (m->has_file)
             mmapc__os_file_close(m->file);
         block_free(blk);
         return rc;
     }
-    m->ptr = ptr;
+    m->ahead = m->tail != 0;
+    if (!ptr)
+        m->lead = 0; /* no memory: the placeholder is the base */
+    m->ptr = ptr ? (unsigned char *)ptr + m->lead : mmapc__empty_ptr();
     *out = m;
     return 0;
+}
+
+int mmapc__create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
+                  const mmapc__shape *shape)
+{
+    return create(out, rq, info, false, shape);
 }
 
 MMAPC__HOT static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
@@ -304,7 +303,7 @@ MMAPC__HOT static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
     int rc = options ? make_request(&rq, size, prot, options) : default_request(&rq, size, prot);
     if (rc)
         return mmapc__fail(rc);
-    return create(out, &rq, NULL, reserve);
+    return create(out, &rq, NULL, reserve, NULL);
 }
 
 MMAPC__HOT static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
@@ -318,11 +317,12 @@ MMAPC__HOT static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mm
     if (rc)
         return mmapc__fail(rc);
     mmapc__file_info info;
+    mmapc__shape shape;
     mmapc__fail(0);
-    rc = check_file_range(&rq, size, file, offset, &info);
+    rc = mmapc__file_request(&rq, size, file, offset, false, &info, &shape);
     if (rc)
         return rc; /* an OS error from file_info has its raw code recorded already */
-    return create(out, &rq, &info, reserve);
+    return create(out, &rq, &info, reserve, &shape);
 }
 
 MMAPC__HOT int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
@@ -362,22 +362,21 @@ int mmapc__map_view(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_o
     rq.file = object;
     rq.offset = offset;
     mmapc__file_info info = {.id = {id[0], id[1]}};
-    return create(out, &rq, &info, false);
+    return create(out, &rq, &info, false, NULL);
 }
 
-/* The request that recreates m as it stands (used by commit). */
-static mmapc__request request_of(const mmapc_map *m)
+mmapc__request mmapc__request_of(const mmapc_map *m)
 {
     return (mmapc__request){
-        .address = m->ptr,
-        .size = m->size,
+        .address = mmapc__map_base(m),
+        .size = mmapc__map_span(m),
         .prot = m->prot,
         .flags = m->flags,
         .unsafe_flags = m->unsafe_flags,
         .page_size = m->page_size,
         .is_file = m->backing->is_file,
         .file = m->file,
-        .offset = m->offset,
+        .offset = m->offset - m->lead,
     };
 }
 
@@ -387,7 +386,7 @@ int mmapc_commit(mmapc_map *m)
         return mmapc__fail(MMAPC_EINVAL_ARG);
     if (!m->reserved)
         return mmapc__fail(MMAPC_EINVAL_OP);
-    mmapc__request rq = request_of(m);
+    mmapc__request rq = mmapc__request_of(m);
     mmapc__fail(0);
     if (rq.is_file) {
         /* the file may have shrunk since the reservation was made */
@@ -398,10 +397,10 @@ int mmapc_commit(mmapc_map *m)
         /* m->size is page-rounded: the file's last, partial page counts as whole, as it did
          * when the reservation was made */
         uint64_t end = (info.size + m->page_size - 1) & ~(uint64_t)(m->page_size - 1);
-        if (info.size != UINT64_MAX && (m->offset >= info.size || m->size > end - m->offset))
+        if (info.size != UINT64_MAX && (rq.offset >= info.size || rq.size > end - rq.offset))
             return mmapc__fail(MMAPC_EINVAL_SIZE);
     }
-    int rc = mmapc__os_commit(&rq, m->backing, m->ptr);
+    int rc = mmapc__os_commit(&rq, m->backing, rq.address);
     if (rc)
         return rc;
     m->reserved = false;
@@ -412,23 +411,33 @@ int mmapc_commit(mmapc_map *m)
     return 0;
 }
 
+/* Free m and what it holds of the address space: its pages and its tail (none for an empty
+ * mapping without a tail). */
+MMAPC__HOT static int free_held(mmapc_map *m)
+{
+    size_t held = mmapc__map_span(m) + m->tail;
+    return free_handle(m, held ? mmapc__map_base(m) : NULL, held);
+}
+
 MMAPC__HOT void mmapc_unmap(mmapc_map *m)
 {
     if (!m)
         return;
-    int rc = free_handle(m, m->ptr, m->size);
+    unsigned char *base = mmapc__map_base(m);
+    size_t held = mmapc__map_span(m) + m->tail;
+    int rc = free_held(m);
     if (rc == 0)
         return;
     /* The system kept the range. At the limit of memory areas no memory may leak all the same;
      * a sealed range (MMAPC_EPERM) keeps its pages, as the seal promised. */
     if (rc == MMAPC_ELIMIT || rc == MMAPC_ENOMEM)
-        mmapc__os_abandon(m->ptr, m->size);
+        mmapc__os_abandon(base, held);
     free_handle(m, NULL, 0);
 }
 
 int mmapc_unmap_checked(mmapc_map *m)
 {
-    return m ? free_handle(m, m->ptr, m->size) : 0;
+    return m ? free_held(m) : 0;
 }
 
 /* ---- accessors ---- */
@@ -496,17 +505,19 @@ static int protect(mmapc_map *m, mmapc_prot prot, bool flush_icache)
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (m->sealed)
         return mmapc__fail(MMAPC_EPERM);
-    rc = mmapc__os_protect(m->ptr, m->size, prot);
+    unsigned char *base = mmapc__map_base(m);
+    size_t span = mmapc__map_span(m);
+    rc = span ? mmapc__os_protect(base, span, prot) : 0; /* an empty mapping: no page to change */
     if (rc) {
         /* mprotect over several kernel areas can stop half-way; put the old protection back
          * (it was in force a moment ago, so this cannot ask for more than we had) */
         int raw = mmapc_last_os_error();
-        mmapc__os_protect(m->ptr, m->size, m->prot);
+        mmapc__os_protect(base, span, m->prot);
         return mmapc__os_fail(raw, rc);
     }
     m->prot = prot;
-    if (flush_icache && (prot & MMAPC_PROT_EXEC))
-        return mmapc__os_flush_icache(m->ptr, m->size);
+    if (span && flush_icache && (prot & MMAPC_PROT_EXEC))
+        return mmapc__os_flush_icache(base, span);
     return 0;
 }
 
@@ -532,8 +543,9 @@ static int flush(mmapc_map *m, size_t start, size_t end, int async)
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (start == end)
         return 0;
-    size_t from = start & ~(m->page_size - 1); /* the OS wants a page-aligned start */
-    return mmapc__os_flush(m->backing, m->ptr + from, end - from, async);
+    /* the OS wants a page-aligned start: from the page that holds start, lead bytes included */
+    size_t from = (m->lead + start) & ~(m->page_size - 1);
+    return mmapc__os_flush(m->backing, mmapc__map_base(m) + from, m->lead + end - from, async);
 }
 
 int mmapc_flush(mmapc_map *m, size_t start, size_t end)
@@ -553,7 +565,8 @@ static int lock(mmapc_map *m, int (*os_op)(void *, size_t))
         return mmapc__fail(MMAPC_EINVAL_ARG);
     if (m->reserved)
         return mmapc__fail(MMAPC_EINVAL_OP);
-    return os_op(m->ptr, m->size);
+    size_t span = mmapc__map_span(m);
+    return span ? os_op(mmapc__map_base(m), span) : 0; /* an empty mapping: nothing to lock */
 }
 
 int mmapc_lock(mmapc_map *m)
@@ -587,7 +600,8 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
 {
     if (!m || !out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    if (at == 0 || at >= m->size || (at & (m->page_size - 1)))
+    /* at is a page boundary of the memory (lead bytes come before ptr) */
+    if (at == 0 || at >= m->size || ((m->lead + at) & (m->page_size - 1)))
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
     mmapc_map *piece = malloc(sizeof *piece);
     if (!piece)
@@ -605,8 +619,10 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
     mmapc_map *front = keep_front ? m : piece;
     mmapc_map *back = keep_front ? piece : m;
     front->size = at;
+    front->tail = 0; /* the tail follows the back */
     back->ptr += at;
     back->size -= at;
+    back->lead = 0;
     if (back->backing->is_file)
         back->offset += at;
     *out = piece;
@@ -633,6 +649,8 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
 {
     if (!m || !other || m == other)
         return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (m->size == 0 || other->size == 0)
+        return mmapc__fail(MMAPC_ENOT_ADJACENT); /* an empty mapping holds no memory to join */
     bool other_after = m->ptr + m->size == other->ptr;
     bool other_before = other->ptr + other->size == m->ptr;
     if (!other_after && !other_before)
@@ -657,9 +675,14 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
         return mmapc__fail(MMAPC_EBACKING_MISMATCH);
     }
 
+    /* lo's caller bytes end on a page boundary: hi's pages start there (mappings never overlap),
+     * so hi has no lead, and lo has no tail */
     if (other_before) {
         m->ptr = other->ptr;
         m->offset = other->offset;
+        m->lead = other->lead;
+    } else {
+        m->tail = other->tail;
     }
     m->size += other->size;
     /* other's memory now belongs to m: drop its handle and its share of the backing only */

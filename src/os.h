@@ -181,10 +181,12 @@ int mmapc__resize_copy(const mmapc__resize *r, void *to, size_t size);
 
 /* ===== Fault-safe copies (guard.c is the portable side; src/os/posix_guard.c,
  * windows_guard.c). ========================================================================== */
-/* Make sure the fault handler is installed and is the one in line first (reinstall: put it
- * there again over another one). 0; MMAPC_EHANDLER when another handler displaced it (POSIX,
- * without reinstall); or an OS error, with the handlers as they were. */
-int mmapc__os_guard_ready(int reinstall);
+/* Make sure the fault handler is installed and is the one in line first. how: 0 before a
+ * guarded copy; 1 to install it again over another one, the check of each copy on (the
+ * default); 3 the same with that check off (MMAPC_GUARD_NO_CHECK). 0; MMAPC_EHANDLER when
+ * another handler displaced it (POSIX, how 0, the check on); or an OS error, with the handlers
+ * as they were. */
+int mmapc__os_guard_ready(int how);
 /* Run fn(arg) with the faults on the bytes [ranges[0], ranges[1]) and [ranges[2], ranges[3])
  * caught (an empty range: equal bounds): 0 when fn returned, 1 when such a fault ended it, with
  * *raw the OS's word for the fault (an errno or GetLastError() value). */

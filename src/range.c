@@ -7,18 +7,20 @@
  */
 #include "os.h"
 
-/* The whole pages of m that [offset, offset + len) touches, as [*from, *to): 0 with the range
- * checked; outward rounds the ends out to pages, otherwise they must be on pages already. */
+/* The whole pages of m that [offset, offset + len) touches, as [*from, *to) from m's base (the
+ * lead bytes of an unaligned file offset come before ptr): 0 with the range checked; outward
+ * rounds the ends out to pages, otherwise they must be on pages already. */
 static int page_range(const mmapc_map *m, size_t offset, size_t len, bool outward, size_t *from,
                       size_t *to)
 {
     if (offset > m->size || len > m->size - offset)
         return MMAPC_EINVAL_OFFSET; /* also catches an offset + len that would overflow */
-    size_t mask = m->page_size - 1, end = offset + len;
+    size_t mask = m->page_size - 1, end = m->lead + offset + len;
+    offset += m->lead;
     if (!outward && ((offset & mask) || (end & mask)))
         return MMAPC_EINVAL_OFFSET;
     *from = offset & ~mask;
-    *to = (end + mask) & ~mask; /* end <= size, a multiple of the page: cannot overflow */
+    *to = (end + mask) & ~mask; /* end <= lead + size, within the pages: cannot overflow */
     return 0;
 }
 
@@ -48,7 +50,7 @@ int mmapc_advise(mmapc_map *m, size_t offset, size_t len, mmapc_advice advice)
     if ((advice == MMAPC_ADVICE_POPULATE_READ && !(m->prot & MMAPC_PROT_READ)) ||
         (advice == MMAPC_ADVICE_POPULATE_WRITE && !(m->prot & MMAPC_PROT_WRITE)))
         return mmapc__fail(MMAPC_EACCES);
-    return mmapc__os_advise(m->ptr + from, to - from, advice, m->prot);
+    return mmapc__os_advise(mmapc__map_base(m) + from, to - from, advice, m->prot);
 }
 
 int mmapc_discard(mmapc_map *m, size_t offset, size_t len, mmapc_discard_mode mode)
@@ -64,7 +66,7 @@ int mmapc_discard(mmapc_map *m, size_t offset, size_t len, mmapc_discard_mode mo
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (m->sealed)
         return mmapc__fail(MMAPC_EPERM);
-    return mmapc__os_discard(m->ptr + from, to - from, mode, m->prot);
+    return mmapc__os_discard(mmapc__map_base(m) + from, to - from, mode, m->prot);
 }
 
 int mmapc_decommit(mmapc_map *m)
@@ -75,7 +77,8 @@ int mmapc_decommit(mmapc_map *m)
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (m->sealed)
         return mmapc__fail(MMAPC_EPERM);
-    int rc = mmapc__os_decommit(m->backing, m->ptr, m->size, m->flags, m->page_size);
+    int rc = mmapc__os_decommit(m->backing, mmapc__map_base(m), mmapc__map_span(m), m->flags,
+                                m->page_size);
     if (rc)
         return rc;
     m->reserved = true;
@@ -101,7 +104,7 @@ int mmapc_residency(const mmapc_map *m, size_t offset, size_t len, size_t *count
             pages[i] = 0;
         return 0;
     }
-    return mmapc__os_residency(m->ptr + from, to - from, m->page_size, count, pages);
+    return mmapc__os_residency(mmapc__map_base(m) + from, to - from, m->page_size, count, pages);
 }
 
 int mmapc_seal(mmapc_map *m)
@@ -110,7 +113,8 @@ int mmapc_seal(mmapc_map *m)
         return mmapc__fail(MMAPC_EINVAL_ARG);
     if (m->reserved)
         return mmapc__fail(MMAPC_EINVAL_OP);
-    int rc = mmapc__os_seal(m->ptr, m->size);
+    size_t span = mmapc__map_span(m);
+    int rc = span ? mmapc__os_seal(mmapc__map_base(m), span) : 0; /* empty: nothing to seal */
     if (rc)
         return rc;
     m->sealed = true;

@@ -93,7 +93,9 @@ static void test_reserve_file(void)
     int files_before = tu_open_files();
     mmapc_map *m = NULL;
     CHECK_RC(mmapc_reserve_file(&m, 3 * gran, MMAPC_PROT_READ, f, 0, NULL), MMAPC_EINVAL_SIZE);
-    CHECK_RC(mmapc_reserve_file(&m, gran, MMAPC_PROT_READ, f, 1, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_reserve_file(&m, 2 * gran, MMAPC_PROT_READ, f, 1, NULL), MMAPC_EINVAL_SIZE);
+    CHECK_RC(mmapc_reserve_file(&m, 1, MMAPC_PROT_READ, f, 2 * gran + 1, NULL),
+             MMAPC_EINVAL_OFFSET);
     CHECK(m == NULL);
     CHECK(tu_open_files() == files_before);
     REQUIRE_OK(mmapc_reserve_file(&m, gran, MMAPC_PROT_RW, f, gran,

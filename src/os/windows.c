@@ -55,6 +55,10 @@ int mmapc__win_fail(DWORD err)
     case ERROR_MAPPED_ALIGNMENT:
         code = MMAPC_EINVAL_OFFSET;
         break;
+    case ERROR_DISK_FULL:
+    case ERROR_HANDLE_DISK_FULL:
+        code = MMAPC_ENOSPC;
+        break;
     default:
         code = MMAPC_EOS;
         break;

@@ -29,7 +29,7 @@ static int bad_calls(void)
                        &(mmapc_options){.flags = MMAPC_FIXED_NOREPLACE, .address = mmapc_ptr(rw)}),
         MMAPC_EEXIST);
     REFUSE(mmapc_reserve_anon(&m, 0, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
-    REFUSE(mmapc_map_file(&m, gran, MMAPC_PROT_READ, file, 1, NULL), MMAPC_EINVAL_OFFSET);
+    REFUSE(mmapc_map_file(&m, 8 * gran, MMAPC_PROT_READ, file, 1, NULL), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_map_file(&m, gran, MMAPC_PROT_READ, file, 8 * gran, NULL), MMAPC_EINVAL_OFFSET);
     REFUSE(mmapc_map_file(&m, 8 * gran, MMAPC_PROT_READ, file, 0, NULL), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_map_file(&m, gran, MMAPC_PROT_READ, -1, 0, NULL), MMAPC_EBADF);

@@ -102,7 +102,7 @@ static void test_raw_errors(void)
         mmapc_map_file(&m, gran, MMAPC_PROT_RW, ro, 0, &(mmapc_options){.flags = MMAPC_SHARED}),
         MMAPC_EACCES);
     CHECK(mmapc_last_os_error() == ERROR_ACCESS_DENIED);
-    CHECK_RC(mmapc_map_file(&m, gran, MMAPC_PROT_READ, f, 1, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_map_file(&m, 2, MMAPC_PROT_READ, f, 4 * gran, NULL), MMAPC_EINVAL_OFFSET);
     CHECK(mmapc_last_os_error() == 0);
     /* an anonymous mapping larger than the address space */
     CHECK_RC(mmapc_map_anon(&m, (size_t)1 << 62, MMAPC_PROT_RW, NULL), MMAPC_ENOMEM);

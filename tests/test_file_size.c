@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+/* Files that change size, on every platform: whole-file maps, empty mappings and every call on
+ * them, any file offset, growing and shrinking (with and without a reserved capacity). */
+#include "testutil.h"
+
+static size_t ps, gran;
+
+#define MIB ((size_t)1 << 20)
+
+/* The bytes of m from its start are the temporary file's pattern from offset. */
+static int holds_pattern(const mmapc_map *m, uint64_t offset, size_t len)
+{
+    const unsigned char *p = mmapc_ptr(m);
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != (unsigned char)((offset + i) * 7 + 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* Every call on an empty mapping is defined, and none touches memory. */
+static void every_call_on_empty(mmapc_map *m)
+{
+    size_t count = 1;
+    unsigned char vec[1] = {9};
+    mmapc_map *other = NULL, *piece = NULL;
+    CHECK(mmapc_size(m) == 0);
+    CHECK(mmapc_ptr(m) != NULL);
+    CHECK(mmapc_start(m) == mmapc_end(m));
+    CHECK(mmapc_is_file(m));
+    CHECK_OK(mmapc_flush(m, 0, 0));
+    CHECK_OK(mmapc_flush_async(m, 0, 0));
+    CHECK_RC(mmapc_flush(m, 0, 1), MMAPC_EINVAL_OFFSET);
+    CHECK_OK(mmapc_lock(m));
+    CHECK_OK(mmapc_unlock(m));
+    CHECK_OK(mmapc_lock_on_fault(m));
+    CHECK_OK(mmapc_unlock(m));
+    CHECK_OK(mmapc_protect(m, MMAPC_PROT_NONE));
+    CHECK(mmapc_protection(m) == MMAPC_PROT_NONE);
+    CHECK_OK(mmapc_protect(m, MMAPC_PROT_READ));
+    CHECK_RC(mmapc_protect(m, MMAPC_PROT_RWX), MMAPC_EUNSAFE_FLAG);
+    CHECK_RC(mmapc_split_off(m, ps, &piece), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_split_to(m, 0, &piece), MMAPC_EINVAL_OFFSET);
+    CHECK(piece == NULL);
+    CHECK_OK(mmapc_advise(m, 0, 0, MMAPC_ADVICE_WILL_NEED));
+    CHECK_RC(mmapc_advise(m, 0, 1, MMAPC_ADVICE_WILL_NEED), MMAPC_EINVAL_OFFSET);
+    CHECK_OK(mmapc_discard(m, 0, 0, MMAPC_DISCARD_ZERO));
+    CHECK_RC(mmapc_discard(m, 0, ps, MMAPC_DISCARD_ZERO), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_decommit(m), MMAPC_EINVAL_OP); /* a file mapping */
+    CHECK_OK(mmapc_residency(m, 0, 0, &count, vec));
+    CHECK(count == 0 && vec[0] == 9);
+    CHECK_RC(mmapc_residency(m, 1, 0, &count, vec), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_commit(m), MMAPC_EINVAL_OP);
+    /* an empty mapping holds no memory, so it is next to nothing */
+    REQUIRE_OK(mmapc_map_anon(&other, ps, MMAPC_PROT_READ, NULL));
+    CHECK_RC(mmapc_merge(m, other), MMAPC_ENOT_ADJACENT);
+    CHECK_RC(mmapc_merge(other, m), MMAPC_ENOT_ADJACENT);
+    mmapc_unmap(other);
+    CHECK_OK(mmapc_seal(m));
+    CHECK(mmapc_is_sealed(m));
+}
+
+static void empty_files(void)
+{
+    char path[TU_PATH_MAX];
+    mmapc_file f = tu_temp_file(NULL, 0, path);
+    int files_before = tu_open_files();
+    mmapc_map *m = NULL;
+    /* the explicit size keeps its errors */
+    CHECK_RC(mmapc_map_file(&m, 1, MMAPC_PROT_READ, f, 0, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, 1, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK(m == NULL);
+    REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, 0, NULL));
+    CHECK(mmapc_file_offset(m) == 0);
+    CHECK(mmapc_capacity(m) == 0);
+    CHECK(tu_open_files() == files_before); /* a whole-file map keeps no descriptor */
+    every_call_on_empty(m);
+    mmapc_unmap(m);
+    /* shared and writable too */
+    REQUIRE_OK(
+        mmapc_map_file_whole(&m, MMAPC_PROT_RW, f, 0, &(mmapc_options){.flags = MMAPC_SHARED}));
+    CHECK(mmapc_size(m) == 0);
+    CHECK_OK(mmapc_unmap_checked(m));
+    CHECK(tu_file_size(path) == 0);
+    CHECK(tu_open_files() == files_before);
+    tu_close(f);
+    tu_remove(path);
+}
+
+/* An offset equal to the size, aligned or not, is an empty mapping; past it is an error. */
+static void offset_at_end(void)
+{
+    char path[TU_PATH_MAX], path2[TU_PATH_MAX];
+    size_t len = 3 * gran + 5;
+    mmapc_file f = tu_temp_file(NULL, len, path);
+    mmapc_file shorter = tu_temp_file(NULL, 3 * gran, path2);
+    mmapc_map *m = NULL;
+    REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, len, NULL));
+    CHECK(mmapc_file_offset(m) == len);
+    every_call_on_empty(m);
+    mmapc_unmap(m);
+    REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_READ, shorter, 3 * gran, NULL));
+    CHECK(mmapc_size(m) == 0);
+    mmapc_unmap(m);
+    m = NULL;
+    CHECK_RC(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, len + 1, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, UINT64_MAX, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_map_file(&m, 1, MMAPC_PROT_READ, f, len, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_map_file_whole(NULL, MMAPC_PROT_READ, f, 0, NULL), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_map_file_whole(&m, (mmapc_prot)8, f, 0, NULL), MMAPC_EINVAL_ARG);
+    CHECK(m == NULL);
+    tu_close(shorter);
+    tu_close(f);
+    tu_remove(path);
+    tu_remove(path2);
+}
+
+/* Whole-file and explicit maps at offsets off the granularity point at the byte asked for. */
+static void any_offset(void)
+{
+    char path[TU_PATH_MAX];
+    size_t len = 4 * gran + 123;
+    mmapc_file f = tu_temp_file(NULL, len, path);
+    uint64_t offsets[] = {1, 4095, 4097, gran - 1, gran + 1, 2 * gran - 1, len - 1};
+    for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+        uint64_t off = offsets[i];
+        mmapc_map *m = NULL;
+        REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, off, NULL));
+        CHECK(mmapc_size(m) == len - off);
+        CHECK(mmapc_file_offset(m) == off);
+        CHECK((uintptr_t)mmapc_ptr(m) % ps == off % ps);
+        CHECK(holds_pattern(m, off, len - off));
+        CHECK_OK(mmapc_flush(m, 0, mmapc_size(m)));
+        CHECK_OK(mmapc_advise(m, 1, mmapc_size(m) - 1, MMAPC_ADVICE_WILL_NEED));
+        size_t count = 0;
+        CHECK_OK(mmapc_residency(m, 0, mmapc_size(m), &count, NULL));
+        CHECK(count >= 1);
+        /* split at the first page boundary of the memory, then merge back */
+        size_t at = ps - (size_t)(off % ps);
+        mmapc_map *back = NULL;
+        if (at < mmapc_size(m)) {
+            CHECK_RC(mmapc_split_off(m, at + 1, &back), MMAPC_EINVAL_OFFSET);
+            REQUIRE_OK(mmapc_split_off(m, at, &back));
+            CHECK(mmapc_size(m) == at && mmapc_size(back) == len - off - at);
+            CHECK(mmapc_file_offset(back) == off + at);
+            CHECK(holds_pattern(back, off + at, mmapc_size(back)));
+            CHECK_OK(mmapc_protect(back, MMAPC_PROT_NONE));
+            CHECK_OK(mmapc_protect(m, MMAPC_PROT_NONE));
+            CHECK_OK(mmapc_protect(back, MMAPC_PROT_READ));
+            CHECK_OK(mmapc_protect(m, MMAPC_PROT_READ));
+#ifdef _WIN32
+            CHECK_RC(mmapc_merge(m, back), MMAPC_EBACKING_MISMATCH); /* never for views */
+            mmapc_unmap(back);
+#else
+            CHECK_OK(mmapc_merge(m, back));
+            CHECK(mmapc_size(m) == len - off);
+            CHECK(holds_pattern(m, off, len - off));
+#endif
+        }
+        mmapc_unmap(m);
+        /* the explicit size at the same offset ends on a page boundary */
+        REQUIRE_OK(
+            mmapc_map_file(&m, len - off < 10 ? len - off : 10, MMAPC_PROT_READ, f, off, NULL));
+        CHECK(mmapc_size(m) >= (len - off < 10 ? len - off : 10));
+        CHECK((mmapc_end(m) & (ps - 1)) == 0);
+        CHECK(holds_pattern(m, off, len - off < 10 ? len - off : 10));
+        mmapc_unmap(m);
+    }
+    /* a shared writable map at an odd offset writes that very byte of the file */
+    mmapc_map *w = NULL;
+    REQUIRE_OK(
+        mmapc_map_file(&w, 3, MMAPC_PROT_RW, f, gran + 1, &(mmapc_options){.flags = MMAPC_SHARED}));
+    memcpy(mmapc_ptr(w), "abc", 3);
+    CHECK_OK(mmapc_flush(w, 1, 3));
+    mmapc_unmap(w);
+    char got[5];
+    tu_read(path, gran, got, 5);
+    CHECK(got[0] == (char)(gran * 7 + 1) && memcmp(got + 1, "abc", 3) == 0);
+    tu_close(f);
+    tu_remove(path);
+}
+
+static void fill(unsigned char *p, size_t len, unsigned seed)
+{
+    for (size_t i = 0; i < len; i += 4093)
+        p[i] = (unsigned char)(i * seed + 3);
+}
+
+static int filled(const unsigned char *p, size_t len, unsigned seed)
+{
+    for (size_t i = 0; i < len; i += 4093) {
+        if (p[i] != (unsigned char)(i * seed + 3))
+            return 0;
+    }
+    return 1;
+}
+
+/* Anonymous memory: in place within its capacity, by moving without one. */
+static void grow_anon(void)
+{
+    mmapc_map *m = NULL;
+    REQUIRE_OK(mmapc_map_anon_growable(&m, 1, 64 * MIB, MMAPC_PROT_RW, NULL));
+    unsigned char *p = mmapc_ptr(m);
+    CHECK(mmapc_size(m) == ps && mmapc_capacity(m) == 64 * MIB);
+    p[0] = 42;
+    CHECK_OK(mmapc_resize(m, 64 * MIB, 0));
+    CHECK(mmapc_ptr(m) == p && mmapc_size(m) == 64 * MIB);
+    CHECK(p[0] == 42 && p[64 * MIB - 1] == 0);
+    fill(p, 64 * MIB, 5);
+    CHECK_OK(mmapc_resize(m, MIB, 0)); /* shrink: the capacity stays */
+    CHECK(mmapc_ptr(m) == p && mmapc_size(m) == MIB && mmapc_capacity(m) == 64 * MIB);
+    CHECK(filled(p, MIB, 5));
+    CHECK_OK(mmapc_resize(m, 2 * MIB, 0)); /* grows back zeroed */
+    CHECK(filled(p, MIB, 5) && p[MIB] == 0 && p[2 * MIB - 1] == 0);
+    CHECK_OK(mmapc_protect(m, MMAPC_PROT_READ));
+    CHECK_OK(mmapc_resize(m, 3 * MIB, 0));
+    CHECK(mmapc_protection(m) == MMAPC_PROT_READ && p[3 * MIB - 1] == 0);
+    /* past the capacity without moving: in place where the system finds room (Linux mremap),
+     * otherwise refused and unchanged */
+    CHECK_OK(mmapc_resize(m, 64 * MIB, 0));
+    int rc = mmapc_resize(m, 64 * MIB + 1, 0);
+    CHECK(rc == 0 || rc == MMAPC_EEXIST || rc == MMAPC_ENOMEM);
+    CHECK(mmapc_ptr(m) == p && mmapc_size(m) == (rc ? 64 * MIB : 64 * MIB + ps));
+    CHECK(filled(p, MIB, 5));
+    mmapc_unmap(m);
+
+    /* without capacity: moving when allowed, contents kept */
+    REQUIRE_OK(mmapc_map_anon(&m, 1, MMAPC_PROT_RW, NULL));
+    fill(mmapc_ptr(m), ps, 7);
+    rc = mmapc_resize(m, 64 * MIB, 0);
+    CHECK(rc == 0 || rc == MMAPC_ENOMEM || rc == MMAPC_EEXIST);
+    if (rc)
+        CHECK(mmapc_size(m) == ps);
+    CHECK_OK(mmapc_resize(m, 64 * MIB, MMAPC_RESIZE_MAY_MOVE));
+    CHECK(mmapc_size(m) == 64 * MIB && filled(mmapc_ptr(m), ps, 7));
+    ((unsigned char *)mmapc_ptr(m))[64 * MIB - 1] = 1;
+    CHECK_OK(mmapc_resize(m, ps, 0));
+    CHECK(mmapc_size(m) == ps && filled(mmapc_ptr(m), ps, 7));
+    mmapc_unmap(m);
+
+    /* refusals */
+    REQUIRE_OK(mmapc_map_anon_growable(&m, 2 * ps, 4 * ps, MMAPC_PROT_RW, NULL));
+    mmapc_map *back = NULL;
+    CHECK_RC(mmapc_resize(NULL, ps, 0), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_resize(m, ps, 4), MMAPC_EINVAL_ARG);
+    CHECK_RC(mmapc_resize(m, 0, 0), MMAPC_EINVAL_SIZE);
+    CHECK_RC(mmapc_resize(m, SIZE_MAX, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_SIZE);
+    REQUIRE_OK(mmapc_split_off(m, ps, &back));
+    CHECK_RC(mmapc_resize(m, 3 * ps, 0), MMAPC_EINVAL_OP); /* a split piece */
+    CHECK_RC(mmapc_resize(back, 3 * ps, 0), MMAPC_EINVAL_OP);
+    REQUIRE_OK(mmapc_merge(m, back));
+    CHECK(mmapc_capacity(m) == 4 * ps);
+    CHECK_OK(mmapc_resize(m, 4 * ps, 0));
+    mmapc_unmap(m);
+    CHECK_RC(mmapc_map_anon_growable(&m, 2 * ps, ps, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
+    REQUIRE_OK(mmapc_reserve_anon(&m, ps, MMAPC_PROT_RW, NULL));
+    CHECK_RC(mmapc_resize(m, 2 * ps, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_OP);
+    mmapc_unmap(m);
+}
+
+/* A file mapping: the file grows with it, storage first; shrinking leaves the file alone. */
+static void grow_file(void)
+{
+    char path[TU_PATH_MAX];
+    mmapc_file f = tu_temp_file(NULL, 1, path);
+    const mmapc_options shared = {.flags = MMAPC_SHARED};
+    mmapc_map *m = NULL;
+    int files_before = tu_open_files();
+    REQUIRE_OK(mmapc_map_file_growable(&m, MMAPC_TO_END, 64 * MIB, MMAPC_PROT_RW, f, 0, &shared));
+    CHECK(tu_open_files() == files_before + 1); /* its own duplicate, to extend the file */
+    CHECK(mmapc_size(m) == 1 && holds_pattern(m, 0, 1));
+    unsigned char *p = mmapc_ptr(m);
+#ifdef _WIN32
+    unsigned move = MMAPC_RESIZE_MAY_MOVE; /* a view cannot reach past its file */
+    CHECK(mmapc_capacity(m) == 1);
+#else
+    unsigned move = 0;
+    CHECK(mmapc_capacity(m) == 64 * MIB);
+#endif
+    CHECK_OK(mmapc_resize(m, 64 * MIB, move));
+    if (!move)
+        CHECK(mmapc_ptr(m) == p);
+    p = mmapc_ptr(m);
+    CHECK(mmapc_size(m) == 64 * MIB && tu_file_size(path) == 64 * MIB);
+    CHECK(holds_pattern(m, 0, 1) && p[1] == 0 && p[64 * MIB - 1] == 0);
+    p[64 * MIB - 1] = 77;
+    CHECK_OK(mmapc_flush(m, 64 * MIB - 1, 64 * MIB));
+    unsigned char last = 0;
+    tu_read(path, 64 * MIB - 1, &last, 1);
+    CHECK(last == 77);
+    /* shrinking keeps the file */
+    CHECK_OK(mmapc_resize(m, MIB + 3, 0));
+    CHECK(mmapc_ptr(m) == p && mmapc_size(m) == MIB + 3 && tu_file_size(path) == 64 * MIB);
+    /* growing within the file does not change it */
+    CHECK_OK(mmapc_resize(m, 32 * MIB, move));
+    CHECK(tu_file_size(path) == 64 * MIB && ((unsigned char *)mmapc_ptr(m))[0] == 1);
+    mmapc_unmap(m);
+    CHECK(tu_open_files() == files_before);
+
+    /* from an empty mapping at an unaligned end */
+    tu_truncate(f, gran + 5);
+    REQUIRE_OK(mmapc_map_file_growable(&m, MMAPC_TO_END, 0, MMAPC_PROT_RW, f, gran + 5, &shared));
+    CHECK(mmapc_size(m) == 0 && mmapc_file_offset(m) == gran + 5);
+    CHECK_OK(mmapc_resize(m, 3, MMAPC_RESIZE_MAY_MOVE));
+    CHECK(mmapc_size(m) == 3 && tu_file_size(path) == gran + 8);
+    memcpy(mmapc_ptr(m), "xyz", 3);
+    CHECK_OK(mmapc_flush(m, 0, 3));
+    char got[3];
+    tu_read(path, gran + 5, got, 3);
+    CHECK(memcmp(got, "xyz", 3) == 0);
+    mmapc_unmap(m);
+
+    /* refusals: a private or read-only mapping may not extend the file; a plain map keeps no
+     * file to grow with */
+    REQUIRE_OK(mmapc_map_file_growable(&m, MMAPC_TO_END, 0, MMAPC_PROT_RW, f, 0, NULL));
+    size_t size = mmapc_size(m);
+    CHECK_RC(mmapc_resize(m, size + 1, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_SIZE);
+    CHECK(mmapc_size(m) == size && tu_file_size(path) == gran + 8);
+    mmapc_unmap(m);
+    REQUIRE_OK(mmapc_map_file_growable(&m, 1, 0, MMAPC_PROT_READ, f, 0, &shared));
+    CHECK_RC(mmapc_resize(m, gran + 9, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_SIZE);
+    CHECK_OK(mmapc_resize(m, gran + 8, MMAPC_RESIZE_MAY_MOVE));
+    CHECK(holds_pattern(m, 0, 1) && ((unsigned char *)mmapc_ptr(m))[gran + 5] == 'x');
+    mmapc_unmap(m);
+    REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_RW, f, 0, &shared));
+    CHECK_RC(mmapc_resize(m, 1, 0), MMAPC_EINVAL_OP);
+    mmapc_unmap(m);
+    CHECK_RC(mmapc_map_file_growable(&m, 2, 1, MMAPC_PROT_READ, f, 0, NULL), MMAPC_EINVAL_SIZE);
+    CHECK_RC(mmapc_map_file_growable(&m, gran + 9, 0, MMAPC_PROT_READ, f, 0, NULL),
+             MMAPC_EINVAL_SIZE);
+    CHECK(tu_open_files() == files_before);
+    tu_close(f);
+    tu_remove(path);
+}
+
+int main(void)
+{
+    ps = mmapc_page_size();
+    gran = mmapc_allocation_granularity();
+    empty_files();
+    offset_at_end();
+    any_offset();
+    grow_anon();
+    grow_file();
+    return check_done();
+}
