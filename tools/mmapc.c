@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* mmapc: the memory areas of a process, and what this system offers for memory mappings. */
+/* mmapc: the memory areas of a process, and what this system offers for memory mappings. The
+ * command line (getopt_long) and the choice of command; each group of commands has its file. */
 #include "tool.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -10,12 +12,18 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: mmapc [--json] [--text] COMMAND [ARGS]\n"
+    "usage: mmapc [OPTIONS] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  areas [PID]        every memory area of PID (default: self), one per line\n"
+    "  areas [PID]        every memory area of PID (default: self), one per line; with -x\n"
+    "                     the memory use of each (the columns of pmap -X) and a totals row\n"
     "  query ADDR [PID]   the area that holds ADDR (hexadecimal, 0x optional); with --json,\n"
     "                     null when there is none\n"
+    "  summary [PID]      totals by kind (file, anon, heap, stack, shmem...): areas, size,\n"
+    "                     Rss, Pss, Swap\n"
+    "  diff A.json B.json the changes between two snapshots of `mmapc --json areas [-x] PID`:\n"
+    "                     areas added, removed, resized, protection changed, Rss changed\n"
+    "  watch PID          the same changes, printed as they happen (--interval, --count)\n"
     "  page-sizes         the page sizes this system supports\n"
     "  info               page size, granularity, huge pages, THP mode, query method\n"
     "  demo               map one area of each kind, then list this process's areas\n"
@@ -26,11 +34,18 @@ static const char usage_text[] =
     "  --json             print JSON instead of a table\n"
     "  --text             read /proc/PID/maps text even where PROCMAP_QUERY exists\n"
     "                     (so does MMAPC_FORCE_TEXT=1 in the environment)\n"
+    "  -x, --extended     areas, query: the memory use of each area (Rss, Pss, Swap...)\n"
+    "  --sort COLUMN      areas: order by COLUMN (address, the default, ascending; size, rss,\n"
+    "                     pss, swap or any -x column, largest first)\n"
+    "  --build-id         areas, query: the ELF build ID of each file area, in hex\n"
+    "  --context N        query: also N areas on each side of the one found\n"
+    "  --interval S       watch: seconds between two looks (default 1; fractions allowed)\n"
+    "  --count N          watch: stop after N looks (default: until the process ends)\n"
     "  -h, --help         print this help\n"
     "  -V, --version      print the version\n"
     "\n"
     "exit status: 0 success, 1 no such area or process, 2 usage error, 3 other failure\n"
-    "(a write error included)\n";
+    "(a write error, an unreadable or malformed snapshot included)\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -43,20 +58,19 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-int tool_fail(int rc, const char *what)
+/* A decimal number from 0 to max, digits only. */
+static int parse_count(const char *s, long max, long *out)
 {
-    int os = mmapc_last_os_error();
-    if (os)
-        fprintf(stderr, "mmapc: %s: %s (%s)\n", what, mmapc_strerror(rc), strerror(os));
-    else
-        fprintf(stderr, "mmapc: %s: %s\n", what, mmapc_strerror(rc));
-    switch (rc) {
-    case MMAPC_ENOTFOUND:
-    case MMAPC_ESRCH:
-        return EXIT_NOT_FOUND;
-    default:
-        return EXIT_FAILED;
+    long v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (max - (*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (*s - '0');
     }
+    *out = v;
+    return 0;
 }
 
 /* A pid: decimal, 1 to INT_MAX, or "self". */
@@ -66,17 +80,24 @@ static int parse_pid(const char *s, int *pid)
         *pid = MMAPC_SELF;
         return 0;
     }
-    long v = 0;
-    if (!*s)
-        return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > (INT_MAX - (*s - '0')) / 10)
-            return -1;
-        v = v * 10 + (*s - '0');
-    }
-    if (v == 0)
+    long v;
+    if (parse_count(s, INT_MAX, &v) || v == 0)
         return -1;
     *pid = (int)v;
+    return 0;
+}
+
+/* Seconds: a positive decimal number, at most a day. */
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    if (!(*s >= '0' && *s <= '9') && *s != '.')
+        return -1;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v > 0) || v > 86400)
+        return -1;
+    *out = v;
     return 0;
 }
 
@@ -127,173 +148,207 @@ static int parse_addr(const char *s, uint64_t *addr)
     return 0;
 }
 
-static const char *pid_name(int pid, char *buf, size_t size)
+enum { OPT_JSON = 256, OPT_TEXT, OPT_SORT, OPT_BUILD_ID, OPT_CONTEXT, OPT_INTERVAL, OPT_COUNT };
+
+static const struct option long_options[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"text", no_argument, NULL, OPT_TEXT},
+    {"extended", no_argument, NULL, 'x'},
+    {"sort", required_argument, NULL, OPT_SORT},
+    {"build-id", no_argument, NULL, OPT_BUILD_ID},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+enum { MAX_ARGS = 3 };
+
+/* The options that apply to a command only; each one given elsewhere is a usage error. */
+typedef struct given {
+    int sort, build_id, context, interval, count, extended;
+} given;
+
+static int only_for(const char *cmd, int set, const char *option, const char *allowed)
 {
-    if (pid == MMAPC_SELF)
-        snprintf(buf, size, "this process");
-    else
-        snprintf(buf, size, "process %d", pid);
-    return buf;
+    if (!set)
+        return 0;
+    /* allowed: the commands, space-separated, with a space at each end */
+    char word[32];
+    snprintf(word, sizeof word, " %s ", cmd);
+    if (strstr(allowed, word))
+        return 0;
+    return usage_error("%s does not apply to %s", option, cmd);
 }
 
-int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *notes, int nnotes)
+static int check_options(const char *cmd, const given *g)
 {
-    char who[64], what[160];
-    pid_name(pid, who, sizeof who);
-    mmapc_proc *proc;
-    int rc = mmapc_proc_open(&proc, pid, proc_flags);
-    if (rc) {
-        snprintf(what, sizeof what, "cannot read the areas of %s", who);
-        return tool_fail(rc, what);
-    }
-    mmapc_areas *it;
-    rc = mmapc_proc_areas(&it, proc, 0, UINT64_MAX);
-    if (rc) {
-        mmapc_proc_close(proc);
-        snprintf(what, sizeof what, "cannot read the areas of %s", who);
-        return tool_fail(rc, what);
-    }
-    mmapc_area a;
-    int n = 0;
-    if (json)
-        fputs("[", stdout);
-    else
-        print_area_header(stdout);
-    while ((rc = mmapc_areas_next(it, &a)) > 0) {
-        const char *note = NULL;
-        for (int i = 0; i < nnotes; i++)
-            if (a.start < notes[i].end && notes[i].start < a.end)
-                note = notes[i].text;
-        if (json) {
-            fputs(n ? ",\n  " : "\n  ", stdout);
-            print_area_json(stdout, &a);
-        } else {
-            print_area_row(stdout, &a, note);
-        }
-        n++;
-        if (ferror(stdout)) /* a write failed: tool_close_stdout() says so */
-            break;
-    }
-    if (json)
-        fputs(n ? "\n]\n" : "]\n", stdout);
-    mmapc_areas_close(it);
-    mmapc_proc_close(proc);
-    if (rc < 0) {
-        snprintf(what, sizeof what, "listing of %s, after %d areas", who, n);
-        return tool_fail(rc, what);
-    }
-    return EXIT_OK;
+    int rc;
+    if ((rc = only_for(cmd, g->extended, "-x", " areas query ")) ||
+        (rc = only_for(cmd, g->sort, "--sort", " areas ")) ||
+        (rc = only_for(cmd, g->build_id, "--build-id", " areas query ")) ||
+        (rc = only_for(cmd, g->context, "--context", " query ")) ||
+        (rc = only_for(cmd, g->interval, "--interval", " watch ")) ||
+        (rc = only_for(cmd, g->count, "--count", " watch ")))
+        return rc;
+    return 0;
 }
 
-static int cmd_query(const char *arg, uint64_t addr, int pid, unsigned proc_flags, int json)
+static int bad_pid(const char *s)
 {
-    char who[64], what[160];
-    pid_name(pid, who, sizeof who);
-    mmapc_area a;
-    char small[4096], *buf = small;
-    size_t size = sizeof small;
-    mmapc_proc *proc;
-    int rc = mmapc_proc_open(&proc, pid, proc_flags);
-    if (rc) {
-        snprintf(what, sizeof what, "cannot read the areas of %s", who);
-        return tool_fail(rc, what);
-    }
-    rc = mmapc_proc_query(proc, addr, &a, buf, size);
-    if (rc == 0 && a.path_len >= size) { /* a longer path than the buffer: ask again */
-        size = a.path_len + 1;
-        buf = malloc(size);
-        rc = buf ? mmapc_proc_query(proc, addr, &a, buf, size) : MMAPC_ENOMEM;
-    }
-    mmapc_proc_close(proc);
-    if (rc == MMAPC_ENOTFOUND) {
-        if (json) /* a JSON document still, so that a pipe into a JSON reader works */
-            fputs("null\n", stdout);
-        fprintf(stderr, "mmapc: no area at 0x%" PRIx64 " in %s\n", addr, who);
-        if (looks_decimal(arg))
-            hex_hint(arg);
-        rc = EXIT_NOT_FOUND;
-    } else if (rc) {
-        snprintf(what, sizeof what, "query of 0x%" PRIx64 " in %s", addr, who);
-        rc = tool_fail(rc, what);
-    } else if (json) {
-        print_area_json(stdout, &a);
-        fputc('\n', stdout);
-    } else {
-        print_area_header(stdout);
-        print_area_row(stdout, &a, NULL);
-    }
-    if (buf != small)
-        free(buf);
-    return rc;
+    return usage_error("bad pid '%s' (a positive decimal number or 'self')", s);
 }
 
-static int run(int argc, char **argv)
+static int run_command(tool_opts *o, const given *g, const char **args, int nargs)
 {
-    int json = 0;
-    unsigned proc_flags = 0;
-    const char *args[3];
-    int nargs = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        } else if (strcmp(s, "-V") == 0 || strcmp(s, "--version") == 0) {
-            printf("mmapc %s (library %s)\n", MMAPC_VERSION_STRING, mmapc_version());
-            return EXIT_OK;
-        } else if (strcmp(s, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(s, "--text") == 0) {
-            proc_flags |= MMAPC_PROC_TEXT;
-        } else if (strcmp(s, "--") == 0) {
-            for (i++; i < argc; i++) {
-                if (nargs == 3)
-                    return usage_error("too many arguments");
-                args[nargs++] = argv[i];
-            }
-        } else if (s[0] == '-' && s[1] != '\0' && !(s[1] >= '0' && s[1] <= '9')) {
-            /* (a negative number is an argument, for the command to refuse) */
-            return usage_error("unknown option '%s'", s);
-        } else {
-            if (nargs == 3)
-                return usage_error("too many arguments");
-            args[nargs++] = s;
-        }
-    }
-    if (nargs == 0)
-        return usage_error("no command");
     const char *cmd = args[0];
-    int pid = MMAPC_SELF;
-    if (strcmp(cmd, "areas") == 0) {
+    int pid = MMAPC_SELF, rc;
+    if (strcmp(cmd, "help") == 0) {
+        fputs(usage_text, o->out);
+        return EXIT_OK;
+    }
+    if ((rc = check_options(cmd, g)))
+        return rc;
+    if (strcmp(cmd, "areas") == 0 || strcmp(cmd, "summary") == 0) {
         if (nargs > 2)
-            return usage_error("areas takes at most one PID");
+            return usage_error("%s takes at most one PID", cmd);
         if (nargs == 2 && parse_pid(args[1], &pid))
-            return usage_error("bad pid '%s' (a positive decimal number or 'self')", args[1]);
-        return tool_print_areas(pid, proc_flags, json, NULL, 0);
+            return bad_pid(args[1]);
+        if (cmd[0] == 's')
+            return cmd_summary(o, pid);
+        if (o->sort && tool_snapshot_sort(&(tool_snapshot){0}, o->sort) != 0) {
+            fprintf(stderr, "mmapc: unknown column '%s' for --sort; the columns are: ", o->sort);
+            tool_sort_columns(stderr);
+            fputs("\nTry 'mmapc --help'.\n", stderr);
+            return EXIT_USAGE;
+        }
+        return cmd_areas(o, pid);
     }
     if (strcmp(cmd, "query") == 0) {
         uint64_t addr;
         if (nargs < 2)
             return usage_error("query needs an address");
-        if (parse_addr(args[1], &addr))
-            return usage_error("bad address '%s' (hexadecimal, 0x optional)", args[1]);
+        if (parse_addr(args[1], &addr)) {
+            usage_error("bad address '%s' (hexadecimal, 0x optional)", args[1]);
+            return EXIT_USAGE;
+        }
         if (nargs == 3 && parse_pid(args[2], &pid))
-            return usage_error("bad pid '%s' (a positive decimal number or 'self')", args[2]);
-        return cmd_query(args[1], addr, pid, proc_flags, json);
+            return bad_pid(args[2]);
+        rc = cmd_query(o, args[1], addr, pid);
+        if (rc == EXIT_NOT_FOUND && looks_decimal(args[1]))
+            hex_hint(args[1]);
+        return rc;
     }
+    if (strcmp(cmd, "diff") == 0) {
+        if (nargs != 3)
+            return usage_error("diff takes two snapshot files (written by mmapc --json areas)");
+        return cmd_diff(o, args[1], args[2]);
+    }
+    if (strcmp(cmd, "watch") == 0) {
+        if (nargs != 2)
+            return usage_error("watch takes one PID");
+        if (parse_pid(args[1], &pid))
+            return bad_pid(args[1]);
+        return cmd_watch(o, pid);
+    }
+    if (strcmp(cmd, "page-sizes") != 0 && strcmp(cmd, "info") != 0 && strcmp(cmd, "demo") != 0)
+        return usage_error("unknown command '%s'", cmd);
     if (nargs > 1)
         return usage_error("%s takes no arguments", cmd);
     if (strcmp(cmd, "page-sizes") == 0)
-        return cmd_page_sizes(json);
+        return cmd_page_sizes(o->json);
     if (strcmp(cmd, "info") == 0)
-        return cmd_info(json, proc_flags);
-    if (strcmp(cmd, "demo") == 0)
-        return cmd_demo(json, proc_flags);
-    if (strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
+        return cmd_info(o->json, o->proc_flags);
+    return cmd_demo(o->json, o->proc_flags);
+}
+
+/* A word that getopt would take for an option but that is a (negative) number: an argument,
+ * for the command to refuse ("bad pid '-5'"). */
+static int negative_number(const char *s)
+{
+    return s[0] == '-' && s[1] >= '0' && s[1] <= '9';
+}
+
+static int run(int argc, char **argv)
+{
+    tool_opts o = {.out = stdout, .context = -1, .interval = 1.0};
+    given g = {0};
+    const char *args[MAX_ARGS];
+    int nargs = 0;
+    long n;
+    opterr = 0; /* our own messages */
+    /* "-": every word in order, options and arguments alike (no reordering of argv) */
+    for (;;) {
+        if (optind < argc && negative_number(argv[optind])) {
+            if (nargs == MAX_ARGS)
+                return usage_error("too many arguments");
+            args[nargs++] = argv[optind++];
+            continue;
+        }
+        int c = getopt_long(argc, argv, "-:xhV", long_options, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case 1:
+            if (nargs == MAX_ARGS)
+                return usage_error("too many arguments");
+            args[nargs++] = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, o.out);
+            return EXIT_OK;
+        case 'V':
+            fprintf(o.out, "mmapc %s (library %s)\n", MMAPC_VERSION_STRING, mmapc_version());
+            return EXIT_OK;
+        case 'x':
+            o.extended = g.extended = 1;
+            break;
+        case OPT_JSON:
+            o.json = 1;
+            break;
+        case OPT_TEXT:
+            o.proc_flags |= MMAPC_PROC_TEXT;
+            break;
+        case OPT_SORT:
+            o.sort = optarg;
+            g.sort = 1;
+            break;
+        case OPT_BUILD_ID:
+            o.build_id = g.build_id = 1;
+            break;
+        case OPT_CONTEXT:
+            if (parse_count(optarg, 100000, &n))
+                return usage_error("bad --context '%s' (a number of areas, 0 to 100000)", optarg);
+            o.context = (int)n;
+            g.context = 1;
+            break;
+        case OPT_INTERVAL:
+            if (parse_seconds(optarg, &o.interval))
+                return usage_error("bad --interval '%s' (seconds, more than 0, at most 86400)",
+                                   optarg);
+            g.interval = 1;
+            break;
+        case OPT_COUNT:
+            if (parse_count(optarg, LONG_MAX, &o.count) || o.count == 0)
+                return usage_error("bad --count '%s' (a positive number)", optarg);
+            g.count = 1;
+            break;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
     }
-    return usage_error("unknown command '%s'", cmd);
+    for (; optind < argc; optind++) { /* after "--" */
+        if (nargs == MAX_ARGS)
+            return usage_error("too many arguments");
+        args[nargs++] = argv[optind];
+    }
+    if (nargs == 0)
+        return usage_error("no command");
+    return run_command(&o, &g, args, nargs);
 }
 
 int main(int argc, char **argv)

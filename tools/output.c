@@ -12,6 +12,31 @@
 #include <unistd.h>
 #endif
 
+int tool_fail(int rc, const char *what)
+{
+    int os = mmapc_last_os_error();
+    if (os)
+        fprintf(stderr, "mmapc: %s: %s (%s)\n", what, mmapc_strerror(rc), strerror(os));
+    else
+        fprintf(stderr, "mmapc: %s: %s\n", what, mmapc_strerror(rc));
+    switch (rc) {
+    case MMAPC_ENOTFOUND:
+    case MMAPC_ESRCH:
+        return EXIT_NOT_FOUND;
+    default:
+        return EXIT_FAILED;
+    }
+}
+
+const char *tool_pid_name(int pid, char *buf, size_t size)
+{
+    if (pid == MMAPC_SELF)
+        snprintf(buf, size, "this process");
+    else
+        snprintf(buf, size, "process %d", pid);
+    return buf;
+}
+
 void tool_guard_std_fds(void)
 {
 #ifndef _WIN32

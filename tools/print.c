@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Areas as a table (in the spirit of pmap -x) and as JSON. */
+/* Areas as a table (in the spirit of pmap -x) and as JSON; the output buffer. */
 #include "print.h"
 
 #include <inttypes.h>
@@ -7,8 +7,132 @@
 
 #define ADDR_WIDTH ((int)sizeof(void *) * 2)
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+void ob_init(obuf *b, FILE *out)
+{
+    b->out = out;
+    b->len = 0;
+}
+
+void ob_flush(obuf *b)
+{
+    if (b->len) /* a failed write shows in ferror(out), which the caller checks */
+        fwrite(b->p, 1, b->len, b->out);
+    b->len = 0;
+}
+
+void ob_mem(obuf *b, const char *s, size_t n)
+{
+    if (n > sizeof b->p - b->len) {
+        ob_flush(b);
+        if (n > sizeof b->p) {
+            fwrite(s, 1, n, b->out);
+            return;
+        }
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+void ob_str(obuf *b, const char *s)
+{
+    ob_mem(b, s, strlen(s));
+}
+
+void ob_char(obuf *b, char c)
+{
+    if (b->len == sizeof b->p)
+        ob_flush(b);
+    b->p[b->len++] = c;
+}
+
+void ob_spaces(obuf *b, int n)
+{
+    static const char blanks[] = "                                ";
+    while (n > 0) {
+        int k = n < 32 ? n : 32;
+        ob_mem(b, blanks, (size_t)k);
+        n -= k;
+    }
+}
+
+int dec_width(uint64_t v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+int dec_width_signed(int64_t v)
+{
+    return v < 0 ? 1 + dec_width((uint64_t)0 - (uint64_t)v) : dec_width((uint64_t)v);
+}
+
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313"
+                                 "23334353637383940414243444546474849"
+                                 "50515253545556575859606162636465666768697071727374757677787980818"
+                                 "28384858687888990919293949596979899";
+
+/* Decimal, right-aligned in width: the hot path of a table of figures, two digits a division,
+ * written straight into the buffer. */
+static void ob_digits(obuf *b, uint64_t v, int neg, int width)
+{
+    char tmp[24];
+    int n = 0;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        tmp[sizeof tmp - 1 - n++] = two_digits[2 * r + 1];
+        tmp[sizeof tmp - 1 - n++] = two_digits[2 * r];
+    }
+    if (v >= 10) {
+        tmp[sizeof tmp - 1 - n++] = two_digits[2 * v + 1];
+        tmp[sizeof tmp - 1 - n++] = two_digits[2 * v];
+    } else {
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + v);
+    }
+    if (neg)
+        tmp[sizeof tmp - 1 - n++] = '-';
+    int pad = width > n ? width - n : 0;
+    if ((size_t)(pad + n) > sizeof b->p - b->len) {
+        ob_flush(b);
+        if ((size_t)(pad + n) > sizeof b->p) { /* (a width no table asks for) */
+            ob_spaces(b, pad);
+            ob_mem(b, tmp + sizeof tmp - n, (size_t)n);
+            return;
+        }
+    }
+    memset(b->p + b->len, ' ', (size_t)pad);
+    memcpy(b->p + b->len + pad, tmp + sizeof tmp - n, (size_t)n);
+    b->len += (size_t)(pad + n);
+}
+
+void ob_u64(obuf *b, uint64_t v, int width)
+{
+    ob_digits(b, v, 0, width);
+}
+
+void ob_i64(obuf *b, int64_t v, int width)
+{
+    ob_digits(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0, width);
+}
+
+void ob_hex(obuf *b, uint64_t v, int width)
+{
+    char tmp[16];
+    int n = 0;
+    do {
+        tmp[sizeof tmp - 1 - n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    while (n < width && n < 16)
+        tmp[sizeof tmp - 1 - n++] = '0';
+    ob_mem(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
+size_t utf8_len(const unsigned char *s, size_t n)
 {
     size_t len;
     uint32_t cp, min;
@@ -35,45 +159,71 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-int json_string(FILE *out, const char *str, size_t len)
+int ob_json_string(obuf *b, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
     int replaced = 0;
-    fputc('"', out);
+    ob_char(b, '"');
     for (size_t i = 0; i < len;) {
         unsigned char c = s[i];
         if (c == '"' || c == '\\') {
-            fputc('\\', out);
-            fputc(c, out);
+            ob_char(b, '\\');
+            ob_char(b, (char)c);
             i++;
         } else if (c < 0x20 || c == 0x7f) {
-            fprintf(out, "\\u%04x", c);
+            ob_str(b, "\\u00");
+            ob_hex(b, c, 2);
             i++;
+        } else if (c < 0x80) { /* the common case: a run of plain ASCII */
+            size_t j = i + 1;
+            while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
+                j++;
+            ob_mem(b, str + i, j - i);
+            i = j;
         } else {
             size_t n = utf8_len(s + i, len - i);
             if (n == 0) {
-                fputs("\\ufffd", out);
+                ob_str(b, "\\ufffd");
                 replaced = 1;
                 i++;
             } else {
-                fwrite(s + i, 1, n, out);
+                ob_mem(b, str + i, n);
                 i += n;
             }
         }
     }
-    fputc('"', out);
+    ob_char(b, '"');
     return replaced;
 }
 
-void json_hex(FILE *out, const char *s, size_t len)
+int json_string(FILE *out, const char *s, size_t len)
 {
-    fputc('"', out);
-    for (size_t i = 0; i < len; i++)
-        fprintf(out, "%02x", (unsigned char)s[i]);
-    fputc('"', out);
+    obuf b;
+    ob_init(&b, out);
+    int r = ob_json_string(&b, s, len);
+    ob_flush(&b);
+    return r;
 }
 
-static void perms(const mmapc_area *a, char out[5])
+void ob_json_hex(obuf *b, const void *s, size_t len)
+{
+    ob_char(b, '"');
+    for (size_t i = 0; i < len; i++)
+        ob_hex(b, ((const unsigned char *)s)[i], 2);
+    ob_char(b, '"');
+}
+
+void ob_json_path(obuf *b, const char *path)
+{
+    size_t len = strlen(path);
+    ob_str(b, "\"path\": ");
+    if (ob_json_string(b, path, len)) {
+        ob_str(b, ", \"path_hex\": ");
+        ob_json_hex(b, path, len);
+    }
+}
+
+void area_perms(const mmapc_area *a, char out[5])
 {
     out[0] = (a->prot & MMAPC_PROT_READ) ? 'r' : '-';
     out[1] = (a->prot & MMAPC_PROT_WRITE) ? 'w' : '-';
@@ -82,67 +232,157 @@ static void perms(const mmapc_area *a, char out[5])
     out[4] = '\0';
 }
 
-void print_area_header(FILE *out)
+void print_area_header(FILE *out, int build_id)
 {
-    fprintf(out, "%-*s %-*s %10s %-4s %-8s %-9s %10s %s\n", ADDR_WIDTH, "START", ADDR_WIDTH, "END",
-            "SIZE", "PERM", "OFFSET", "DEVICE", "INODE", "PATH OR KIND");
+    fprintf(out, "%-*s %-*s %10s %-4s %-8s %-9s %10s %s%s\n", ADDR_WIDTH, "START", ADDR_WIDTH,
+            "END", "SIZE", "PERM", "OFFSET", "DEVICE", "INODE",
+            build_id ? "BUILD-ID                                 " : "", "PATH OR KIND");
 }
 
 /* A path on a terminal: control bytes as \ooo, as the kernel escapes a newline, and a backslash
  * doubled, so that a name holding the four bytes \012 does not print as one holding a newline.
  * (Windows names cannot hold control bytes, and there a backslash is the separator.) */
-static void print_path(FILE *out, const char *s)
+void ob_path(obuf *b, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\%03o", c);
+        if (c < 0x20 || c == 0x7f) {
+            char esc[5] = {'\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
+                           (char)('0' + (c & 7)), 0};
+            ob_str(b, esc);
+        }
 #ifndef _WIN32
         else if (c == '\\')
-            fputs("\\\\", out);
+            ob_str(b, "\\\\");
 #endif
         else
-            fputc(c, out);
+            ob_char(b, (char)c);
     }
+}
+
+/* Hexadecimal, at least two digits, into out; returns the count written. */
+static int hex2(char *out, uint32_t v)
+{
+    int n = 0;
+    char tmp[8];
+    do {
+        tmp[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    if (n < 2)
+        tmp[n++] = '0';
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+int device_text(char out[24], uint32_t major, uint32_t minor)
+{
+    int n = hex2(out, major);
+    out[n++] = ':';
+    n += hex2(out + n, minor);
+    out[n] = '\0';
+    return n;
+}
+
+void ob_area_name(obuf *b, const mmapc_area *a)
+{
+    if (a->kind == MMAPC_AREA_ANON)
+        ob_str(b, "[anon]");
+    else
+        ob_path(b, a->path);
+    if (a->deleted)
+        ob_str(b, " (deleted)");
+}
+
+void ob_area_row(obuf *b, const mmapc_area *a, const mmapc_build_id *bid, const char *note)
+{
+    char p[5];
+    area_perms(a, p);
+    ob_hex(b, a->start, ADDR_WIDTH);
+    ob_char(b, ' ');
+    ob_hex(b, a->end, ADDR_WIDTH);
+    ob_char(b, ' ');
+    ob_u64(b, (a->end - a->start) / 1024, 9);
+    ob_str(b, "K ");
+    ob_str(b, p);
+    ob_char(b, ' ');
+    ob_hex(b, a->offset, 8);
+    ob_char(b, ' ');
+    char dev[24];
+    int w = device_text(dev, a->dev_major, a->dev_minor);
+    ob_mem(b, dev, (size_t)w);
+    ob_spaces(b, 9 - w);
+    ob_char(b, ' ');
+    ob_u64(b, a->inode, 10);
+    ob_char(b, ' ');
+    if (bid) { /* 40 columns: a 20-byte ID, as GNU ld makes by default */
+        for (size_t i = 0; i < bid->size; i++)
+            ob_hex(b, bid->bytes[i], 2);
+        if (!bid->size)
+            ob_char(b, '-');
+        ob_spaces(b, 41 - (bid->size ? 2 * (int)bid->size : 1));
+    }
+    ob_area_name(b, a);
+    if (note) {
+        ob_str(b, "  <- ");
+        ob_str(b, note);
+    }
+    ob_char(b, '\n');
 }
 
 void print_area_row(FILE *out, const mmapc_area *a, const char *note)
 {
-    char p[5], dev[24];
-    perms(a, p);
-    snprintf(dev, sizeof dev, "%02" PRIx32 ":%02" PRIx32, a->dev_major, a->dev_minor);
-    fprintf(out, "%0*" PRIx64 " %0*" PRIx64 " %9" PRIu64 "K %s %08" PRIx64 " %-9s %10" PRIu64 " ",
-            ADDR_WIDTH, a->start, ADDR_WIDTH, a->end, (a->end - a->start) / 1024, p, a->offset, dev,
-            a->inode);
-    if (a->kind == MMAPC_AREA_ANON)
-        fputs("[anon]", out);
-    else
-        print_path(out, a->path);
-    if (a->deleted)
-        fputs(" (deleted)", out);
-    if (note)
-        fprintf(out, "  <- %s", note);
-    fputc('\n', out);
+    obuf b;
+    ob_init(&b, out);
+    ob_area_row(&b, a, NULL, note);
+    ob_flush(&b);
+}
+
+static void ob_bool(obuf *b, const char *key, int v)
+{
+    ob_str(b, key);
+    ob_str(b, v ? "true" : "false");
+}
+
+void ob_area_json_fields(obuf *b, const mmapc_area *a)
+{
+    char p[5];
+    area_perms(a, p);
+    ob_str(b, "{\"start\": \"0x");
+    ob_hex(b, a->start, 0);
+    ob_str(b, "\", \"end\": \"0x");
+    ob_hex(b, a->end, 0);
+    ob_str(b, "\", \"size\": ");
+    ob_u64(b, a->end - a->start, 0);
+    ob_str(b, ", \"perms\": \"");
+    ob_str(b, p);
+    ob_char(b, '"');
+    ob_bool(b, ", \"read\": ", (a->prot & MMAPC_PROT_READ) != 0);
+    ob_bool(b, ", \"write\": ", (a->prot & MMAPC_PROT_WRITE) != 0);
+    ob_bool(b, ", \"exec\": ", (a->prot & MMAPC_PROT_EXEC) != 0);
+    ob_bool(b, ", \"shared\": ", a->shared != 0);
+    ob_str(b, ", \"offset\": ");
+    ob_u64(b, a->offset, 0);
+    ob_str(b, ", \"dev_major\": ");
+    ob_u64(b, a->dev_major, 0);
+    ob_str(b, ", \"dev_minor\": ");
+    ob_u64(b, a->dev_minor, 0);
+    ob_str(b, ", \"inode\": ");
+    ob_u64(b, a->inode, 0);
+    ob_str(b, ", \"kind\": \"");
+    ob_str(b, mmapc_area_kind_name(a->kind));
+    ob_char(b, '"');
+    ob_bool(b, ", \"deleted\": ", a->deleted != 0);
+    ob_str(b, ", ");
+    ob_json_path(b, a->path);
 }
 
 void print_area_json(FILE *out, const mmapc_area *a)
 {
-    char p[5];
-    perms(a, p);
-    fprintf(out,
-            "{\"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64 "\", \"size\": %" PRIu64
-            ", \"perms\": \"%s\", \"read\": %s, \"write\": %s, \"exec\": %s, \"shared\": %s, "
-            "\"offset\": %" PRIu64 ", \"dev_major\": %" PRIu32 ", \"dev_minor\": %" PRIu32
-            ", \"inode\": %" PRIu64 ", \"kind\": \"%s\", \"deleted\": %s, \"path\": ",
-            a->start, a->end, a->end - a->start, p, (a->prot & MMAPC_PROT_READ) ? "true" : "false",
-            (a->prot & MMAPC_PROT_WRITE) ? "true" : "false",
-            (a->prot & MMAPC_PROT_EXEC) ? "true" : "false", a->shared ? "true" : "false", a->offset,
-            a->dev_major, a->dev_minor, a->inode, mmapc_area_kind_name(a->kind),
-            a->deleted ? "true" : "false");
-    size_t len = strlen(a->path);
-    if (json_string(out, a->path, len)) {
-        fputs(", \"path_hex\": ", out);
-        json_hex(out, a->path, len);
-    }
-    fputc('}', out);
+    obuf b;
+    ob_init(&b, out);
+    ob_area_json_fields(&b, a);
+    ob_char(&b, '}');
+    ob_flush(&b);
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Output of the mmapc tool: areas as a table or as JSON, and JSON strings for any bytes. */
+/* Output of the mmapc tool: areas as a table or as JSON, and JSON strings for any bytes, through
+ * a buffer that formats numbers by hand (a listing of 10,000 areas with 30 figures each must not
+ * cost more than reading them). */
 #ifndef MMAPC_TOOL_PRINT_H
 #define MMAPC_TOOL_PRINT_H
 
@@ -7,16 +9,57 @@
 
 #include <stdio.h>
 
+/* A buffer in front of a stream; full, it is written out with one fwrite. */
+typedef struct obuf {
+    FILE *out;
+    size_t len;
+    char p[1 << 16];
+} obuf;
+
+void ob_init(obuf *b, FILE *out);
+/* Write out what the buffer holds. */
+void ob_flush(obuf *b);
+void ob_mem(obuf *b, const char *s, size_t n);
+void ob_str(obuf *b, const char *s);
+void ob_char(obuf *b, char c);
+void ob_spaces(obuf *b, int n);
+/* Decimal, right-aligned in width characters (0: no padding). */
+void ob_u64(obuf *b, uint64_t v, int width);
+void ob_i64(obuf *b, int64_t v, int width);
+/* Lower-case hexadecimal, zero-padded to width digits (0: as many as needed). */
+void ob_hex(obuf *b, uint64_t v, int width);
+/* The number of characters of v in decimal. */
+int dec_width(uint64_t v);
+int dec_width_signed(int64_t v);
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0 if it is not one. */
+size_t utf8_len(const unsigned char *s, size_t n);
+
 /* Escape a string for JSON, quotes included. Bytes that are not UTF-8 become U+FFFD; the
  * return value is non-zero when that happened (the caller then adds the raw bytes in hex). */
+int ob_json_string(obuf *b, const char *s, size_t len);
 int json_string(FILE *out, const char *s, size_t len);
 /* The bytes as lower-case hex, in quotes. */
-void json_hex(FILE *out, const char *s, size_t len);
+void ob_json_hex(obuf *b, const void *s, size_t len);
+/* "path": "..." and, for a path that is not UTF-8, "path_hex": "...". */
+void ob_json_path(obuf *b, const char *path);
+/* A path for a table: control bytes as \ooo, a backslash doubled (not on Windows). */
+void ob_path(obuf *b, const char *s);
+/* The device as "major:minor", each at least two hex digits; returns the length. */
+int device_text(char out[24], uint32_t major, uint32_t minor);
+/* The path or kind of an area for a table: [anon], or the path escaped, and " (deleted)". */
+void ob_area_name(obuf *b, const mmapc_area *a);
+/* "rwxp": permissions and p (private) or s (shared). */
+void area_perms(const mmapc_area *a, char out[5]);
 
-/* The header line of the table. */
-void print_area_header(FILE *out);
-/* One area as a table row; note (may be NULL) is appended after the path. */
+/* The header line of the table, with a BUILD-ID column or without. */
+void print_area_header(FILE *out, int build_id);
+/* One area as a table row; note (may be NULL) is appended after the path; bid (may be NULL: no
+ * such column) is the build ID. */
 void print_area_row(FILE *out, const mmapc_area *a, const char *note);
+void ob_area_row(obuf *b, const mmapc_area *a, const mmapc_build_id *bid, const char *note);
+/* One area as a JSON object without its closing brace, so that a caller may add fields. */
+void ob_area_json_fields(obuf *b, const mmapc_area *a);
 /* One area as a JSON object (no trailing newline). */
 void print_area_json(FILE *out, const mmapc_area *a);
 

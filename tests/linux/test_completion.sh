@@ -68,6 +68,17 @@ expect "self" mmapc query 0x1000 s
 got=$(complete_line mmapc query 7f00 "")
 if [[ " $got " == *" $$ "* ]]; then passed=$((passed + 1)); else bad "query ADDR PID: '$got' lacks $$"; fi
 
+# summary and watch take a PID; diff takes files; --sort takes a column; a number takes nothing
+expect "self" mmapc summary se
+expect "self" mmapc watch --interval 2 se
+got=$(complete_line mmapc diff "$(dirname "$completion")/mmapc.bash-")
+[[ $got == "$(dirname "$completion")/mmapc.bash-completion" ]] && passed=$((passed + 1)) || bad "diff FILE: '$got'"
+expect "rss" mmapc areas -x --sort rs
+expect "" mmapc query 7f00 --context ""
+expect "" mmapc watch 1 --count ""
+expect "" mmapc watch 1 ""
+expect "" mmapc diff a.json b.json ""
+
 # Nothing where nothing goes: an address, a second PID, arguments of argument-less commands,
 # after --help, after an unknown command.
 expect "" mmapc query ""
