@@ -204,7 +204,7 @@ int mmapc_resize(mmapc_map *m, size_t new_size, unsigned flags)
     bool is_file = m->backing->is_file;
     size_t page = m->page_size,
            lead = is_file ? (size_t)(m->offset & (mmapc__os_granularity() - 1)) : 0;
-    if (new_size == 0 || new_size > SIZE_MAX - lead - page)
+    if (new_size == 0 || new_size > (size_t)PTRDIFF_MAX - lead - page) /* past any system's */
         return mmapc__fail(MMAPC_EINVAL_SIZE);
     if (m->reserved || (is_file && !m->has_file) ||
         atomic_load_explicit(&m->backing->refs, memory_order_acquire) != 1)
