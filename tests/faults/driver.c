@@ -646,12 +646,12 @@ static void guarded(mmapc_file fd)
         CHECK(done == 16 && buf[15] == tu_pattern(ps + 7));
     REQUIRE(mprotect(p + ps, ps, PROT_NONE) == 0);
     done = 0;
-    if (before(), after_alt("mmapc_copy_guarded (a fault)",
-                            mmapc_copy_guarded(buf, p + ps - 8, 16, &done), MMAPC_EIO,
-                            __LINE__) == MMAPC_EIO)
+    if (before(),
+        after_alt("mmapc_copy_guarded (a fault)", mmapc_copy_guarded(buf, p + ps - 8, 16, &done),
+                  MMAPC_EIO, __LINE__) == MMAPC_EIO)
         CHECK(done == 8 && buf[7] == tu_pattern(ps - 1));
     REQUIRE(mprotect(p + ps, ps, PROT_READ | PROT_WRITE) == 0);
-    CALL(mmapc_guard_install());
+    CALL(mmapc_guard_install(0));
     unmap(m);
 }
 
@@ -767,6 +767,50 @@ static void query_checks(int rc, const mmapc_area *a, const void *want)
 }
 
 /* Areas of pid (MMAPC_SELF or a child), where want is mapped. */
+/* Build IDs (of an anonymous area and of the driver's own file) and the memory of p: want
+ * reads, and the scratch bytes (at the same address in a forked child) are written back as they
+ * were. */
+static unsigned char scratch[3 * 4096];
+static void proc_memory(mmapc_proc *p, const void *want)
+{
+    mmapc_build_id id;
+    if (CALL(mmapc_proc_build_id(p, (uintptr_t)want, &id)) == 0)
+        CHECK(id.size == 0);
+    if (CALL(mmapc_proc_build_id(p, (uintptr_t)&proc_memory, &id)) == 0)
+        CHECK(id.size > 0);
+    unsigned char buf[sizeof scratch];
+    size_t done = 0;
+    if (CALL(mmapc_proc_read(p, (uintptr_t)want, buf, 64, &done)) == 0)
+        CHECK(done == 64);
+    if (CALL(mmapc_proc_read(p, (uintptr_t)scratch, buf, sizeof buf, &done)) == 0 &&
+        done == sizeof buf &&
+        CALL(mmapc_proc_write(p, (uintptr_t)scratch, buf, sizeof buf, &done)) == 0)
+        CHECK(done == sizeof buf);
+}
+
+/* Memory use per area through p: an iteration with usage (every area's use read), a query with
+ * usage of want, the totals. */
+static void usage(mmapc_proc *p, const void *want)
+{
+    mmapc_areas *it = NULL;
+    mmapc_area a;
+    mmapc_area_usage u;
+    if (CALL(mmapc_proc_areas_usage(&it, p, 0, UINT64_MAX)) == 0) {
+        iterate(it, want);
+        VOID_CALL(mmapc_areas_close(it));
+    }
+    if (CALL(mmapc_proc_areas_usage(&it, p, (uintptr_t)want, (uintptr_t)want + 1)) == 0) {
+        int rc = mmapc_areas_next(it, &a);
+        if (rc == 1)
+            CHECK(CALL(mmapc_areas_usage(it, &u)) == 0 && u.size == a.end - a.start);
+        VOID_CALL(mmapc_areas_close(it));
+    }
+    if (CALL(mmapc_proc_query_usage(p, (uintptr_t)want, &a, NULL, 0, &u)) == 0)
+        CHECK(a.start <= (uintptr_t)want && (uintptr_t)want < a.end && u.size == a.end - a.start);
+    if (CALL(mmapc_proc_usage_totals(p, &u)) == 0)
+        CHECK(u.rss > 0);
+}
+
 static void areas(int pid, const void *want)
 {
     mmapc_area a;
@@ -778,6 +822,10 @@ static void areas(int pid, const void *want)
         VOID_CALL(mmapc_areas_close(it));
     }
     if (CALL(mmapc_areas_open_range(&it, pid, (uintptr_t)want, (uintptr_t)want + 1)) == 0) {
+        iterate(it, want);
+        VOID_CALL(mmapc_areas_close(it));
+    }
+    if (CALL(mmapc_areas_open_usage(&it, pid)) == 0) {
         iterate(it, want);
         VOID_CALL(mmapc_areas_close(it));
     }
@@ -795,6 +843,8 @@ static void areas(int pid, const void *want)
             iterate(it, want);
             VOID_CALL(mmapc_areas_close(it));
         }
+        proc_memory(p, want);
+        usage(p, want);
         VOID_CALL(mmapc_proc_close(p));
     }
 }
