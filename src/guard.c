@@ -153,7 +153,9 @@ int mmapc_copy_guarded(void *dst, const void *src, size_t len, size_t *done)
     return guarded_copy(dst, src, len, true, true, done);
 }
 
-int mmapc_guard_install(void)
+int mmapc_guard_install(unsigned flags)
 {
-    return mmapc__os_guard_ready(1);
+    if (flags & ~(unsigned)MMAPC_GUARD_NO_CHECK)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    return mmapc__os_guard_ready(flags & MMAPC_GUARD_NO_CHECK ? 3 : 1);
 }

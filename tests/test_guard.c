@@ -233,7 +233,7 @@ static void test_threads(void)
  * install puts mmapc's in front of it again.) */
 static void fault_outside_copy(void)
 {
-    if (mmapc_guard_install() != 0)
+    if (mmapc_guard_install(0) != 0)
         exit(5);
     mmapc_map *m = broken_map();
     unsigned char buf[16];
@@ -247,7 +247,7 @@ static void fault_outside_copy(void)
  * caught either. */
 static void fault_in_buffer(void)
 {
-    if (mmapc_guard_install() != 0)
+    if (mmapc_guard_install(0) != 0)
         exit(5);
     mmapc_map *m = broken_map(), *bad = NULL;
     if (mmapc_map_anon(&bad, ps, MMAPC_PROT_NONE, NULL) != 0)
@@ -272,6 +272,6 @@ int main(int argc, char **argv)
     test_faults();
     test_threads();
     check_all_faults(fault_cases);
-    CHECK_OK(mmapc_guard_install());
+    CHECK_OK(mmapc_guard_install(0));
     return check_done();
 }

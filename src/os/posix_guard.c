@@ -39,6 +39,7 @@ static const int signals[2] = {SIGBUS, SIGSEGV};
 static struct sigaction previous[2][2];
 static atomic_int previous_slot;
 static atomic_int installed;
+static atomic_int check_each = 1; /* check the installed handler at each guarded copy */
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int in_ranges(const uintptr_t *r, uintptr_t a)
@@ -140,9 +141,11 @@ static int install(void)
     return 0;
 }
 
-int mmapc__os_guard_ready(int reinstall)
+int mmapc__os_guard_ready(int how)
 {
-    if (!reinstall && atomic_load_explicit(&installed, memory_order_acquire)) {
+    if (how == 0 && atomic_load_explicit(&installed, memory_order_acquire)) {
+        if (!atomic_load_explicit(&check_each, memory_order_relaxed))
+            return 0;
         struct sigaction cur;
         for (int i = 0; i < 2; i++) {
             if (sigaction(signals[i], NULL, &cur) != 0)
@@ -154,10 +157,12 @@ int mmapc__os_guard_ready(int reinstall)
     }
     pthread_mutex_lock(&install_lock);
     int rc = 0;
-    if (reinstall || !atomic_load(&installed))
+    if (how != 0 || !atomic_load(&installed))
         rc = install();
+    if (!rc && how != 0)
+        atomic_store(&check_each, how != 3);
     pthread_mutex_unlock(&install_lock);
-    return rc ? rc : reinstall ? 0 : mmapc__os_guard_ready(0);
+    return rc || how != 0 ? rc : mmapc__os_guard_ready(0);
 }
 
 int mmapc__os_guard_run(void (*fn)(void *), void *arg, const uintptr_t ranges[4], int *raw)

@@ -75,15 +75,15 @@ static BOOL CALLBACK init(INIT_ONCE *o, void *param, void **ctx)
     return tls != TLS_OUT_OF_INDEXES;
 }
 
-int mmapc__os_guard_ready(int reinstall)
+int mmapc__os_guard_ready(int how)
 {
     if (!InitOnceExecuteOnce(&once, init, NULL, NULL))
         return mmapc__win_fail(GetLastError());
-    if (!reinstall && handler) /* read without the lock: set once, never cleared */
+    if (how == 0 && handler) /* read without the lock: set once, never cleared */
         return 0;
     AcquireSRWLockExclusive(&install_lock);
     int rc = 0;
-    if (reinstall || !handler) {
+    if (how != 0 || !handler) {
         /* the new one first, then the old one out: a guarded copy is never left unguarded */
         void *h = AddVectoredExceptionHandler(1, on_exception);
         if (!h)

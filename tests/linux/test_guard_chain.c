@@ -161,7 +161,7 @@ static void case_later(void)
         _exit(4);
     if (mmapc_copy_guarded(buf, past, 1, &done) != MMAPC_EHANDLER)
         _exit(5);
-    if (mmapc_guard_install() != 0 || guarded_read_works() != 0)
+    if (mmapc_guard_install(0) != 0 || guarded_read_works() != 0)
         _exit(6);
     touch_past();
 }
@@ -174,9 +174,30 @@ static void case_later_segv(void)
     install(SIGSEGV, NULL, SIG_DFL, NULL);
     if (guarded_read_works() != MMAPC_EHANDLER)
         _exit(4);
-    if (mmapc_guard_install() != 0 || guarded_read_works() != 0)
+    if (mmapc_guard_install(0) != 0 || guarded_read_works() != 0)
         _exit(6);
     _exit(44);
+}
+
+/* MMAPC_GUARD_NO_CHECK: guarded copies skip the check, so a handler installed later gets the
+ * fault of a guarded copy, as the header warns; a later install without it checks again. */
+static void case_no_check(void)
+{
+    if (mmapc_guard_install(MMAPC_GUARD_NO_CHECK) != 0 || guarded_read_works() != 0)
+        _exit(2);
+    if (mmapc_guard_install(4) != MMAPC_EINVAL_ARG)
+        _exit(3);
+    install(SIGBUS, NULL, on_bus_plain, NULL);
+    guarded_read_works();
+    _exit(4);
+}
+
+static void case_check_again(void)
+{
+    if (mmapc_guard_install(MMAPC_GUARD_NO_CHECK) != 0 || mmapc_guard_install(0) != 0)
+        _exit(2);
+    install(SIGBUS, NULL, on_bus_plain, NULL);
+    _exit(guarded_read_works() == MMAPC_EHANDLER ? 48 : 4);
 }
 
 /* A handler that calls the one it replaced, mmapc's, which mmapc_guard_install() then put in
@@ -197,7 +218,7 @@ static void case_mutual(void)
     install(SIGBUS, on_bus_chaining, NULL, &chained);
     if (guarded_read_works() != MMAPC_EHANDLER)
         _exit(4);
-    if (mmapc_guard_install() != 0 || guarded_read_works() != 0)
+    if (mmapc_guard_install(0) != 0 || guarded_read_works() != 0)
         _exit(6);
     shared[0] = 0;
     touch_past();
@@ -265,6 +286,8 @@ static const chain_case cases[] = {
     {"installed later", case_later, 42, 0},
     {"SIGSEGV installed later", case_later_segv, 44, 0},
     {"handlers calling each other", case_mutual, 0, SIGBUS},
+    {"without the check", case_no_check, 42, 0},
+    {"with the check again", case_check_again, 48, 0},
     {"handler jumping away", case_jump_away, 45, 0},
 };
 
