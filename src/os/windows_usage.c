@@ -1,6 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* Windows memory use per area: QueryWorkingSetEx over the pages of a region (src/os.h). */
+/*
+ * Windows memory use per area: QueryWorkingSetEx about every page of a committed region tells
+ * whether it is in the working set (resident), how many processes share it, and whether it is
+ * locked there. Windows keeps no per-region Pss, dirty, swap or huge-page counts that a process
+ * may read, so those stay unknown (src/os.h, mmapc.h).
+ */
 #include "win32.h"
+
+#include <psapi.h>
+#include <string.h>
+
+/* Pages asked about per call: 4 KiB of answers on the stack. */
+#define BATCH 256
 
 int mmapc__os_usage_open(mmapc__proc *p, int which, mmapc__text *t)
 {
@@ -10,6 +21,40 @@ int mmapc__os_usage_open(mmapc__proc *p, int which, mmapc__text *t)
 
 int mmapc__os_area_usage(mmapc__proc *p, uint64_t start, uint64_t end, mmapc_area_usage *u)
 {
-    (void)p, (void)start, (void)end, (void)u;
-    return mmapc__fail(MMAPC_EUNSUPPORTED);
+    memset(u, 0, sizeof *u);
+    if (start == end)
+        return 0; /* the question whether it can answer: it can */
+    HANDLE h = mmapc__win_proc_handle(p);
+    uint64_t page = mmapc__os_page_size();
+    mmapc_area_usage r;
+    memset(&r, 0, sizeof r);
+    r.known = MMAPC_USAGE_SIZE | MMAPC_USAGE_RSS | MMAPC_USAGE_LOCKED |
+              MMAPC_USAGE_RESIDENT_SHARED | MMAPC_USAGE_RESIDENT_PRIVATE;
+    r.size = end - start;
+    /* a region that is reserved or free holds no page: no need to ask about each */
+    MEMORY_BASIC_INFORMATION mbi;
+    if (VirtualQueryEx(h, (void *)(uintptr_t)start, &mbi, sizeof mbi) && mbi.State != MEM_COMMIT)
+        end = start;
+    PSAPI_WORKING_SET_EX_INFORMATION info[BATCH];
+    for (uint64_t a = start; a < end;) {
+        DWORD k = 0;
+        for (; k < BATCH && a < end; k++, a += page)
+            info[k].VirtualAddress = (void *)(uintptr_t)a;
+        if (!QueryWorkingSetEx(h, info, k * (DWORD)sizeof info[0]))
+            return mmapc__win_fail(GetLastError());
+        for (DWORD i = 0; i < k; i++) {
+            PSAPI_WORKING_SET_EX_BLOCK b = info[i].VirtualAttributes;
+            if (!b.Valid)
+                continue;
+            r.rss += page;
+            if (b.ShareCount > 1) /* mapped by another process too, as Linux's Shared_* */
+                r.resident_shared += page;
+            else
+                r.resident_private += page;
+            if (b.Locked)
+                r.locked += page;
+        }
+    }
+    *u = r;
+    return 0;
 }
