@@ -1420,9 +1420,10 @@ MMAPC_API int mmapc_build_id_hex(const mmapc_build_id *id, char *buf, size_t siz
  *
  * The target's protection is honoured on every path: a read stops at a page that is not
  * readable, a write at one that is not writable (no breakpoint goes into read-only code).
- * `/proc/<pid>/mem` and WriteProcessMemory() would go through a protection, as a debugger does,
- * so there the range is first bounded by the protections of the areas (a query per area), and
- * both paths copy the same bytes.
+ * `/proc/<pid>/mem` and WriteProcessMemory() would go through a protection, as a debugger does
+ * (and wine's ReadProcessMemory() reads inaccessible pages), so there, and on Windows always, the
+ * range is first bounded by the protections of the areas (a query per area), and every path
+ * copies the same bytes.
  */
 /**@{*/
 

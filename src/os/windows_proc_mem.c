@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Another process's memory on Windows: ReadProcessMemory() / WriteProcessMemory(). A transfer
- * that runs into memory it cannot reach fails (ERROR_PARTIAL_COPY); the rest of the range is
- * then taken a page at a time, so the count done is exact.
+ * Another process's memory on Windows: ReadProcessMemory() / WriteProcessMemory(), over a range
+ * that proc_mem.c has bounded by the regions' protections (WriteProcessMemory would write a
+ * read-only page, and wine reads an inaccessible one). A transfer that still runs into memory it
+ * cannot reach fails (ERROR_PARTIAL_COPY); the rest of the range is then taken a page at a time,
+ * so the count done is exact.
  */
 #include "win32.h"
 
@@ -47,11 +49,15 @@ static int transfer(HANDLE h, uint64_t addr, unsigned char *buf, size_t len, boo
 int mmapc__os_proc_copy(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
                         size_t *done)
 {
-    /* WriteProcessMemory makes a read-only page writable for the copy: proc_mem.c first bounds
-     * a write by the areas' protections */
-    if (write)
-        return mmapc__fail(MMAPC_EUNSUPPORTED);
-    return transfer(mmapc__win_proc_handle(p), addr, buf, len, false, done);
+    /* WriteProcessMemory makes a read-only page writable for the copy, and wine reads
+     * inaccessible pages: proc_mem.c first bounds the range by the regions' protections */
+    (void)p;
+    (void)addr;
+    (void)buf;
+    (void)len;
+    (void)write;
+    (void)done;
+    return mmapc__fail(MMAPC_EUNSUPPORTED);
 }
 
 int mmapc__os_proc_copy_forced(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
