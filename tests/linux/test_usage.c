@@ -403,16 +403,20 @@ static void test_self(void)
     CHECK_OK(mmapc_proc_query_usage(self, (uint64_t)(uintptr_t)m + page, &a, NULL, 0, &u));
     CHECK(a.start == (uint64_t)(uintptr_t)m && a.end == a.start + (locked ? 15 : 16) * page);
     CHECK(u.size == a.end - a.start);
-    CHECK(u.rss == 5 * page && u.private_dirty == 5 * page && u.anonymous == 5 * page);
-    CHECK(u.resident_private == 5 * page && u.resident_shared == 0 && u.swap == 0);
+    /* qemu-user writes its own /proc/self/smaps, with no figure of use in it */
+    int real = !check_under_emulator();
+    if (!real)
+        CHECK_SKIP("the use of this process's pages: qemu-user's smaps of its guest has none");
+    CHECK(!real || (u.rss == 5 * page && u.private_dirty == 5 * page && u.anonymous == 5 * page));
+    CHECK(!real || (u.resident_private == 5 * page && u.resident_shared == 0 && u.swap == 0));
     CHECK(u.kernel_page_size == page && u.locked == 0);
-    CHECK((u.vm_flags & (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP)) ==
-          (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP));
+    CHECK(!real || (u.vm_flags & (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP)) ==
+                       (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP));
     CHECK(!(u.vm_flags & (MMAPC_VM_EXEC | MMAPC_VM_SHARED | MMAPC_VM_LOCKED)));
     CHECK(*a.path == '\0');
     if (locked) {
         CHECK_OK(mmapc_proc_query_usage(self, (uint64_t)(uintptr_t)m + 15 * page, &a, NULL, 0, &u));
-        CHECK(u.locked == page && u.rss == page && (u.vm_flags & MMAPC_VM_LOCKED));
+        CHECK(!real || (u.locked == page && u.rss == page && (u.vm_flags & MMAPC_VM_LOCKED)));
     }
     /* the same through an iteration over that range */
     mmapc_areas *it;
@@ -420,7 +424,7 @@ static void test_self(void)
     CHECK_RC(mmapc_areas_usage(it, &u), MMAPC_EINVAL_OP); /* before the first area */
     CHECK_RC(mmapc_areas_next(it, &a), 1);
     CHECK_OK(mmapc_areas_usage(it, &u));
-    CHECK(u.rss == 5 * page && a.start == (uint64_t)(uintptr_t)m);
+    CHECK((!real || u.rss == 5 * page) && a.start == (uint64_t)(uintptr_t)m);
     CHECK_RC(mmapc_areas_next(it, &a), 0);
     CHECK_RC(mmapc_areas_usage(it, &u), MMAPC_EINVAL_OP); /* after the end */
     mmapc_areas_close(it);
@@ -434,7 +438,7 @@ static void test_self(void)
     int found = 0;
     while (mmapc_areas_next(it, &a) == 1)
         if (a.start == (uint64_t)(uintptr_t)m && mmapc_areas_usage(it, &u) == 0)
-            found = u.rss == 5 * page;
+            found = !real || u.rss == 5 * page;
     CHECK(found);
     mmapc_areas_close(it);
     /* refused calls */
