@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +48,28 @@ MMAPC__HOT int mmapc__posix_map_flags(const mmapc__request *rq)
     return f;
 }
 
+int mmapc__posix_anon_fd(const mmapc__request *rq)
+{
+    (void)rq;
+    return -1;
+}
+
+void mmapc__posix_rwx_made(void) {}
+
+int mmapc__posix_sync(void *addr, size_t size)
+{
+    (void)addr;
+    (void)size;
+    return 0;
+}
+
+int mmapc__os_flush_icache(const void *addr, size_t size)
+{
+    char *p = (char *)(uintptr_t)addr;
+    __builtin___clear_cache(p, p + size);
+    return 0;
+}
+
 static int advise(void *addr, size_t size, int advice)
 {
     if (madvise(addr, size, advice) != 0)
@@ -80,13 +101,20 @@ int mmapc__posix_advise(const mmapc__request *rq, void *addr)
 /* ---- huge page sizes: read once, race-free ---- */
 
 #define MAX_HUGE_SIZES 16
-static size_t huge_sizes[MAX_HUGE_SIZES];
-static size_t huge_count;
-static size_t huge_default;
-/* 1 once the sizes were read. A read that failed (no descriptor free for the directory, a read
- * error) is not kept: the call that met it returns the error and the next one reads again. */
-static atomic_int huge_read;
-static pthread_mutex_t huge_lock = PTHREAD_MUTEX_INITIALIZER;
+typedef struct huge_table {
+    size_t sizes[MAX_HUGE_SIZES]; /* ascending */
+    size_t count;
+    size_t deflt;
+} huge_table;
+/*
+ * The sizes once read, published with one compare-and-exchange and kept for the life of the
+ * process. No lock: a fork() by another thread while it held one would leave it held for good
+ * in the child, whose first call would then wait for ever. A call that finds nothing published
+ * reads the sizes itself (two threads may both read; one table wins, the other is freed). A read
+ * that failed (no descriptor free for the directory, a read error) is not kept: the call that
+ * met it returns the error and the next one reads again.
+ */
+static _Atomic(huge_table *) huge_published;
 
 static int cmp_size(const void *a, const void *b)
 {
@@ -115,10 +143,10 @@ static const char *read_text(const char *path, char *buf, size_t cap)
     return buf;
 }
 
-static int read_huge_sizes(void)
+static int read_huge_sizes(huge_table *t)
 {
-    huge_count = 0;
-    huge_default = 0;
+    t->count = 0;
+    t->deflt = 0;
     DIR *d = opendir("/sys/kernel/mm/hugepages");
     if (!d && errno != ENOENT)
         return mmapc__posix_fail(errno); /* ENOENT: a kernel without hugetlbfs */
@@ -126,58 +154,68 @@ static int read_huge_sizes(void)
         struct dirent *e;
         for (;;) {
             errno = 0;
-            if ((e = readdir(d)) == NULL || huge_count == MAX_HUGE_SIZES)
+            if ((e = readdir(d)) == NULL || t->count == MAX_HUGE_SIZES)
                 break;
             unsigned long long kb;
             char unit[3] = {0};
             if (sscanf(e->d_name, "hugepages-%llu%2s", &kb, unit) == 2 && strcmp(unit, "kB") == 0)
-                huge_sizes[huge_count++] = (size_t)(kb * 1024);
+                t->sizes[t->count++] = (size_t)(kb * 1024);
         }
         int err = e == NULL ? errno : 0;
         closedir(d);
         if (err) {
-            huge_count = 0;
+            t->count = 0;
             return mmapc__posix_fail(err);
         }
-        qsort(huge_sizes, huge_count, sizeof huge_sizes[0], cmp_size);
+        qsort(t->sizes, t->count, sizeof t->sizes[0], cmp_size);
     }
-    if (huge_count == 0)
+    if (t->count == 0)
         return 0; /* no hugetlbfs sizes: no huge pages to ask for, no default */
     /* The list is the one source: the default is one of its sizes. The kernel names its default
      * only in /proc/meminfo; without /proc (or with a size sysfs does not list) it is the
      * smallest listed size, the kernel's own default unless the boot line chose another. */
-    huge_default = huge_sizes[0];
+    t->deflt = t->sizes[0];
     char text[8192];
     errno = 0;
     const char *line = strstr(read_text("/proc/meminfo", text, sizeof text), "\nHugepagesize:");
     if (!text[0] && errno && errno != ENOENT) { /* there, but not readable now */
-        huge_count = 0;
+        t->count = 0;
         return mmapc__posix_fail(errno);
     }
     unsigned long long kb;
     if (line && sscanf(line, " Hugepagesize: %llu kB", &kb) == 1) {
-        for (size_t i = 0; i < huge_count; i++) {
-            if (huge_sizes[i] == (size_t)(kb * 1024))
-                huge_default = huge_sizes[i];
+        for (size_t i = 0; i < t->count; i++) {
+            if (t->sizes[i] == (size_t)(kb * 1024))
+                t->deflt = t->sizes[i];
         }
     }
     return 0;
 }
 
-/* Read the sizes unless they were read already. */
-static int huge_sizes_ready(void)
+/* The sizes: the published table, or one read now into *local and published when memory for a
+ * copy can be had (without it the answer is right all the same, and the next call reads again). */
+static int huge_sizes_get(huge_table *local, const huge_table **out)
 {
-    if (atomic_load_explicit(&huge_read, memory_order_acquire))
-        return 0;
-    pthread_mutex_lock(&huge_lock);
-    int rc = 0;
-    if (!atomic_load_explicit(&huge_read, memory_order_relaxed)) {
-        rc = read_huge_sizes();
-        if (rc == 0)
-            atomic_store_explicit(&huge_read, 1, memory_order_release);
+    huge_table *t = atomic_load_explicit(&huge_published, memory_order_acquire);
+    if (!t) {
+        int rc = read_huge_sizes(local);
+        if (rc)
+            return rc;
+        t = local;
+        huge_table *copy = malloc(sizeof *copy), *none = NULL;
+        if (copy) {
+            *copy = *local;
+            if (atomic_compare_exchange_strong_explicit(
+                    &huge_published, &none, copy, memory_order_acq_rel, memory_order_acquire)) {
+                t = copy;
+            } else {
+                free(copy); /* another thread published first: its table is the same */
+                t = none;
+            }
+        }
     }
-    pthread_mutex_unlock(&huge_lock);
-    return rc;
+    *out = t;
+    return 0;
 }
 
 int mmapc__posix_at_area_limit(void)
@@ -211,16 +249,20 @@ int mmapc__posix_at_area_limit(void)
 
 int mmapc__os_huge_page_sizes(size_t *sizes, size_t capacity, size_t *count)
 {
-    int rc = huge_sizes_ready();
+    huge_table local;
+    const huge_table *t;
+    int rc = huge_sizes_get(&local, &t);
     if (rc)
         return rc;
-    for (size_t i = 0; i < huge_count && i < capacity; i++)
-        sizes[i] = huge_sizes[i];
-    *count = huge_count;
+    for (size_t i = 0; i < t->count && i < capacity; i++)
+        sizes[i] = t->sizes[i];
+    *count = t->count;
     return 0;
 }
 
 size_t mmapc__os_default_huge_page_size(void)
 {
-    return huge_sizes_ready() == 0 ? huge_default : 0; /* 0 now; the next call reads again */
+    huge_table local;
+    const huge_table *t;
+    return huge_sizes_get(&local, &t) == 0 ? t->deflt : 0; /* 0 now; the next call reads again */
 }

@@ -42,20 +42,6 @@
 /* mseal has one number on every architecture (Linux 6.10). */
 #define MMAPC_SYS_MSEAL 462
 
-/* Touch every page: a read, or an atomic add of zero, which is a write that cannot change a
- * byte even while other threads write the page. */
-static void touch(void *addr, size_t size, bool write)
-{
-    size_t page = mmapc__os_page_size();
-    for (size_t off = 0; off < size; off += page) {
-        char *p = (char *)addr + off;
-        if (write)
-            __atomic_fetch_add(p, 0, __ATOMIC_RELAXED);
-        else
-            (void)*(volatile char *)p;
-    }
-}
-
 int mmapc__os_advise(void *addr, size_t size, mmapc_advice advice, mmapc_prot prot)
 {
     (void)prot; /* the core checked the access populate needs */
@@ -81,7 +67,7 @@ int mmapc__os_advise(void *addr, size_t size, mmapc_advice advice, mmapc_prot pr
         /* Our arguments are checked, so the kernel does not know this advice (or cannot apply it
          * to this kind of memory, as THP advice on hugetlb): populate by hand, else a no-op. */
         if (advice == MMAPC_ADVICE_POPULATE_READ || advice == MMAPC_ADVICE_POPULATE_WRITE)
-            touch(addr, size, advice == MMAPC_ADVICE_POPULATE_WRITE);
+            mmapc__posix_touch(addr, size, advice == MMAPC_ADVICE_POPULATE_WRITE);
         return 0;
     }
     if (advice == MMAPC_ADVICE_COLLAPSE && err == EAGAIN)

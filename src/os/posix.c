@@ -117,7 +117,7 @@ void mmapc__os_file_close(mmapc_file file)
 
 /* ---- mappings ---- */
 
-static int prot_bits(mmapc_prot prot)
+int mmapc__posix_prot(mmapc_prot prot)
 {
     return ((prot & MMAPC_PROT_READ) ? PROT_READ : 0) |
            ((prot & MMAPC_PROT_WRITE) ? PROT_WRITE : 0) |
@@ -155,7 +155,7 @@ MMAPC__HOT static int do_mmap(const mmapc__request *rq, int prot, int extra, voi
             return rc;
         flags |= MAP_FIXED;
     }
-    void *p = mmap(at, rq->size, prot, flags, rq->is_file ? rq->file : -1,
+    void *p = mmap(at, rq->size, prot, flags, rq->is_file ? rq->file : mmapc__posix_anon_fd(rq),
                    rq->is_file ? (off_t)rq->offset : 0);
     if (p == MAP_FAILED) {
         int err = errno;
@@ -176,7 +176,7 @@ MMAPC__HOT int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void *
 {
     (void)b;
     void *p = NULL;
-    int rc = do_mmap(rq, prot_bits(rq->prot), mmapc__posix_map_flags(rq), &p);
+    int rc = do_mmap(rq, mmapc__posix_prot(rq->prot), mmapc__posix_map_flags(rq), &p);
     if (rc)
         return rc;
     rc = finish(rq, p);
@@ -185,6 +185,8 @@ MMAPC__HOT int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void *
         munmap(p, rq->size);
         return mmapc__os_fail(raw, rc);
     }
+    if (rq->prot == MMAPC_PROT_RWX)
+        mmapc__posix_rwx_made();
     *out = p;
     return 0;
 }
@@ -235,11 +237,14 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     c.flags &= ~(unsigned)MMAPC_FIXED_NOREPLACE;
     c.unsafe_flags |= MMAPC_UNSAFE_FIXED; /* replaces our own reservation, nothing else */
     void *p = NULL;
-    int rc = do_mmap(&c, prot_bits(c.prot), mmapc__posix_map_flags(&c), &p);
+    int rc = do_mmap(&c, mmapc__posix_prot(c.prot), mmapc__posix_map_flags(&c), &p);
     if (rc == 0) {
         rc = finish(&c, p);
-        if (rc == 0)
+        if (rc == 0) {
+            if (c.prot == MMAPC_PROT_RWX)
+                mmapc__posix_rwx_made();
             return 0;
+        }
     }
     /* Whatever failed, the range must be a reservation again, as the caller expects. */
     int raw = mmapc_last_os_error();
@@ -274,8 +279,10 @@ void mmapc__os_abandon(void *addr, size_t size)
 
 int mmapc__os_protect(void *addr, size_t size, mmapc_prot prot)
 {
-    if (mprotect(addr, size, prot_bits(prot)) != 0)
+    if (mprotect(addr, size, mmapc__posix_prot(prot)) != 0)
         return map_fail(errno);
+    if (prot == MMAPC_PROT_RWX)
+        mmapc__posix_rwx_made();
     return 0;
 }
 
@@ -284,7 +291,7 @@ int mmapc__os_flush(mmapc__backing *b, void *addr, size_t size, int async)
     (void)b;
     if (msync(addr, size, async ? MS_ASYNC : MS_SYNC) != 0)
         return mmapc__posix_fail(errno);
-    return 0;
+    return async ? 0 : mmapc__posix_sync(addr, size);
 }
 
 int mmapc__os_lock(void *addr, size_t size)
@@ -299,13 +306,6 @@ int mmapc__os_unlock(void *addr, size_t size)
 {
     if (munlock(addr, size) != 0)
         return mmapc__posix_fail(errno);
-    return 0;
-}
-
-int mmapc__os_flush_icache(const void *addr, size_t size)
-{
-    char *p = (char *)(uintptr_t)addr;
-    __builtin___clear_cache(p, p + size);
     return 0;
 }
 

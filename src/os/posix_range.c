@@ -49,7 +49,28 @@ int mmapc__os_decommit(mmapc__backing *b, void *addr, size_t size, unsigned flag
         .page_size = page_size,
     };
     int f = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | mmapc__posix_map_flags(&r);
-    if (mmap(addr, size, PROT_NONE, f, -1, 0) == MAP_FAILED)
+    if (mmap(addr, size, PROT_NONE, f, mmapc__posix_anon_fd(&r), 0) == MAP_FAILED)
+        return mmapc__posix_fail(errno);
+    return 0;
+}
+
+void mmapc__posix_touch(void *addr, size_t size, bool write)
+{
+    size_t page = mmapc__os_page_size();
+    for (size_t off = 0; off < size; off += page) {
+        char *p = (char *)addr + off;
+        if (write)
+            __atomic_fetch_add(p, 0, __ATOMIC_RELAXED);
+        else
+            (void)*(volatile char *)p;
+    }
+}
+
+int mmapc__posix_zero(void *addr, size_t size, mmapc_prot prot)
+{
+    /* MAP_FIXED replaces the old pages in the one call */
+    if (mmap(addr, size, mmapc__posix_prot(prot), MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+        MAP_FAILED)
         return mmapc__posix_fail(errno);
     return 0;
 }
@@ -82,7 +103,7 @@ int mmapc__os_residency(const void *addr, size_t size, size_t page_size, size_t 
         /* a huge page is resident as a whole: ask about its first base page */
         for (size_t i = 0; i < size / page_size; i++) {
             unsigned char v;
-            if (mincore(p + i * page_size, base, &v) != 0)
+            if (mincore(p + i * page_size, base, (void *)&v) != 0)
                 return mmapc__posix_fail(errno);
             total += v & 1;
             if (pages)
@@ -90,7 +111,7 @@ int mmapc__os_residency(const void *addr, size_t size, size_t page_size, size_t 
         }
     } else if (pages) {
         /* straight into the caller's vector, then one pass to count and normalise */
-        if (mincore(p, size, pages) != 0)
+        if (mincore(p, size, (void *)pages) != 0) /* char * on macOS, unsigned char * on Linux */
             return mmapc__posix_fail(errno);
         total = count_resident(pages, size / base, true);
     } else {
@@ -98,7 +119,7 @@ int mmapc__os_residency(const void *addr, size_t size, size_t page_size, size_t 
         unsigned char vec[32768];
         for (size_t done = 0; done < size / base; done += sizeof vec) {
             size_t n = size / base - done < sizeof vec ? size / base - done : sizeof vec;
-            if (mincore(p + done * base, n * base, vec) != 0)
+            if (mincore(p + done * base, n * base, (void *)vec) != 0)
                 return mmapc__posix_fail(errno);
             total += count_resident(vec, n, false);
         }
