@@ -23,6 +23,13 @@ int mmapc__os_map_tail(const mmapc__request *rq, mmapc__backing *b, size_t *tail
 
 /* ---- files ---- */
 
+/* The answers of a system that does not know a request. */
+static bool unsupported(DWORD err)
+{
+    return err == ERROR_INVALID_PARAMETER || err == ERROR_NOT_SUPPORTED ||
+           err == ERROR_INVALID_FUNCTION || err == ERROR_CALL_NOT_IMPLEMENTED;
+}
+
 static int set_info(mmapc_file file, FILE_INFO_BY_HANDLE_CLASS cls, uint64_t size)
 {
     if (cls == FileAllocationInfo) {
@@ -30,7 +37,20 @@ static int set_info(mmapc_file file, FILE_INFO_BY_HANDLE_CLASS cls, uint64_t siz
         return SetFileInformationByHandle(file, cls, &a, sizeof a) ? 0 : (int)GetLastError();
     }
     FILE_END_OF_FILE_INFO e = {.EndOfFile.QuadPart = (LONGLONG)size};
-    return SetFileInformationByHandle(file, cls, &e, sizeof e) ? 0 : (int)GetLastError();
+    if (SetFileInformationByHandle(file, cls, &e, sizeof e))
+        return 0;
+    DWORD err = GetLastError();
+    if (!unsupported(err))
+        return (int)err;
+    /* a system without it (wine): SetEndOfFile at the file pointer, which the caller's handle
+     * shares with our duplicate, so it is put back */
+    LARGE_INTEGER at, zero = {0}, to = {.QuadPart = (LONGLONG)size};
+    if (!SetFilePointerEx(file, zero, &at, FILE_CURRENT) ||
+        !SetFilePointerEx(file, to, NULL, FILE_BEGIN))
+        return (int)GetLastError();
+    err = SetEndOfFile(file) ? 0 : GetLastError();
+    SetFilePointerEx(file, at, NULL, FILE_BEGIN);
+    return (int)err;
 }
 
 int mmapc__os_file_extend(mmapc_file file, uint64_t size)
@@ -44,8 +64,7 @@ int mmapc__os_file_extend(mmapc_file file, uint64_t size)
     /* the storage first: a full disk says so here (ERROR_DISK_FULL), before the size moves;
      * a file system that cannot allocate ahead is extended without it */
     DWORD err = (DWORD)set_info(file, FileAllocationInfo, size);
-    if (err && err != ERROR_INVALID_PARAMETER && err != ERROR_NOT_SUPPORTED &&
-        err != ERROR_INVALID_FUNCTION) {
+    if (err && !unsupported(err)) {
         set_info(file, FileAllocationInfo, old);
         return mmapc__win_fail(err);
     }
