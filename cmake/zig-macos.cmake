@@ -16,6 +16,13 @@ set(CMAKE_C_COMPILER_TARGET ${MMAPC_ZIG_TARGET})
 set(CMAKE_CXX_COMPILER_TARGET ${MMAPC_ZIG_TARGET})
 set(CMAKE_AR "${CMAKE_CURRENT_LIST_DIR}/zig-ar.sh" CACHE FILEPATH "zig ar" FORCE)
 set(CMAKE_RANLIB "${CMAKE_CURRENT_LIST_DIR}/zig-ranlib.sh" CACHE FILEPATH "zig ranlib" FORCE)
+# Nothing here needs the C++ library at run time (the C++ test checks the header, with <cstdio>
+# only), so programs link without it: zig would otherwise build its libc++ for each target first,
+# which takes minutes.
+set(CMAKE_EXE_LINKER_FLAGS_INIT -nostdlib++)
+# zig compiles unoptimised code (CMake's probes) with UBSan, whose function check needs the C++
+# library's type information.
+set(CMAKE_CXX_FLAGS_INIT -fno-sanitize=function)
 # No Xcode here: no SDK to look for, and the architecture comes from the target, not -arch.
 set(CMAKE_OSX_SYSROOT "" CACHE PATH "" FORCE)
 set(CMAKE_OSX_ARCHITECTURES "" CACHE STRING "" FORCE)

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * Another process's memory on macOS: mach_vm_read_overwrite() and mach_vm_write() on its task
- * (task_for_pid, darwin_areas.c). A transfer fails as a whole when any page of it cannot be
- * reached, so after a failure the range is taken again a page at a time, and the count stops
- * exactly at the first page that is not mapped or not accessible.
+ * (task_for_pid, darwin_areas.c), which respect the protection of the pages. A transfer fails as
+ * a whole when any page of it cannot be reached, so after a failure the range is taken again a
+ * page at a time, and the count stops exactly at the first page that is not mapped or lacks the
+ * access.
  */
 #include "darwin_sys.h"
 #include "posix.h"
 
-static int transfer(mmapc__proc *p, uint64_t addr, unsigned char *buf, size_t len, bool write,
-                    size_t *done)
+int mmapc__os_proc_copy(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                        size_t *done)
 {
+    unsigned char *bytes = buf;
     task_t task = mmapc__darwin_task(p);
     size_t n = 0;
     bool careful = false;
@@ -19,7 +21,7 @@ static int transfer(mmapc__proc *p, uint64_t addr, unsigned char *buf, size_t le
         if (at < addr)
             break; /* past the top */
         size_t step = mmapc__proc_step(at, len - n, careful);
-        mach_vm_address_t local = (mach_vm_address_t)(uintptr_t)(buf + n);
+        mach_vm_address_t local = (mach_vm_address_t)(uintptr_t)(bytes + n);
         mach_vm_size_t got = step;
         kern_return_t kr =
             write ? mach_vm_write(task, at, (vm_offset_t)local, (mach_msg_type_number_t)step)
@@ -41,13 +43,15 @@ static int transfer(mmapc__proc *p, uint64_t addr, unsigned char *buf, size_t le
     return 0;
 }
 
-int mmapc__os_proc_read(mmapc__proc *p, uint64_t addr, void *buf, size_t len, size_t *done)
+/* Never asked for: mmapc__os_proc_copy() honours the protection by itself. */
+int mmapc__os_proc_copy_forced(mmapc__proc *p, uint64_t addr, void *buf, size_t len, bool write,
+                               size_t *done)
 {
-    return transfer(p, addr, buf, len, false, done);
-}
-
-int mmapc__os_proc_write(mmapc__proc *p, uint64_t addr, const void *buf, size_t len, size_t *done)
-{
-    /* mach_vm_write only reads from buf */
-    return transfer(p, addr, (unsigned char *)(uintptr_t)buf, len, true, done);
+    (void)p;
+    (void)addr;
+    (void)buf;
+    (void)len;
+    (void)write;
+    (void)done;
+    return mmapc__fail(MMAPC_EUNSUPPORTED);
 }
