@@ -577,6 +577,60 @@ static void files(const char *path, mmapc_file fd)
     (void)path;
 }
 
+/* Files that change size: the pages a mapping holds, from the page below its start to the end of
+ * its capacity. */
+#define MADE_HELD(m)                                                                               \
+    made(mmapc_start(m) & ~(uintptr_t)(ps - 1),                                                    \
+         (mmapc_start(m) + mmapc_capacity(m) + ps - 1) & ~(uintptr_t)(ps - 1), 0, 0)
+
+/* Whole-file maps at odd offsets, growable maps grown and shrunk (the file extended, storage
+ * first), in place, into a tail, and moved. */
+static void sizes(mmapc_file fd)
+{
+    const mmapc_options shared = {.flags = MMAPC_SHARED};
+    mmapc_map *m = NULL;
+    if (CALL(mmapc_map_file_whole(&m, MMAPC_PROT_READ, fd, ps + 1, NULL)) == 0) {
+        MADE_HELD(m);
+        CHECK(mmapc_size(m) == 3 * ps - 1);
+        CHECK(((unsigned char *)mmapc_ptr(m))[0] == tu_pattern(ps + 1));
+        unmap(m);
+    }
+    if (CALL(mmapc_map_file_growable(&m, MMAPC_TO_END, 8 * ps, MMAPC_PROT_RW, fd, ps + 3,
+                                     &shared)) == 0) {
+        MADE_HELD(m);
+        if (CALL(mmapc_resize(m, 6 * ps, 0)) == 0)
+            CHECK(((unsigned char *)mmapc_ptr(m))[0] == tu_pattern(ps + 3));
+        CALL(mmapc_resize(m, ps, 0));
+        CALL(mmapc_resize(m, 5 * ps, MMAPC_RESIZE_MAY_MOVE));
+        unmap(m);
+    }
+    REQUIRE(ftruncate(fd, (off_t)(4 * ps)) == 0); /* as the other themes want it */
+    if (CALL(mmapc_map_file_growable(&m, 2 * ps, 3 * ps, MMAPC_PROT_RW, fd, 0, NULL)) == 0) {
+        MADE_HELD(m);
+        ((unsigned char *)mmapc_ptr(m))[1] = 0x11; /* private: copied when it moves */
+        if (CALL(mmapc_resize(m, 4 * ps, MMAPC_RESIZE_MAY_MOVE)) == 0)
+            CHECK(((unsigned char *)mmapc_ptr(m))[1] == 0x11);
+        unmap(m);
+    }
+    if (CALL(mmapc_map_anon_growable(&m, ps, 16 * ps, MMAPC_PROT_RW, NULL)) == 0) {
+        MADE_HELD(m);
+        memset(mmapc_ptr(m), 0x44, ps);
+        CALL(mmapc_resize(m, 8 * ps, 0));
+        CALL(mmapc_resize(m, 2 * ps, 0));
+        CHECK(mapped_as(mmapc_ptr(m), mmapc_size(m), "rw-"));
+        CHECK(((unsigned char *)mmapc_ptr(m))[ps - 1] == 0x44);
+        unmap(m);
+    }
+    if (CALL(mmapc_map_anon(&m, ps, MMAPC_PROT_RW, NULL)) == 0) {
+        memset(mmapc_ptr(m), 0x55, ps);
+        if (CALL(mmapc_resize(m, 64 * ps, MMAPC_RESIZE_MAY_MOVE)) == 0)
+            CHECK(((unsigned char *)mmapc_ptr(m))[ps - 1] == 0x55);
+        CALL(mmapc_resize(m, ps, 0));
+        check_map(m, 0x55);
+        unmap(m);
+    }
+}
+
 /* Ranges: advice, discard, decommit and commit again, residency, lock on fault, aligned
  * mappings, sealing. */
 static void ranges(void)
@@ -926,6 +980,7 @@ int main(void)
     anon();
     reserve();
     files(path, fd);
+    sizes(fd);
     ranges();
     guarded(fd);
     shm();
