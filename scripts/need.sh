@@ -22,8 +22,12 @@ packages_for_preset() {
     valgrind) echo cmake make gcc g++ valgrind python3 ;;
     windows) echo cmake make gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix wine wine64 ;;
     posix) echo cmake make gcc g++ python3 ;;
-    # zig 0.11 itself comes from npm into build/zig (scripts/zig.sh); file checks the Mach-O files
-    macos-x86_64 | macos-arm64) echo cmake make npm file binutils python3 ;;
+    # zig 0.11 comes with npm into build/zig (scripts/zig.sh): Debian's npm unless there is an npm
+    # already (a Node.js from elsewhere brings its own, and Debian's conflicts with it)
+    macos-x86_64 | macos-arm64)
+        echo cmake make file binutils python3
+        command -v npm >/dev/null 2>&1 || echo npm
+        ;;
     *)
         echo "need.sh: unknown preset '$1'" >&2
         return 1
