@@ -22,6 +22,52 @@ for cmd in areas info --version; do
     fi
 done
 rm -f "${TMPDIR:-/tmp}/mmapc-win-err.$$"
+# The commands beyond the list: a summary by kind (sizes at least), sorted areas, the
+# neighbours of an address, build IDs, and diff of two snapshots (two runs of the tool: two
+# processes, so some areas differ), each exit status 0.
+tmp=${TMPDIR:-/tmp}/mmapc-win.$$
+mkdir -p "$tmp"
+for cmd in summary "--json summary" "--sort size areas" "--build-id areas" "--json --build-id areas"; do
+    # shellcheck disable=SC2086 # the words of the command
+    if ! "$@" $cmd >"$tmp/out" 2>"$tmp/err"; then
+        echo "mmapc $cmd failed: $(cat "$tmp/err")"
+        fail=1
+    fi
+done
+"$@" summary | tr -d '\r' | grep -q "^total " || { echo "summary has no total row"; fail=1; }
+# --sort size: the sizes (third column, "12K") never grow from one row to the next
+if ! "$@" --sort size areas | tr -d '\r' | awk 'NR > 1 { v = $3 + 0; if (NR > 2 && v > last) exit 1; last = v }'; then
+    echo "--sort size does not put the largest areas first"
+    fail=1
+fi
+first=$("$@" areas | tr -d '\r' | awk 'NR == 3 { print $1 }')
+n=$("$@" --context 1 query "$first" | tr -d '\r' | wc -l)
+[ "$n" = 4 ] || { echo "query --context 1 of the second area printed $n lines, expected 4"; fail=1; }
+"$@" --json areas | tr -d '\r' >"$tmp/a.json" && "$@" --json areas | tr -d '\r' >"$tmp/b.json" ||
+    { echo "mmapc --json areas failed"; fail=1; }
+if ! "$@" diff "$tmp/a.json" "$tmp/b.json" >"$tmp/diff" 2>"$tmp/err"; then
+    echo "mmapc diff failed: $(cat "$tmp/err")"
+    fail=1
+fi
+"$@" diff "$tmp/a.json" "$tmp/a.json" >"$tmp/out" 2>/dev/null && [ ! -s "$tmp/out" ] ||
+    { echo "a snapshot against itself is no change: $(cat "$tmp/out")"; fail=1; }
+printf '[{"start": "0x1000"' >"$tmp/cut.json"
+"$@" diff "$tmp/cut.json" "$tmp/a.json" >/dev/null 2>&1
+[ $? = 3 ] || { echo "diff of a cut snapshot: exit status not 3"; fail=1; }
+for cmd in summary "--sort size areas"; do
+    # shellcheck disable=SC2086
+    "$@" $cmd >/dev/full 2>/dev/null
+    [ $? = 3 ] || { echo "mmapc $cmd >/dev/full: exit status not 3"; fail=1; }
+done
+# a write error when there is something to write (two runs of the tool may be alike)
+"$@" diff "$tmp/a.json" "$tmp/b.json" >/dev/full 2>/dev/null
+got=$?
+[ "$got" = 3 ] || { [ "$got" = 0 ] && [ ! -s "$tmp/diff" ]; } ||
+    { echo "mmapc diff >/dev/full exited $got"; fail=1; }
+"$@" --json diff "$tmp/a.json" "$tmp/b.json" >/dev/full 2>/dev/null
+[ $? = 3 ] || { echo "mmapc --json diff >/dev/full: exit status not 3"; fail=1; }
+rm -rf "$tmp"
+
 # --json query of no area prints null (exit status 1)
 out=$("$@" --json query 0 2>/dev/null)
 got=$?
