@@ -1079,8 +1079,8 @@ MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
  * copy then costs a memcpy and a few stores.
  *
  * Windows: a vectored exception handler, added first in line at the first guarded copy, takes
- * EXCEPTION_IN_PAGE_ERROR and EXCEPTION_ACCESS_VIOLATION on the guarded bytes of a guarded copy
- * and passes on every other exception. Handlers the program adds later with
+ * EXCEPTION_IN_PAGE_ERROR (either side) and EXCEPTION_ACCESS_VIOLATION (on the guarded bytes)
+ * inside a guarded copy and passes on every other exception. Handlers the program adds later with
  * AddVectoredExceptionHandler(1, ...) run before it and should pass on what they do not know;
  * MMAPC_EHANDLER never happens there. (Windows refuses to truncate a file while a view of it is
  * mapped; an in-page error comes from a failed read of the disk or network behind the view.)
