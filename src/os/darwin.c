@@ -54,10 +54,10 @@ int mmapc__posix_advise(const mmapc__request *rq, void *addr)
         {MMAPC_DONT_NEED, MADV_DONTNEED},
     };
     /* populate first, as mmap would have: a private writable mapping gets its own pages (a
-     * write), others are read in */
+     * write), others are read in; so is JIT memory, which this thread may not write yet */
     if ((rq->flags & MMAPC_POPULATE) && (rq->prot & MMAPC_PROT_READ))
         mmapc__posix_touch(addr, rq->size,
-                           (rq->prot & MMAPC_PROT_WRITE) && !(rq->flags & MMAPC_SHARED));
+                           rq->prot == MMAPC_PROT_RW && !(rq->flags & MMAPC_SHARED));
     for (size_t i = 0; i < sizeof advice / sizeof advice[0]; i++) {
         if ((rq->flags & advice[i].flag) && madvise(addr, rq->size, advice[i].advice) != 0)
             return mmapc__posix_fail(errno);

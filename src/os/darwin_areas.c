@@ -40,7 +40,7 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
     if (!p)
         return mmapc__posix_fail(ENOMEM);
     *p = (mmapc__proc){.task = MACH_PORT_NULL, .pid = pid};
-    if (pid != MMAPC_SELF && pid != getpid()) {
+    if (pid != MMAPC_SELF) { /* our own pid too: the handle stays this process's after a fork */
         /* another process's task needs the com.apple.security.cs.debugger entitlement (or root
          * with the system's protection off); without it the kernel says KERN_FAILURE */
         kern_return_t kr = task_for_pid(mach_task_self(), pid, &p->task);
@@ -49,8 +49,6 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
             free(p);
             return mmapc__os_fail((int)kr, gone ? MMAPC_ESRCH : MMAPC_EPERM);
         }
-    } else {
-        p->pid = MMAPC_SELF;
     }
     *out = p;
     return 0;
