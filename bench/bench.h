@@ -90,11 +90,16 @@ int bench_hole_make(bench_hole *h, size_t len);
 void bench_hole_free(bench_hole *h);
 
 /* ---- rows (one file each) ---- */
-void bench_map_rows(void);     /* create+destroy; split+merge (map.c) */
-void bench_areas_rows(void);   /* query and enumerate with N extra areas (areas.c) */
-void bench_file_rows(void);    /* sum a file through a mapping (file.c) */
-void bench_shm_rows(void);     /* ring push+pop; object create+view+destroy (shm.c) */
-void bench_range_rows(void);   /* decommit cycle, advice, residency (range.c) */
-int bench_syscall_check(void); /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
+void bench_map_rows(void);       /* create+destroy; split+merge (map.c) */
+void bench_areas_rows(void);     /* query and enumerate with N extra areas (areas.c) */
+void bench_file_rows(void);      /* sum a file through a mapping (file.c) */
+void bench_shm_rows(void);       /* ring push+pop; object create+view+destroy (shm.c) */
+void bench_range_rows(void);     /* decommit cycle, advice, residency (range.c) */
+void bench_file_size_rows(void); /* grow with mremap, whole-file map (file_size.c) */
+void bench_guard_rows(void);     /* guarded copy against memcpy (guard.c) */
+void bench_tool_rows(void);      /* mmapc areas -x against a read of smaps (tool.c) */
+void bench_usage_rows(void);     /* enumerate, totals, query with memory use (usage.c) */
+void bench_inspect_rows(void);   /* build-id query, read of another process (inspect.c) */
+int bench_syscall_check(void);   /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
 
 #endif
