@@ -178,9 +178,8 @@ static int query_context(const tool_opts *o, uint64_t addr, int pid, const char 
     return rc;
 }
 
-int cmd_query(const tool_opts *o, const char *arg, uint64_t addr, int pid)
+int cmd_query(const tool_opts *o, uint64_t addr, int pid)
 {
-    (void)arg;
     char who[64], what[160];
     tool_pid_name(pid, who, sizeof who);
     if (o->context >= 0)

@@ -460,7 +460,7 @@ static int member(reader *r, const char *key, tool_area *t, unsigned *seen, char
     if (strcmp(key, "dev_major") == 0 || strcmp(key, "dev_minor") == 0) {
         if (get_int(r, key, 0, UINT32_MAX, &v))
             return -1;
-        *(key[4] == 'm' && key[5] == 'a' ? &t->a.dev_major : &t->a.dev_minor) = (uint32_t)v;
+        *(strcmp(key, "dev_major") == 0 ? &t->a.dev_major : &t->a.dev_minor) = (uint32_t)v;
         return 0;
     }
     if (strcmp(key, "kind") == 0) {

@@ -230,13 +230,11 @@ static int run_command(tool_opts *o, const given *g, const char **args, int narg
         uint64_t addr;
         if (nargs < 2)
             return usage_error("query needs an address");
-        if (parse_addr(args[1], &addr)) {
-            usage_error("bad address '%s' (hexadecimal, 0x optional)", args[1]);
-            return EXIT_USAGE;
-        }
+        if (parse_addr(args[1], &addr))
+            return usage_error("bad address '%s' (hexadecimal, 0x optional)", args[1]);
         if (nargs == 3 && parse_pid(args[2], &pid))
             return bad_pid(args[2]);
-        rc = cmd_query(o, args[1], addr, pid);
+        rc = cmd_query(o, addr, pid);
         if (rc == EXIT_NOT_FOUND && looks_decimal(args[1]))
             hex_hint(args[1]);
         return rc;

@@ -118,7 +118,7 @@ int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *no
 
 /* ---- the commands ---- */
 int cmd_areas(const tool_opts *o, int pid);
-int cmd_query(const tool_opts *o, const char *arg, uint64_t addr, int pid);
+int cmd_query(const tool_opts *o, uint64_t addr, int pid);
 int cmd_summary(const tool_opts *o, int pid);
 int cmd_diff(const tool_opts *o, const char *a, const char *b);
 int cmd_watch(const tool_opts *o, int pid);
