@@ -93,7 +93,9 @@ static void test_shm_seals(void)
         CHECK(seals & MMAPC_SHM_SEAL_GROW);
         CHECK_RC(mmapc_shm_resize(shm, 2 * mmapc_allocation_granularity()), MMAPC_EPERM);
     } else {
-        CHECK_RC(rc, MMAPC_EUNSUPPORTED);
+        /* MMAPC_EPERM: an object made without memfd, which Linux shows sealed against seals */
+        CHECK(rc == MMAPC_EUNSUPPORTED ||
+              (rc == MMAPC_EPERM && PLATFORM_SHM_SEALS == PROMISE_MAYBE));
         unsigned after = 99;
         CHECK_OK(mmapc_shm_seals(shm, &after));
         CHECK(after == seals);
