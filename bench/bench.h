@@ -60,6 +60,8 @@ int raw_procmap_query(int fd, uint64_t addr, uint64_t *start, uint64_t *end, cha
 int raw_procmap_available(void);
 /* Read the whole of /proc/self/maps into *buf (grown as needed); returns its length or -1. */
 long raw_read_maps(char **buf, size_t *cap);
+/* The same for any file (/proc/PID/smaps...). */
+long raw_read_file(const char *path, char **buf, size_t *cap);
 /* Start of the line of text holding addr, parsed with sscanf line by line; 0 if none. */
 uint64_t raw_text_find(const char *text, uint64_t addr);
 /* Number of newlines in text[0, len). */

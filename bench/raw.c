@@ -71,7 +71,12 @@ int raw_procmap_available(void)
 
 long raw_read_maps(char **buf, size_t *cap)
 {
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    return raw_read_file("/proc/self/maps", buf, cap);
+}
+
+long raw_read_file(const char *path, char **buf, size_t *cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     size_t len = 0;

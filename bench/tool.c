@@ -45,28 +45,10 @@ static void t_tool(void *arg)
 static void t_read(void *arg)
 {
     tool_ctx *c = arg;
-    int fd = open(c->smaps, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        bench_die("open smaps", 0);
-    size_t len = 0;
-    for (;;) {
-        if (c->cap - len < 65536) {
-            size_t cap = c->cap ? c->cap * 2 : (size_t)1 << 20;
-            char *b = realloc(c->buf, cap);
-            if (!b)
-                bench_die("realloc", 0);
-            c->buf = b;
-            c->cap = cap;
-        }
-        ssize_t got = read(fd, c->buf + len, c->cap - len);
-        if (got < 0)
-            bench_die("read smaps", 0);
-        if (got == 0)
-            break;
-        len += (size_t)got;
-    }
-    close(fd);
-    c->len = len;
+    long len = raw_read_file(c->smaps, &c->buf, &c->cap);
+    if (len < 0)
+        bench_die("read smaps", 0);
+    c->len = (size_t)len;
 }
 
 /* A child with count extra areas, stopped in pause() until killed. */
