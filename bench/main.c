@@ -13,7 +13,8 @@
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: mmapc_bench [--quick] [--out DIR] [--only map|areas|file|shm|range]\n"
+            "usage: mmapc_bench [--quick] [--out DIR] [--only "
+            "map|areas|file|shm|range|size|guard|tool|usage|inspect]\n"
             "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
             "            its figures are not meant to be read)\n"
             "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
@@ -62,6 +63,16 @@ int main(int argc, char **argv)
         bench_shm_rows();
     if (runs(only, "range"))
         bench_range_rows();
+    if (runs(only, "size"))
+        bench_file_size_rows();
+    if (runs(only, "guard"))
+        bench_guard_rows();
+    if (runs(only, "tool"))
+        bench_tool_rows();
+    if (runs(only, "usage"))
+        bench_usage_rows();
+    if (runs(only, "inspect"))
+        bench_inspect_rows();
     int failed = runs(only, "map") ? bench_syscall_check() : 0;
     bench_report_close();
     printf("\nwrote bench.csv and bench.md in %s\n", bench_cfg.out_dir);
