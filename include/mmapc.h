@@ -1031,7 +1031,8 @@ enum mmapc_resize_flag {
 MMAPC_API int mmapc_resize(mmapc_map *map, size_t new_size, unsigned flags);
 
 /** The bytes from mmapc_ptr() the mapping can grow to in place without asking the system for
- *  address space: its size plus the capacity it holds beyond (mmapc_size() when none). */
+ *  address space: its size plus the address space it holds beyond (mmapc_size() when none).
+ *  Held in whole pages, it may be a little more than the capacity asked for. */
 MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
 /**@}*/
 /* ===== end of Files that change size ===== */

@@ -309,23 +309,38 @@ static void grow_file(void)
     CHECK(memcmp(got, "xyz", 3) == 0);
     mmapc_unmap(m);
 
+    /* from an empty mapping with a capacity: its place is held, and it grows there */
+    tu_truncate(f, gran + 8);
+    REQUIRE_OK(mmapc_map_file_growable(&m, MMAPC_TO_END, MIB, MMAPC_PROT_RW, f, gran + 8, &shared));
+    CHECK(mmapc_size(m) == 0 && mmapc_ptr(m) != NULL);
+    p = mmapc_ptr(m);
+    CHECK_OK(mmapc_resize(m, 2, move));
+    CHECK(mmapc_size(m) == 2 && tu_file_size(path) == gran + 10);
+    if (!move)
+        CHECK(mmapc_ptr(m) == p && mmapc_capacity(m) >= MIB);
+    memcpy(mmapc_ptr(m), "!?", 2);
+    CHECK_OK(mmapc_flush(m, 0, 2));
+    tu_read(path, gran + 7, got, 3);
+    CHECK(memcmp(got, "z!?", 3) == 0);
+    mmapc_unmap(m);
+
     /* refusals: a private or read-only mapping may not extend the file; a plain map keeps no
      * file to grow with */
     REQUIRE_OK(mmapc_map_file_growable(&m, MMAPC_TO_END, 0, MMAPC_PROT_RW, f, 0, NULL));
     size_t size = mmapc_size(m);
     CHECK_RC(mmapc_resize(m, size + 1, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_SIZE);
-    CHECK(mmapc_size(m) == size && tu_file_size(path) == gran + 8);
+    CHECK(mmapc_size(m) == size && tu_file_size(path) == gran + 10);
     mmapc_unmap(m);
     REQUIRE_OK(mmapc_map_file_growable(&m, 1, 0, MMAPC_PROT_READ, f, 0, &shared));
-    CHECK_RC(mmapc_resize(m, gran + 9, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_SIZE);
-    CHECK_OK(mmapc_resize(m, gran + 8, MMAPC_RESIZE_MAY_MOVE));
+    CHECK_RC(mmapc_resize(m, gran + 11, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_SIZE);
+    CHECK_OK(mmapc_resize(m, gran + 10, MMAPC_RESIZE_MAY_MOVE));
     CHECK(holds_pattern(m, 0, 1) && ((unsigned char *)mmapc_ptr(m))[gran + 5] == 'x');
     mmapc_unmap(m);
     REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_RW, f, 0, &shared));
     CHECK_RC(mmapc_resize(m, 1, 0), MMAPC_EINVAL_OP);
     mmapc_unmap(m);
     CHECK_RC(mmapc_map_file_growable(&m, 2, 1, MMAPC_PROT_READ, f, 0, NULL), MMAPC_EINVAL_SIZE);
-    CHECK_RC(mmapc_map_file_growable(&m, gran + 9, 0, MMAPC_PROT_READ, f, 0, NULL),
+    CHECK_RC(mmapc_map_file_growable(&m, gran + 11, 0, MMAPC_PROT_READ, f, 0, NULL),
              MMAPC_EINVAL_SIZE);
     CHECK(tu_open_files() == files_before);
     tu_close(f);
