@@ -10,20 +10,6 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-struct span {
-    const unsigned char *p;
-    size_t size;
-};
-
-static int span_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-    const struct span *s = ctx;
-    if (off > s->size || len > s->size - off)
-        return MMAPC_EPARSE;
-    memcpy(buf, s->p + off, len);
-    return 0;
-}
-
 static void check(int rc, const mmapc_build_id *id, size_t max)
 {
     if (rc == 0 && id->size > max)
@@ -42,11 +28,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (!copy)
         return 0;
     memcpy(copy, data, size);
-    struct span s = {copy, size};
+    mmapc__span s = {copy, size};
     mmapc_build_id id;
     check(mmapc_elf_build_id(copy, size, &id), &id, 20);
-    check(mmapc__elf_build_id(span_read, &s, true, &id), &id, 20);
-    int rc = mmapc__pe_build_id(span_read, &s, &id);
+    check(mmapc__elf_build_id(mmapc__span_read, &s, true, &id), &id, 20);
+    int rc = mmapc__pe_build_id(mmapc__span_read, &s, &id);
     check(rc, &id, 20);
     if (rc == 0 && id.size != 0 && id.size != 20)
         abort();

@@ -220,14 +220,9 @@ int mmapc__pe_build_id(mmapc__image_read read, void *ctx, mmapc_build_id *out)
 
 /* ---- the public reader of an ELF image in memory, and the hex form ---- */
 
-struct span {
-    const unsigned char *p;
-    size_t size;
-};
-
-static int span_read(void *ctx, uint64_t off, void *buf, size_t len)
+int mmapc__span_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
-    const struct span *s = ctx;
+    const mmapc__span *s = ctx;
     if (off > s->size || len > s->size - off)
         return MMAPC_EPARSE;
     memcpy(buf, s->p + off, len);
@@ -238,9 +233,9 @@ int mmapc_elf_build_id(const void *elf, size_t size, mmapc_build_id *out)
 {
     if (!out || (!elf && size))
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    struct span s = {elf, size};
+    mmapc__span s = {elf, size};
     mmapc_build_id id;
-    int rc = mmapc__elf_build_id(span_read, &s, false, &id);
+    int rc = mmapc__elf_build_id(mmapc__span_read, &s, false, &id);
     if (rc)
         return mmapc__fail(rc);
     *out = id;

@@ -11,6 +11,14 @@
  * error (an I/O error), which ends the search with that error. */
 typedef int (*mmapc__image_read)(void *ctx, uint64_t off, void *buf, size_t len);
 
+/* An image held in memory, for mmapc__span_read(): size bytes at p. */
+typedef struct mmapc__span {
+    const unsigned char *p;
+    size_t size;
+} mmapc__span;
+/* A mmapc__image_read over a mmapc__span (ctx): never a byte outside it. */
+int mmapc__span_read(void *ctx, uint64_t off, void *buf, size_t len);
+
 /* The GNU build-ID note of an ELF file, found as the Linux kernel finds it for PROCMAP_QUERY
  * (lib/buildid.c): the first note of type 3 named "GNU" with 1 to 20 bytes, in the PT_NOTE
  * segments of the first 256 program headers of an executable or shared object, notes aligned to

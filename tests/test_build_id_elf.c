@@ -216,27 +216,13 @@ static void test_malformed(void)
 
 /* ---- PE ---- */
 
-struct span {
-    const unsigned char *p;
-    size_t size;
-};
-
-static int span_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-    const struct span *s = ctx;
-    if (off > s->size || len > s->size - off)
-        return MMAPC_EPARSE;
-    memcpy(buf, s->p + off, len);
-    return 0;
-}
-
 static int pe_id(const struct image *im, size_t len, mmapc_build_id *out)
 {
     unsigned char *copy = malloc(len ? len : 1);
     REQUIRE(copy);
     memcpy(copy, im->b, len);
-    struct span s = {copy, len};
-    int rc = mmapc__pe_build_id(span_read, &s, out);
+    mmapc__span s = {copy, len};
+    int rc = mmapc__pe_build_id(mmapc__span_read, &s, out);
     free(copy);
     return rc;
 }
