@@ -235,8 +235,11 @@ MMAPC_API int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
 /**
  * Map @p size bytes of @p file starting at @p offset.
  *
- * @p offset must be a multiple of mmapc_allocation_granularity() (MMAPC_EINVAL_OFFSET), and the
- * mapping must end at or below the last file byte the platform can map (MMAPC_EINVAL_OFFSET):
+ * @p offset may be any offset: the system maps from the multiple of
+ * mmapc_allocation_granularity() below it, mmapc_ptr() points at the byte at @p offset, and
+ * the size is rounded so that the mapping ends on a page boundary (see "Files that change
+ * size"). The mapping must end at or below the last file byte the platform can map
+ * (MMAPC_EINVAL_OFFSET):
  * 2^44 in a 32-bit POSIX program (mmap2 counts the offset in 4096-byte units in 32 bits),
  * 2^63 - 1 elsewhere.
  * The range must lie inside the file: an offset past the end is MMAPC_EINVAL_OFFSET and a size
@@ -298,7 +301,9 @@ MMAPC_API int mmapc_unmap_checked(mmapc_map *map);
 
 /** First byte of the mapping. */
 MMAPC_API void *mmapc_ptr(const mmapc_map *map);
-/** Size in bytes (a multiple of the mapping's page size). */
+/** Size in bytes from mmapc_ptr(): a multiple of the mapping's page size, except for file
+ *  mappings at an unaligned offset (they end on a page boundary) and those made by the calls of
+ *  "Files that change size" (exactly the bytes asked for; 0 for an empty mapping). */
 MMAPC_API size_t mmapc_size(const mmapc_map *map);
 /** Address of the first byte. */
 MMAPC_API uintptr_t mmapc_start(const mmapc_map *map);
@@ -351,7 +356,8 @@ MMAPC_API int mmapc_unlock(mmapc_map *map);
 MMAPC_API int mmapc_flush_icache(const void *addr, size_t size);
 
 /**
- * Split @p map at byte offset @p at (a multiple of mmapc_map_page_size(), strictly inside):
+ * Split @p map at byte offset @p at (strictly inside, with mmapc_ptr() + @p at a multiple of
+ * mmapc_map_page_size(); for a mapping at an aligned offset, @p at a multiple of it):
  * @p map keeps [0, at) and `*back` receives [at, size). No system call.
  * @return MMAPC_EINVAL_OFFSET for a bad @p at.
  */
