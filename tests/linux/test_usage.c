@@ -448,16 +448,18 @@ static void test_queries(mmapc_proc *proc, const entry *lib, size_t n, uint64_t 
 {
     size_t asked = 0, same = 0, stride = 97;
     for (size_t i = 0; i < n; i += stride) {
-        if (lib[i].start < base || lib[i].end > base + size)
-            continue; /* the child's own areas: their use does not move */
+        /* the child's own areas, whose use does not move (qemu-user lists the host's areas of
+         * an emulated child, not at the guest's addresses: there every area is asked about) */
+        if (!check_under_emulator() && (lib[i].start < base || lib[i].end > base + size))
+            continue;
         mmapc_area a;
         mmapc_area_usage u;
         char path[64];
         uint64_t addr = lib[i].start + (lib[i].end - lib[i].start) / 2;
         asked++;
         if (mmapc_proc_query_usage(proc, addr, &a, path, sizeof path, &u) == 0 &&
-            a.start == lib[i].start && a.end == lib[i].end && same_usage(&u, &lib[i].u) &&
-            a.path == path)
+            a.start == lib[i].start && a.end == lib[i].end &&
+            (same_usage(&u, &lib[i].u) || same_but_shared(&u, &lib[i].u)) && a.path == path)
             same++;
     }
     CHECK(asked >= areas / stride - 2);
@@ -468,6 +470,11 @@ static void test_queries(mmapc_proc *proc, const entry *lib, size_t n, uint64_t 
 
 static void test_self(void)
 {
+    if (check_under_emulator()) { /* the child of test_child_areas is looked at from outside */
+        CHECK_SKIP("this process's own use: qemu-user 7.2 passes /proc/self/smaps through, the "
+                   "host's areas of qemu at the host's addresses, not the guest's");
+        return;
+    }
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     char *m = mmap(NULL, 16 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(m != MAP_FAILED);
@@ -482,20 +489,16 @@ static void test_self(void)
     CHECK_OK(mmapc_proc_query_usage(self, (uint64_t)(uintptr_t)m + page, &a, NULL, 0, &u));
     CHECK(a.start == (uint64_t)(uintptr_t)m && a.end == a.start + (locked ? 15 : 16) * page);
     CHECK(u.size == a.end - a.start);
-    /* qemu-user writes its own /proc/self/smaps, with no figure of use in it */
-    int real = !check_under_emulator();
-    if (!real)
-        CHECK_SKIP("the use of this process's pages: qemu-user's smaps of its guest has none");
-    CHECK(!real || (u.rss == 5 * page && u.private_dirty == 5 * page && u.anonymous == 5 * page));
-    CHECK(!real || (u.resident_private == 5 * page && u.resident_shared == 0 && u.swap == 0));
+    CHECK((u.rss == 5 * page && u.private_dirty == 5 * page && u.anonymous == 5 * page));
+    CHECK((u.resident_private == 5 * page && u.resident_shared == 0 && u.swap == 0));
     CHECK(u.kernel_page_size == page && u.locked == 0);
-    CHECK(!real || (u.vm_flags & (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP)) ==
-                       (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP));
+    CHECK((u.vm_flags & (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP)) ==
+          (MMAPC_VM_READ | MMAPC_VM_WRITE | MMAPC_VM_DONTDUMP));
     CHECK(!(u.vm_flags & (MMAPC_VM_EXEC | MMAPC_VM_SHARED | MMAPC_VM_LOCKED)));
     CHECK(*a.path == '\0');
     if (locked) {
         CHECK_OK(mmapc_proc_query_usage(self, (uint64_t)(uintptr_t)m + 15 * page, &a, NULL, 0, &u));
-        CHECK(!real || (u.locked == page && u.rss == page && (u.vm_flags & MMAPC_VM_LOCKED)));
+        CHECK((u.locked == page && u.rss == page && (u.vm_flags & MMAPC_VM_LOCKED)));
     }
     /* the same through an iteration over that range */
     mmapc_areas *it;
@@ -503,7 +506,7 @@ static void test_self(void)
     CHECK_RC(mmapc_areas_usage(it, &u), MMAPC_EINVAL_OP); /* before the first area */
     CHECK_RC(mmapc_areas_next(it, &a), 1);
     CHECK_OK(mmapc_areas_usage(it, &u));
-    CHECK((!real || u.rss == 5 * page) && a.start == (uint64_t)(uintptr_t)m);
+    CHECK(u.rss == 5 * page && a.start == (uint64_t)(uintptr_t)m);
     CHECK_RC(mmapc_areas_next(it, &a), 0);
     CHECK_RC(mmapc_areas_usage(it, &u), MMAPC_EINVAL_OP); /* after the end */
     mmapc_areas_close(it);
@@ -517,7 +520,7 @@ static void test_self(void)
     int found = 0;
     while (mmapc_areas_next(it, &a) == 1)
         if (a.start == (uint64_t)(uintptr_t)m && mmapc_areas_usage(it, &u) == 0)
-            found = !real || u.rss == 5 * page;
+            found = u.rss == 5 * page;
     CHECK(found);
     mmapc_areas_close(it);
     /* refused calls */
