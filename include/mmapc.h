@@ -1432,7 +1432,7 @@ MMAPC_API int mmapc_build_id_hex(const mmapc_build_id *id, char *buf, size_t siz
  * range is first bounded by the protections of the areas (a query per area), and every path
  * copies the same bytes. Under qemu-user, which has no process_vm_readv(), the mem file is used;
  * an emulator that places a (32-bit) guest at an offset in its own address space makes it read
- * the wrong addresses, and /proc/<pid>/map_files name them too.
+ * the wrong addresses, and `/proc/<pid>/map_files` name them too.
  */
 /**@{*/
 
