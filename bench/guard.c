@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void bench_guard_rows(void); /* in bench.h too, with the other groups */
-
 typedef struct copy_ctx {
     mmapc_map *map;
     unsigned char *dst;
