@@ -196,7 +196,11 @@ static int no_areas(int pid, int fd)
         !(flags & PF_KTHREAD) || state == 'Z' || state == 'X' || state == 'x')
         return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
     char c;
-    if (pread(fd, &c, 1, 0) < 0 && errno == ESRCH)
+    ssize_t r;
+    do
+        r = pread(fd, &c, 1, 0);
+    while (r < 0 && errno == EINTR);
+    if (r < 0 && errno == ESRCH)
         return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
     return 0;
 }
@@ -494,7 +498,11 @@ int mmapc__linux_text_open_file(mmapc__proc *p, const char *file, mmapc__text *t
      * reaped, so a read of it that does not fail after the open says that nfd is of the same.
      * A read that gives nothing is of a process without areas. */
     char c;
-    ssize_t r = self ? 1 : pread(fd, &c, 1, 0);
+    ssize_t r = 1;
+    if (!self)
+        do
+            r = pread(fd, &c, 1, 0);
+        while (r < 0 && errno == EINTR);
     int rerr = r < 0 ? errno : 0;
     if (r <= 0 && nfd >= 0)
         close(nfd);

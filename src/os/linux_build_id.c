@@ -59,7 +59,7 @@ static int file_read(void *ctx, uint64_t off, void *buf, size_t len)
     }
     if (off > (uint64_t)INT64_MAX - len)
         return MMAPC_EPARSE;
-    size_t got;
+    size_t got = 0;
     int rc = read_at(r->fd, off, buf, len, &got);
     return rc ? rc : got == len ? 0 : MMAPC_EPARSE;
 }
