@@ -9,10 +9,12 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 /* initial-exec: the handler reads these, and a dynamic TLS access could allocate in it */
 #if defined(__GNUC__)
@@ -40,7 +42,23 @@ static struct sigaction previous[2][2];
 static atomic_int previous_slot;
 static atomic_int installed;
 static atomic_int check_each = 1; /* check the installed handler at each guarded copy */
-static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The pid of the process one of whose threads installs; 0: none. Not a mutex: a fork() while
+ * another thread held one would leave it held for good in the child, whose first guarded copy
+ * would then wait for ever. A child finds its parent's pid here, and takes the lock over. */
+static atomic_int install_owner;
+
+static void install_lock(void)
+{
+    int me = (int)getpid();
+    for (;;) {
+        int owner = 0;
+        if (atomic_compare_exchange_strong(&install_owner, &owner, me))
+            return;
+        if (owner != me && atomic_compare_exchange_strong(&install_owner, &owner, me))
+            return; /* held by a thread of the parent at fork(): none holds it here */
+        sched_yield();
+    }
+}
 
 static int in_ranges(const uintptr_t *r, uintptr_t a)
 {
@@ -155,13 +173,13 @@ int mmapc__os_guard_ready(int how)
         }
         return 0;
     }
-    pthread_mutex_lock(&install_lock);
+    install_lock();
     int rc = 0;
     if (how != 0 || !atomic_load(&installed))
         rc = install();
     if (!rc && how != 0)
         atomic_store(&check_each, how != 3);
-    pthread_mutex_unlock(&install_lock);
+    atomic_store(&install_owner, 0);
     return rc || how != 0 ? rc : mmapc__os_guard_ready(0);
 }
 
