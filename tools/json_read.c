@@ -563,7 +563,9 @@ static int area_object(reader *r, tool_snapshot *s)
         }
         if (read_string(r))
             goto out;
-        snprintf(key, sizeof key, "%s", r->str_len < sizeof key ? r->str : "");
+        /* a name too long for any known member, or holding a NUL byte, is none of them */
+        int known = r->str_len < sizeof key && strlen(r->str) == r->str_len;
+        snprintf(key, sizeof key, "%s", known ? r->str : "");
         if (want(r, ':', "':'") || member(r, key, &t, &seen, &path, &path_hex, &hex_len, &size))
             goto out;
         skip_ws(r);

@@ -374,6 +374,11 @@ printf '[{"start": "0x1000", "end": "0x2000", "perms": "r--p", "path": "a\\ufffd
 printf '[{"start": "0x1000", "end": "0x2000", "perms": "rw-p", "path": "a\\ufffd", "path_hex": "61ff"}]' >"$work/later2.json"
 expect 0 --json diff "$work/later.json" "$work/later2.json"
 [ "$(jq -r '.[0].change + " " + .[0].path_hex' "$work/out")" = "protection 61ff" ] && ok || bad "diff keeps a name that is not UTF-8: $(cat "$work/out")"
+# a member name holding a NUL byte is not the name before it: passed over as a later version's
+printf '[{"start": "0x1000", "end": "0x2000", "perms": "r--p", "path": "a", "path\\u0000": "b"}]' >"$work/nulkey.json"
+printf '[{"start": "0x1000", "end": "0x2000", "perms": "r--p", "path": "a"}]' >"$work/nulkey2.json"
+expect 0 --json diff "$work/nulkey.json" "$work/nulkey2.json"
+[ "$(jq 'length' "$work/out")" = 0 ] && ok || bad "a name with a NUL byte is another member: $(cat "$work/out")"
 expect 2 diff "$work/a.json"
 expect 2 diff "$work/a.json" "$work/b.json" extra
 
