@@ -499,7 +499,10 @@ int mmapc_areas_next(mmapc_areas *it, mmapc_area *out)
         return it->err;
     if (it->done)
         return 0;
-    int rc = it->mode == ITER_TEXT ? next_text(it, out) : next_direct(it, out);
+    mmapc_area a; /* *out only for an area: the one past a range's end is not the caller's */
+    int rc = it->mode == ITER_TEXT ? next_text(it, &a) : next_direct(it, &a);
+    if (rc == 1)
+        *out = a;
     if (rc < 0)
         it->err = rc;
     if (rc != 1 && it->usage)
