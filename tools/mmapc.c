@@ -336,6 +336,9 @@ static int run(int argc, char **argv)
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
+            /* a short option: its letter (optind may not have moved past its word yet) */
+            if (optopt > 0 && optopt < 256)
+                return usage_error("unknown option '-%c'", optopt);
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }

@@ -49,6 +49,10 @@ expect 2 frobnicate
 says "unknown command"
 expect 2 --frob areas
 says "unknown option"
+expect 2 -qx areas
+says "unknown option '-q'"
+expect 2 -xq areas
+says "unknown option '-q'"
 expect 2 areas 12abc
 says "bad pid"
 expect 2 areas 0
