@@ -7,10 +7,9 @@
  * (as container runtimes do) or ENOSYS (a kernel without them).
  */
 #include "check.h"
+#include "seccomp_filter.h"
 
 #include <errno.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/mman.h>
