@@ -143,6 +143,13 @@ static void test_threads(mmapc_map *m, const unsigned char *shadow)
 
 int main(void)
 {
+    const char *preload = getenv("LD_PRELOAD");
+    if (preload && strstr(preload, "vgpreload")) {
+        /* valgrind 3.19 cannot deliver the SIGBUS of a page past the end of a truncated file: it
+         * fails to extend the stack for the delivery and kills the program */
+        fprintf(stderr, "skipped: under valgrind (SIGBUS of a truncated file not delivered)\n");
+        return CHECK_SKIP_CODE;
+    }
     ps = mmapc_page_size();
     size = PAGES * ps;
     end = 37 * ps + 123;
