@@ -75,7 +75,7 @@ MMAPC_API const char *mmapc_version(void);
     X(EUNSUPPORTED, -10, "not supported on this platform or by this kernel")                       \
     X(EPARSE, -11, "could not parse the memory-area description")                                  \
     X(EINVAL_NAME, -12, "invalid name: empty, too long, . or .., or a '/' or '\\' past byte 1")    \
-    X(EHANDLER, -13, "another SIGBUS/SIGSEGV handler displaced mmapc's fault guard")            \
+    X(EHANDLER, -13, "another SIGBUS/SIGSEGV handler displaced mmapc's fault guard")               \
     X(ENOMEM, -20, "out of memory or address space")                                               \
     X(EACCES, -21, "access denied (file mode or protection does not allow it)")                    \
     X(EPERM, -22, "operation not permitted (privilege or policy)")                                 \
@@ -1113,8 +1113,7 @@ MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
  * MMAPC_EHANDLER (POSIX: another signal handler displaced mmapc's, nothing copied).
  * An empty copy succeeds with `*done` = 0.
  */
-MMAPC_API int mmapc_read(const mmapc_map *map, size_t offset, void *buf, size_t len,
-                         size_t *done);
+MMAPC_API int mmapc_read(const mmapc_map *map, size_t offset, void *buf, size_t len, size_t *done);
 
 /**
  * Copy @p len bytes from @p buf into @p map at byte @p offset (from mmapc_ptr()), guarded.
@@ -1122,8 +1121,7 @@ MMAPC_API int mmapc_read(const mmapc_map *map, size_t offset, void *buf, size_t 
  * With MMAPC_EIO, the first `*done` bytes of the range were written and the rest of the range
  * not at all where the mapping faults (past the end of a truncated file nothing can be written).
  */
-MMAPC_API int mmapc_write(mmapc_map *map, size_t offset, const void *buf, size_t len,
-                          size_t *done);
+MMAPC_API int mmapc_write(mmapc_map *map, size_t offset, const void *buf, size_t len, size_t *done);
 
 /**
  * Copy @p len bytes from @p src to @p dst, any memory (a mapping that no handle owns, another
@@ -1247,8 +1245,7 @@ MMAPC_API int mmapc_guard_install(unsigned flags);
 #define MMAPC_VM_ARM64_BTI (UINT64_C(1) << 33)    /**< `bt` arm64 BTI guarded page */
 #define MMAPC_VM_ARM64_MTE (UINT64_C(1) << 34)    /**< `mt` arm64 MTE allocation tags enabled */
 #define MMAPC_VM_UFFD_MINOR (UINT64_C(1) << 35)   /**< `ui` userfaultfd minor-fault tracking */
-#define MMAPC_VM_SHADOW_STACK (UINT64_C(1) << 36) /**< `ss` shadow stack / guarded control stack   \
-                                                   */
+#define MMAPC_VM_SHADOW_STACK (UINT64_C(1) << 36) /**< `ss` shadow or guarded control stack */
 #define MMAPC_VM_SEALED (UINT64_C(1) << 37)       /**< `sl` sealed (mseal) */
 #define MMAPC_VM_LOCKONFAULT (UINT64_C(1) << 38)  /**< `lf` pages locked as they fault in */
 #define MMAPC_VM_DROPPABLE (UINT64_C(1) << 39)    /**< `dp` always lazily freeable */
@@ -1447,8 +1444,7 @@ MMAPC_API int mmapc_build_id_hex(const mmapc_build_id *id, char *buf, size_t siz
  * (NULL proc or done, NULL buf with a non-zero len); MMAPC_EUNSUPPORTED on systems without it;
  * another OS error code.
  */
-MMAPC_API int mmapc_proc_read(mmapc_proc *proc, uint64_t addr, void *buf, size_t len,
-                              size_t *done);
+MMAPC_API int mmapc_proc_read(mmapc_proc *proc, uint64_t addr, void *buf, size_t len, size_t *done);
 
 /**
  * Copy @p len bytes from @p buf to address @p addr of @p proc, from @p addr up, stopping at the
