@@ -87,6 +87,9 @@ check_target() {
 check_target test-windows "--preset windows"
 check_target test "--preset gcc"
 check_target build "--preset gcc"
+# make test gets the tools of the tests that need more than the build (or says what it left out)
+check_target test "scdoc" "doxygen" "pkg-config"
+
 check_target fuzz "clang" "libclang-rt-14-dev"
 check_target bench "gnuplot-nox"
 check_target bench-quick "gnuplot-nox"
@@ -94,5 +97,16 @@ check_target format "clang-format"
 check_target docs "doxygen" "scdoc"
 check_target package "dpkg-dev"
 grep -q "need.sh" "$src/scripts/test-all.sh" && ok || bad "test-all.sh uses need.sh"
+
+# After ctest, make test names the tests left out for a missing tool, or says none was.
+mkdir "$work/b"
+printf 'man_pages: scdoc not found (apt-get install scdoc)\n' >"$work/b/tests-left-out.txt"
+sh "$src/scripts/left-out.sh" "$work/b" >"$work/out" 2>&1
+grep -q "^  man_pages: scdoc not found" "$work/out" && ok || bad "left-out.sh: $(cat "$work/out")"
+: >"$work/b/tests-left-out.txt"
+sh "$src/scripts/left-out.sh" "$work/b" >"$work/out" 2>&1
+grep -q "^No test left out" "$work/out" && ok || bad "left-out.sh, none: $(cat "$work/out")"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u PRESET make -n -C "$src" test >"$work/make" 2>&1
+grep -q "scripts/left-out.sh" "$work/make" && ok || bad "make test does not run left-out.sh"
 
 sh_done
