@@ -122,3 +122,9 @@ test-windows:
 	cmake --build --preset windows -j 2
 	ctest --preset windows
 
+# ---- the Linux kernels Debian packages (6.1, 6.12), each booted in qemu-system-x86_64 with the
+# native suite run inside; one row per kernel (scripts/test-kernels.sh, scripts/PLATFORMS.md).
+.PHONY: test-kernels
+test-kernels:
+	$(NEED) --preset gcc qemu-system-x86 busybox-static cpio kmod xz-utils
+	sh scripts/test-kernels.sh

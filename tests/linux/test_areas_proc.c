@@ -5,11 +5,11 @@
  * across fork() and shared between threads, a process that ends under an open handle.
  */
 #include "areas_util.h"
+#include "kernel_probe.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 
 static size_t page;
 
@@ -92,29 +92,14 @@ static void test_bad_args(void)
     mmapc_proc_close(p);
 }
 
-/* Whether the running kernel is 6.11 or newer, where PROCMAP_QUERY exists. */
-static int kernel_has_query(void)
-{
-    struct utsname u;
-    int major = 0, minor = 0;
-    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-        return 0;
-    return major > 6 || (major == 6 && minor >= 11);
-}
-
 static void test_direct_detection(void)
 {
     mmapc_proc *d = open_self(0), *t = open_self(1);
     CHECK(!mmapc_proc_direct(t));
-    const char *force = getenv("MMAPC_FORCE_TEXT");
-    if (force && *force && strcmp(force, "0") != 0)
-        CHECK(!mmapc_proc_direct(d));
-    else if (check_under_emulator())
-        CHECK_SKIP("PROCMAP_QUERY under an emulator: whichever it offers");
-    else if (kernel_has_query())
-        CHECK(mmapc_proc_direct(d));
-    else
-        CHECK(!mmapc_proc_direct(d));
+    /* direct exactly where the kernel (or an emulator) answers the raw ioctl, and not forced */
+    int has = kernel_has_procmap_query();
+    REQUIRE(has >= 0);
+    CHECK(mmapc_proc_direct(d) == (has && !forced_text()));
     mmapc_proc_close(d);
     mmapc_proc_close(t);
 }

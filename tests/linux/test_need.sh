@@ -89,7 +89,7 @@ check_target test "--preset gcc"
 check_target build "--preset gcc"
 # make test gets the tools of the tests that need more than the build (or says what it left out)
 check_target test "scdoc" "doxygen" "pkg-config"
-
+check_target test-kernels "qemu-system-x86" "busybox-static"
 check_target fuzz "clang" "libclang-rt-14-dev"
 check_target bench "gnuplot-nox"
 check_target bench-quick "gnuplot-nox"
