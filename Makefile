@@ -28,7 +28,7 @@ run: build
 # The tools some tests need beyond the build (manual pages, API reference, the install check):
 # installed as root; otherwise the apt-get line is printed, and the tests they would run are
 # listed as left out after the run.
-TEST_TOOLS := scdoc doxygen groff man-db python3 pkg-config binutils bash
+TEST_TOOLS := scdoc doxygen groff man-db python3 pkg-config binutils bash jq procps
 
 test:
 	$(NEED) --optional $(TEST_TOOLS)
