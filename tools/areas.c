@@ -41,8 +41,7 @@ static int print_rows(const tool_opts *o, const tool_snapshot *s, size_t from, s
         return tool_fail(MMAPC_ENOMEM, "listing");
     ob_init(b, o->out);
     if (!o->json) {
-        ob_flush(b);
-        print_area_header(o->out, o->build_id);
+        ob_area_header(b, o->build_id);
     } else if (!single) {
         ob_char(b, '[');
     }
@@ -96,35 +95,45 @@ static int stream_row(void *ctx, tool_area *t)
         ob_area_row(st->b, &t->a, st->o->build_id ? &t->bid : NULL, note);
     }
     st->n++;
-    return ferror(st->o->out) ? 1 : 0; /* a write failed: tool_close_stdout() says so */
+    return ob_oom(st->b) ? MMAPC_ENOMEM : 0;
 }
 
-/* The areas as they come, without holding them: the table or JSON. */
-static int stream_areas(const tool_opts *o, int pid, const tool_note *notes, int nnotes)
+/* The areas as they come, formatted as they are read but written only once all are: a failure
+ * part of the way (a process that ends, memory) leaves the output empty, never the start of a
+ * table or of a JSON document. intro (may be NULL) goes first. */
+static int stream_areas(const tool_opts *o, int pid, const char *intro, const tool_note *notes,
+                        int nnotes)
 {
     stream st = {.o = o, .notes = notes, .nnotes = nnotes};
     st.b = malloc(sizeof *st.b);
     if (!st.b)
         return tool_fail(MMAPC_ENOMEM, "listing");
     ob_init(st.b, o->out);
-    if (o->json) {
+    ob_hold(st.b);
+    if (intro)
+        ob_str(st.b, intro);
+    if (o->json)
         ob_char(st.b, '[');
-    } else {
-        ob_flush(st.b);
-        print_area_header(o->out, o->build_id);
-    }
+    else
+        ob_area_header(st.b, o->build_id);
     int rc = tool_each_area(pid, o->proc_flags, snapshot_needs(o), stream_row, &st, NULL);
     if (rc == 0 && o->json)
         ob_str(st.b, st.n ? "\n]\n" : "]\n");
-    ob_flush(st.b);
+    if (rc == 0 && ob_oom(st.b))
+        rc = tool_fail(MMAPC_ENOMEM, "listing");
+    if (rc == 0)
+        ob_flush(st.b);
+    else
+        ob_discard(st.b);
     free(st.b);
     return rc;
 }
 
-int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *notes, int nnotes)
+int tool_print_areas(int pid, unsigned proc_flags, int json, const char *intro,
+                     const tool_note *notes, int nnotes)
 {
     tool_opts o = {.out = stdout, .json = json, .proc_flags = proc_flags, .context = -1};
-    return stream_areas(&o, pid, notes, nnotes);
+    return stream_areas(&o, pid, intro, notes, nnotes);
 }
 
 int cmd_areas(const tool_opts *o, int pid)
@@ -132,7 +141,7 @@ int cmd_areas(const tool_opts *o, int pid)
     if (!o->sort) { /* as the areas come */
         if (o->extended && !o->json)
             return usage_stream_table(o->out, pid, o->proc_flags, o->build_id);
-        return stream_areas(o, pid, NULL, 0);
+        return stream_areas(o, pid, NULL, NULL, 0);
     }
     tool_snapshot s;
     int rc = tool_snapshot_read(&s, pid, o->proc_flags, snapshot_needs(o));

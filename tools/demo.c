@@ -109,10 +109,11 @@ int cmd_demo(int json, unsigned proc_flags)
 #endif
     failed |= keep(&d, rc, m, named);
 
-    if (!json)
-        printf("Mapped %d areas with libmmapc; the areas of this process (pid %ld) are now:\n\n",
-               d.n, (long)getpid());
-    int status = tool_print_areas(MMAPC_SELF, proc_flags, json, d.notes, d.n);
+    char intro[128];
+    snprintf(intro, sizeof intro,
+             "Mapped %d areas with libmmapc; the areas of this process (pid %ld) are now:\n\n", d.n,
+             (long)getpid());
+    int status = tool_print_areas(MMAPC_SELF, proc_flags, json, json ? NULL : intro, d.notes, d.n);
 
     for (int i = 0; i < d.n; i++)
         mmapc_unmap(d.maps[i]);

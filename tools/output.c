@@ -14,7 +14,10 @@
 
 int tool_fail(int rc, const char *what)
 {
-    int os = mmapc_last_os_error();
+    /* The system's own reason where it tells more than the code; not for a process that is not
+     * there, whose reason is the code itself (its /proc directory is missing: ENOENT, "No such
+     * file or directory", which reads as if a file were). */
+    int os = rc == MMAPC_ESRCH ? 0 : mmapc_last_os_error();
     if (os)
         fprintf(stderr, "mmapc: %s: %s (%s)\n", what, mmapc_strerror(rc), strerror(os));
     else

@@ -3,6 +3,7 @@
 #include "print.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ADDR_WIDTH ((int)sizeof(void *) * 2)
@@ -11,21 +12,79 @@ void ob_init(obuf *b, FILE *out)
 {
     b->out = out;
     b->len = 0;
+    b->hold = b->held_oom = 0;
+    b->held = NULL;
+    b->held_len = b->held_cap = 0;
+}
+
+void ob_hold(obuf *b)
+{
+    b->hold = 1;
+}
+
+/* Out with n bytes at s: written, or kept in memory while held. */
+static void ob_out(obuf *b, const char *s, size_t n)
+{
+    if (!b->hold) { /* a failed write shows in ferror(out), which the caller checks */
+        fwrite(s, 1, n, b->out);
+        return;
+    }
+    if (b->held_oom)
+        return;
+    if (n > b->held_cap - b->held_len) {
+        size_t cap = b->held_cap ? b->held_cap : sizeof b->p;
+        while (cap - b->held_len < n && cap <= SIZE_MAX / 2)
+            cap *= 2;
+        char *h = cap - b->held_len >= n ? realloc(b->held, cap) : NULL;
+        if (!h) {
+            b->held_oom = 1;
+            return;
+        }
+        b->held = h;
+        b->held_cap = cap;
+    }
+    memcpy(b->held + b->held_len, s, n);
+    b->held_len += n;
+}
+
+/* The buffer is full: out with what it holds. */
+static void ob_spill(obuf *b)
+{
+    if (b->len)
+        ob_out(b, b->p, b->len);
+    b->len = 0;
 }
 
 void ob_flush(obuf *b)
 {
-    if (b->len) /* a failed write shows in ferror(out), which the caller checks */
+    if (b->hold && !b->held_oom && b->held_len)
+        fwrite(b->held, 1, b->held_len, b->out);
+    if (b->len && !b->held_oom)
         fwrite(b->p, 1, b->len, b->out);
     b->len = 0;
+    free(b->held);
+    b->held = NULL;
+    b->held_len = b->held_cap = 0;
+    b->hold = 0;
+}
+
+void ob_discard(obuf *b)
+{
+    free(b->held);
+    ob_init(b, b->out);
+}
+
+int ob_oom(const obuf *b)
+{
+    return b->held_oom;
 }
 
 void ob_mem(obuf *b, const char *s, size_t n)
 {
     if (n > sizeof b->p - b->len) {
-        ob_flush(b);
+        ob_spill(b);
         if (n > sizeof b->p) {
-            fwrite(s, 1, n, b->out);
+            ob_out(b, s, n);
             return;
         }
     }
@@ -41,7 +100,7 @@ void ob_str(obuf *b, const char *s)
 void ob_char(obuf *b, char c)
 {
     if (b->len == sizeof b->p)
-        ob_flush(b);
+        ob_spill(b);
     b->p[b->len++] = c;
 }
 
@@ -97,7 +156,7 @@ static void ob_digits(obuf *b, uint64_t v, int neg, int width)
         tmp[sizeof tmp - 1 - n++] = '-';
     int pad = width > n ? width - n : 0;
     if ((size_t)(pad + n) > sizeof b->p - b->len) {
-        ob_flush(b);
+        ob_spill(b);
         if ((size_t)(pad + n) > sizeof b->p) { /* (a width no table asks for) */
             ob_spaces(b, pad);
             ob_mem(b, tmp + sizeof tmp - n, (size_t)n);
@@ -232,11 +291,13 @@ void area_perms(const mmapc_area *a, char out[5])
     out[4] = '\0';
 }
 
-void print_area_header(FILE *out, int build_id)
+void ob_area_header(obuf *b, int build_id)
 {
-    fprintf(out, "%-*s %-*s %10s %-4s %-8s %-9s %10s %s%s\n", ADDR_WIDTH, "START", ADDR_WIDTH,
-            "END", "SIZE", "PERM", "OFFSET", "DEVICE", "INODE",
-            build_id ? "BUILD-ID                                 " : "", "PATH OR KIND");
+    char line[160];
+    int n = snprintf(line, sizeof line, "%-*s %-*s %10s %-4s %-8s %-9s %10s %s%s\n", ADDR_WIDTH,
+                     "START", ADDR_WIDTH, "END", "SIZE", "PERM", "OFFSET", "DEVICE", "INODE",
+                     build_id ? "BUILD-ID                                 " : "", "PATH OR KIND");
+    ob_mem(b, line, (size_t)n);
 }
 
 /* A path on a terminal: control bytes as \ooo, as the kernel escapes a newline, and a backslash

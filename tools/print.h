@@ -9,16 +9,28 @@
 
 #include <stdio.h>
 
-/* A buffer in front of a stream; full, it is written out with one fwrite. */
+/* A buffer in front of a stream; full, it is written out with one fwrite. Held (ob_hold), it
+ * keeps everything until ob_flush instead, so that a command that fails part of the way through
+ * writes nothing (ob_discard) rather than the start of a table or of a JSON document. */
 typedef struct obuf {
     FILE *out;
     size_t len;
+    int hold;     /* ob_hold: nothing is written before ob_flush */
+    int held_oom; /* held output was lost for want of memory */
+    char *held;   /* held: what filled the buffer before (held_len bytes) */
+    size_t held_len, held_cap;
     char p[1 << 16];
 } obuf;
 
 void ob_init(obuf *b, FILE *out);
-/* Write out what the buffer holds. */
+/* From now on keep the output in memory until ob_flush or ob_discard. */
+void ob_hold(obuf *b);
+/* Write out what the buffer holds (and what it held). */
 void ob_flush(obuf *b);
+/* Drop what the buffer holds, written out nothing of it. */
+void ob_discard(obuf *b);
+/* Whether held output was lost for want of memory (then ob_flush writes nothing). */
+int ob_oom(const obuf *b);
 void ob_mem(obuf *b, const char *s, size_t n);
 void ob_str(obuf *b, const char *s);
 void ob_char(obuf *b, char c);
@@ -53,7 +65,7 @@ void ob_area_name(obuf *b, const mmapc_area *a);
 void area_perms(const mmapc_area *a, char out[5]);
 
 /* The header line of the table, with a BUILD-ID column or without. */
-void print_area_header(FILE *out, int build_id);
+void ob_area_header(obuf *b, int build_id);
 /* One area as a table row; note (may be NULL) is appended after the path; bid (may be NULL: no
  * such column) is the build ID. */
 void print_area_row(FILE *out, const mmapc_area *a, const char *note);

@@ -108,13 +108,15 @@ void tool_guard_std_fds(void);
  * EXIT_FAILED, otherwise return status. */
 int tool_close_stdout(int status);
 
-/* The areas of pid (MMAPC_SELF for the tool), all of them, as a table or JSON. notes may name
- * some of them (see demo.c). */
+/* The areas of pid (MMAPC_SELF for the tool), all of them, as a table or JSON, after intro
+ * (may be NULL); nothing at all is printed when they cannot be read. notes may name some of
+ * them (see demo.c). */
 typedef struct tool_note {
     uint64_t start, end;
     const char *text;
 } tool_note;
-int tool_print_areas(int pid, unsigned proc_flags, int json, const tool_note *notes, int nnotes);
+int tool_print_areas(int pid, unsigned proc_flags, int json, const char *intro,
+                     const tool_note *notes, int nnotes);
 
 /* ---- the commands ---- */
 int cmd_areas(const tool_opts *o, int pid);

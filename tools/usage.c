@@ -340,9 +340,11 @@ static int x_row(void *ctx, tool_area *t)
     }
     row(x->b, t, &x->l, x->build_id, x->l.total);
     x->n++;
-    return ferror(x->b->out) ? 1 : 0; /* a write failed: tool_close_stdout() says so */
+    return ob_oom(x->b) ? MMAPC_ENOMEM : 0;
 }
 
+/* Formatted as the areas are read, written once all are (a failure part of the way leaves the
+ * output empty, as in areas.c). */
 int usage_stream_table(FILE *out, int pid, unsigned proc_flags, int build_id)
 {
     xstream x = {.build_id = build_id};
@@ -350,6 +352,7 @@ int usage_stream_table(FILE *out, int pid, unsigned proc_flags, int build_id)
     if (!x.b)
         return tool_fail(MMAPC_ENOMEM, "table");
     ob_init(x.b, out);
+    ob_hold(x.b);
     int rc = tool_each_area(pid, proc_flags, SNAP_USAGE | (build_id ? SNAP_BUILD_ID : 0), x_row, &x,
                             NULL);
     if (rc == 0) {
@@ -358,8 +361,13 @@ int usage_stream_table(FILE *out, int pid, unsigned proc_flags, int build_id)
             header(x.b, &x.l, build_id);
         }
         totals(x.b, &x.l, x.n, build_id);
+        if (ob_oom(x.b))
+            rc = tool_fail(MMAPC_ENOMEM, "table");
     }
-    ob_flush(x.b);
+    if (rc == 0)
+        ob_flush(x.b);
+    else
+        ob_discard(x.b);
     free(x.b);
     return rc;
 }
