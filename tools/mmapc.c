@@ -27,6 +27,7 @@ static const char usage_text[] =
     "  page-sizes         the page sizes this system supports\n"
     "  info               page size, granularity, huge pages, THP mode, query method\n"
     "  demo               map one area of each kind, then list this process's areas\n"
+    "  help               print this help\n"
     "\n"
     "  PID is a process id (decimal) or 'self', the mmapc process itself.\n"
     "\n"

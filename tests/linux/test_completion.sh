@@ -38,9 +38,9 @@ expect() {
     if [[ $got == "$want" ]]; then passed=$((passed + 1)); else bad "'$*': got '$got', want '$want'"; fi
 }
 
-# The commands are those the tool's help lists (and `help`), so the two cannot drift apart.
+# The commands are those the tool's help lists, no more, so the two cannot drift apart.
 commands=$("$tool" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p')
-commands=$(printf '%s\nhelp\n' "$commands" | sort | tr '\n' ' ' | sed 's/ $//')
+commands=$(printf '%s\n' "$commands" | sort | tr '\n' ' ' | sed 's/ $//')
 [[ $(wc -w <<<"$commands") -ge 6 ]] || bad "too few commands read from --help: '$commands'"
 expect "$commands" mmapc ""
 expect "$commands" mmapc --json ""
@@ -74,6 +74,11 @@ expect "self" mmapc watch --interval 2 se
 got=$(complete_line mmapc diff "$(dirname "$completion")/mmapc.bash-")
 [[ $got == "$(dirname "$completion")/mmapc.bash-completion" ]] && passed=$((passed + 1)) || bad "diff FILE: '$got'"
 expect "rss" mmapc areas -x --sort rs
+# every column --sort accepts, as the tool names them when it refuses one
+columns=$("$tool" areas --sort no-such-column 2>&1 | sed -n 's/.*the columns are: //p' | tr -d ',' |
+    tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
+[[ $(wc -w <<<"$columns") -ge 20 ]] || bad "too few columns read from the tool: '$columns'"
+expect "$columns" mmapc areas --sort ""
 expect "" mmapc query 7f00 --context ""
 expect "" mmapc watch 1 --count ""
 expect "" mmapc watch 1 ""
