@@ -39,6 +39,12 @@ execute_process(COMMAND pkg-config --cflags --libs mmapc OUTPUT_VARIABLE flags R
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know mmapc")
 endif()
+# The prefix as installed, not a path through lib/pkgconfig/..: pkg-config leaves out the system's
+# own directories (-I/usr/include) only when they are spelled so.
+if(NOT flags MATCHES "(^| )-I${prefix}/include( |$)" OR NOT flags MATCHES "(^| )-L${prefix}/lib( |$)"
+   OR flags MATCHES "\\.\\.")
+  message(FATAL_ERROR "pkg-config --cflags --libs mmapc: '${flags}', not -I${prefix}/include -L${prefix}/lib")
+endif()
 separate_arguments(flags UNIX_COMMAND "${CFLAGS} ${flags} ${LDFLAGS}")
 execute_process(COMMAND ${CC} -std=c11 ${SOURCE_DIR}/consumer.c ${flags} -o ${WORK}/pc-consumer
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
