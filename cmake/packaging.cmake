@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Debian packages with CPack (`make package`; scripts/test-packages.sh installs and removes them):
-#   libmmapc0     the shared library (SONAME libmmapc.so.0), with shlibs; ldconfig runs on install and removal
+#   libmmapc0     the shared library (SONAME libmmapc.so.0), with shlibs; ldconfig runs on install and
+#                 removal through its trigger (no maintainer script)
 #   libmmapc-dev  header, static library, the libmmapc.so link, pkg-config file, CMake package,
 #                 mmapc(3); depends on libmmapc0 of the same version
 #   mmapc         the tool (linked with the static library, so it needs no libmmapc0), mmapc(1),
@@ -34,15 +35,16 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-# The trigger runs ldconfig once after dpkg is done. CPack would call ldconfig from a postinst and
-# a postrm of its own unless the package brings both: these only say so.
+# The trigger runs ldconfig once after dpkg is done, so the package needs no maintainer script.
+# CPack would write a postinst and a postrm calling ldconfig unless the extra control files name
+# both; naming two that do not exist keeps it from writing them, and CPack adds only the files
+# that exist, with a warning for each of these two (lintian warned maintainer-script-empty for
+# scripts that only said so).
 set(mmapc_deb ${PROJECT_BINARY_DIR}/debian)
 file(WRITE ${mmapc_deb}/lib/triggers "activate-noawait ldconfig\n")
-foreach(script postinst postrm)
-  file(WRITE ${mmapc_deb}/lib/${script} "#!/bin/sh\n# ldconfig runs through this package's trigger.\nset -e\n")
-endforeach()
-set(CPACK_DEBIAN_LIB_PACKAGE_CONTROL_EXTRA ${mmapc_deb}/lib/triggers ${mmapc_deb}/lib/postinst
-    ${mmapc_deb}/lib/postrm)
+file(REMOVE ${mmapc_deb}/lib/postinst ${mmapc_deb}/lib/postrm)
+set(CPACK_DEBIAN_LIB_PACKAGE_CONTROL_EXTRA ${mmapc_deb}/lib/triggers ${mmapc_deb}/lib/none/postinst
+    ${mmapc_deb}/lib/none/postrm)
 
 set(CPACK_DEBIAN_LIB_PACKAGE_NAME libmmapc${PROJECT_VERSION_MAJOR})
 set(CPACK_DEBIAN_LIB_PACKAGE_SECTION libs)
