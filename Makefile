@@ -19,8 +19,12 @@ build:
 	cmake --preset $(PRESET) --log-level=NOTICE
 	cmake --build --preset $(PRESET) -j 2
 
-# The tour of the API, then the tool mapping one area of each kind and listing its own areas.
-run: build
+# The tour of the API, then the tool mapping one area of each kind and listing its own areas:
+# only these two programs are built (the tests and the benchmark are `make test`'s and `make bench`'s).
+run:
+	$(NEED) --preset $(PRESET)
+	cmake --preset $(PRESET) >/dev/null
+	cmake --build --preset $(PRESET) -j 2 --target example_tour mmapc_tool
 	$(BUILD)/examples/example_tour
 	@echo
 	$(BUILD)/tools/mmapc demo

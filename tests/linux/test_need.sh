@@ -97,6 +97,22 @@ check_target format "clang-format"
 check_target docs "doxygen" "scdoc"
 check_target package "dpkg-dev"
 grep -q "need.sh" "$src/scripts/test-all.sh" && ok || bad "test-all.sh uses need.sh"
+check_target run "--preset gcc"
+
+# make run builds what it runs, not the tests and the benchmark: every `cmake --build` names its
+# targets, and each program it runs is one of them.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u PRESET make -n -C "$src" run >"$work/make" 2>&1
+builds=$(grep "cmake --build" "$work/make")
+[ -n "$builds" ] && ok || bad "make run builds nothing: $(cat "$work/make")"
+if printf '%s\n' "$builds" | grep -qv -- "--target "; then
+    bad "make run builds every target: $builds"
+else
+    ok
+fi
+for program in $(sed -n 's|^build/gcc/[a-z]*/\([a-z_]*\).*|\1|p' "$work/make"); do
+    case $program in mmapc) target=mmapc_tool ;; *) target=$program ;; esac
+    printf '%s\n' "$builds" | grep -q -- " $target\( \|$\)" && ok || bad "make run runs $program, which it does not build"
+done
 
 # After ctest, make test names the tests left out for a missing tool, or says none was.
 mkdir "$work/b"
