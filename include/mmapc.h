@@ -417,8 +417,11 @@ MMAPC_API size_t mmapc_default_huge_page_size(void);
  * `MMAPC_FORCE_TEXT=1` (read once per process) or opening a process with MMAPC_PROC_TEXT makes
  * queries use the text too.
  *
- * Paths are reported as the system prints them: on Linux the text escapes a newline in a file name
- * as `\012` while the ioctl does not, so only such names can differ between the two.
+ * Paths are the files' real names on both paths. The Linux text escapes a newline in a name as
+ * `\012` and leaves a backslash as is, so a name holding `\012` there is taken from
+ * `/proc/<pid>/map_files` (when the text is how the kernel prints that link); where that cannot be
+ * read (an emulator, an area gone since the listing), each `\012` is read as a newline, and a
+ * name holding those four bytes is then misread.
  *
  * A process without a user address space (a Linux kernel thread, such as kthreadd) has no areas:
  * an iteration of it ends at once without error and a query gives MMAPC_ENOTFOUND. A process
@@ -472,10 +475,9 @@ typedef struct mmapc_area {
      *  file at the whole name is compared with the area's device and inode, and on a match the
      *  file is live and the suffix stays in path as part of its name. What stays ambiguous is
      *  counted as deleted: a name that cannot be looked up from the calling process (another
-     *  mount namespace or root directory, a directory it may not search, a newline in the name,
-     *  which the text escapes) and a file whose device as stat() reports it differs from the
-     *  area's (btrfs subvolumes, overlayfs). A deleted file that has another link at the whole
-     *  name is reported live, under that name. */
+     *  mount namespace or root directory, a directory it may not search) and a file whose
+     *  device as stat() reports it differs from the area's (btrfs subvolumes, overlayfs). A
+     *  deleted file that has another link at the whole name is reported live, under that name. */
     int deleted;
     uint64_t offset;    /**< file offset of start; 0 when not file-backed, and on Windows,
                              which does not tell it */

@@ -116,6 +116,16 @@ static void check_deleted(const char *name, mmapc_area *a)
     }
 }
 
+/* A file's name from the text, at name (writable): what the system escaped in it undone
+ * (mmapc__os_text_name), a->path_len set to the real name's length. Only names with a
+ * backslash are looked at. */
+static void text_name(mmapc_proc *p, mmapc_area *a, char *name)
+{
+    size_t suffix = a->deleted ? MMAPC__DELETED_LEN : 0, len = a->path_len + suffix;
+    if (a->kind == MMAPC_AREA_FILE && memchr(name, '\\', a->path_len))
+        a->path_len = mmapc__os_text_name(p->os, a, name, len) - suffix;
+}
+
 /* Kept out of a direct query, whose frame it would grow by its 16 KiB chunk. */
 #if defined(__GNUC__)
 #define APART __attribute__((noinline))
@@ -186,8 +196,10 @@ APART static int scan_text(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *
             }
             if (a.end > addr) {
                 if (a.start > addr)
-                    goto done;  /* a gap: rc is still MMAPC_ENOTFOUND */
-                line[n] = '\0'; /* over the newline, or the terminator already there */
+                    goto done; /* a gap: rc is still MMAPC_ENOTFOUND */
+                char *name = line + (a.path - line);
+                text_name(p, &a, name);
+                name[a.path_len + (a.deleted ? MMAPC__DELETED_LEN : 0)] = '\0';
                 check_deleted(a.path, &a);
                 *out = a;
                 copy_path(out, a.path, buf, size);
@@ -461,6 +473,7 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
             break;
         /* terminate in place: over the newline, or over the " (deleted)" suffix */
         char *name = line + (out->path - line);
+        text_name(it->proc, out, name);
         if (out->deleted) {
             name[out->path_len + MMAPC__DELETED_LEN] = '\0';
             check_deleted(name, out);

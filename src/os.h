@@ -88,6 +88,11 @@ int mmapc__os_area_direct(mmapc__proc *p);
 /* name, an area's whole name, ends in " (deleted)": non-zero when it is the path of a live file
  * that is the area's own (a's device and inode), so the suffix is part of the file's name. */
 int mmapc__os_name_is_file(const char *name, const mmapc_area *a);
+/* name, the whole name of file area a as the text listing gives it (len bytes, a " (deleted)"
+ * suffix included), holds a backslash: rewrite it in place into the file's real name (never
+ * longer) and return its length. On Linux the text escapes a newline as \012 and nothing else,
+ * not even a backslash; elsewhere the text is the name itself and len is returned. */
+size_t mmapc__os_text_name(mmapc__proc *p, const mmapc_area *a, char *name, size_t len);
 
 /* Text listing of p, one area per line in ascending order (src/maps_parse.h). Each open gives a
  * fresh stream from the first area. MMAPC_EUNSUPPORTED where the system has none (Windows). */

@@ -443,6 +443,59 @@ int mmapc__os_name_is_file(const char *name, const mmapc_area *a)
            minor(st.st_dev) == a->dev_minor;
 }
 
+/* Whether name (len bytes) is what the kernel prints for real (rlen bytes): each newline as
+ * \\012, every other byte as is (fs/proc/task_mmu.c: seq_file_path(m, file, "\\n")). */
+static bool printed_as(const char *real, size_t rlen, const char *name, size_t len)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < rlen; i++) {
+        if (real[i] == '\n') {
+            if (len - j < 4 || memcmp(name + j, "\\012", 4) != 0)
+                return false;
+            j += 4;
+        } else if (j == len || name[j++] != real[i]) {
+            return false;
+        }
+    }
+    return j == len;
+}
+
+size_t mmapc__os_text_name(mmapc__proc *p, const mmapc_area *a, char *name, size_t len)
+{
+    if (len < 4 || !memmem(name, len, "\\012", 4))
+        return len; /* nothing escaped */
+    /* \012 is a newline, or those four bytes in the name: the link in map_files holds the real
+     * name (d_path, " (deleted)" and all, as the text), readable by whoever may read the maps.
+     * It is taken when the text is how the kernel prints it: the same area still. */
+    char path[96];
+    if (p->self || p->pid == my_pid())
+        snprintf(path, sizeof path, "/proc/self/map_files/%llx-%llx", (unsigned long long)a->start,
+                 (unsigned long long)a->end);
+    else
+        snprintf(path, sizeof path, "/proc/%d/map_files/%llx-%llx", p->pid,
+                 (unsigned long long)a->start, (unsigned long long)a->end);
+    char *real = malloc(len + 1);
+    ssize_t n = real ? readlink(path, real, len + 1) : -1;
+    if (n > 0 && (size_t)n <= len && printed_as(real, (size_t)n, name, len)) {
+        memcpy(name, real, (size_t)n);
+        free(real);
+        return (size_t)n;
+    }
+    free(real);
+    /* No map_files (a kernel without it, an emulator, the area gone since): each \012 is read
+     * as the newline the kernel escapes so. */
+    size_t j = 0;
+    for (size_t i = 0; i < len; j++) {
+        if (len - i >= 4 && memcmp(name + i, "\\012", 4) == 0) {
+            name[j] = '\n';
+            i += 4;
+        } else {
+            name[j] = name[i++];
+        }
+    }
+    return j;
+}
+
 /* A text stream's aux: whether h is the handle's own descriptor, whether it gave any byte yet,
  * and the pid to ask about an empty listing (0: ourselves, never empty). */
 #define TEXT_OWN 1

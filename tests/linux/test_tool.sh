@@ -116,7 +116,9 @@ for a, line in zip(areas, lines):
     assert (a["dev_major"], a["dev_minor"], a["inode"]) == (major, minor, int(f[4]))
     raw = f[5] if len(f) > 5 else b""
     path = bytes.fromhex(a["path_hex"]) if "path_hex" in a else a["path"].encode()
-    assert path + (b" (deleted)" if a["deleted"] else b"") == raw, (path, raw)
+    # the real name, which the kernel's text prints with a newline as \012
+    printed = path.replace(b"\n", b"\\012")
+    assert printed + (b" (deleted)" if a["deleted"] else b"") == raw, (path, raw)
 hostile = os.fsencode(sys.argv[3])
 mine = [a for a in areas if a.get("path_hex") == hostile.hex()]
 assert len(mine) == 1 and mine[0]["kind"] == "file", "hostile name once, in hex"
@@ -149,24 +151,50 @@ grep -qi "hexadecimal" "$work/err" && bad "no hint for an address with 0x" || ok
 expect 2 query 99999999999999999999 "$helper_pid"
 says "hexadecimal"
 
-# the table escapes a backslash, so a newline in a name (\012) and the four bytes \012 differ
-# (the ioctl gives the name's bytes; the kernel's text escapes a newline the same way, so there
-# the two names cannot be told apart)
-for which in newline literal; do
-    eval "file=\$work/\$$which"
-    addr=$(python3 -c 'import json,sys; print([a["start"] for a in json.load(open(sys.argv[1])) if a["inode"] == int(sys.argv[2])][0])' \
-        "$work/areas.json" "$(stat -c %i "$file")")
-    expect 0 query "$addr" "$helper_pid"
-    tail -n 1 "$work/out" | sed 's/.* //' >"$work/row.$which"
+# One name per area in every command, and two files never print the same: a newline in a name
+# and the four bytes \012 (which the kernel's text prints alike; the library takes the real name
+# from map_files). The table escapes a backslash, JSON carries the real name.
+newline_ino=$(stat -c %i "$work/$newline")
+literal_ino=$(stat -c %i "$work/$literal")
+# row_name FILE INODE: the name in the table row of the area of that inode
+row_name() { awk -v ino="$2" '$7 == ino { sub(/.* /, ""); print }' "$1"; }
+for text in "" --text; do
+    # shellcheck disable=SC2086 # $text: an option or none
+    expect 0 $text areas "$helper_pid"
+    [ "$(row_name "$work/out" "$newline_ino")" = 'x\012y' ] && ok || bad "areas $text: a newline in a name is \\012: $(row_name "$work/out" "$newline_ino")"
+    [ "$(row_name "$work/out" "$literal_ino")" = 'x\\012y' ] && ok || bad "areas $text: a backslash in a name is doubled: $(row_name "$work/out" "$literal_ino")"
+    # shellcheck disable=SC2086
+    expect 0 $text --json areas "$helper_pid"
+    cp "$work/out" "$work/names.json"
+    python3 - "$work/names.json" "$newline_ino" "$literal_ino" <<'PY' && ok || bad "areas $text --json: the real names"
+import json, sys
+areas = {a["inode"]: a for a in json.load(open(sys.argv[1]))}
+assert areas[int(sys.argv[2])]["path"].endswith("/mmapc x\ny"), areas[int(sys.argv[2])]
+assert areas[int(sys.argv[3])]["path"].endswith("/mmapc x\\012y"), areas[int(sys.argv[3])]
+PY
+    for which in newline literal; do
+        eval "ino=\$${which}_ino"
+        addr=$(python3 -c 'import json,sys; print([a["start"] for a in json.load(open(sys.argv[1])) if a["inode"] == int(sys.argv[2])][0])' \
+            "$work/names.json" "$ino")
+        # shellcheck disable=SC2086
+        expect 0 $text query "$addr" "$helper_pid"
+        row_name "$work/out" "$ino" >"$work/row.$which"
+        # shellcheck disable=SC2086
+        expect 0 $text --json query "$addr" "$helper_pid"
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["path"].split("/")[-1].encode("unicode_escape").decode())' \
+            "$work/out" >"$work/json.$which"
+    done
+    grep -qxF 'x\012y' "$work/row.newline" && ok || bad "query $text: a newline in a name is \\012: $(cat "$work/row.newline")"
+    grep -qxF 'x\\012y' "$work/row.literal" && ok || bad "query $text: a backslash in a name is doubled: $(cat "$work/row.literal")"
+    grep -qxF 'mmapc x\ny' "$work/json.newline" && ok || bad "query $text --json: the newline: $(cat "$work/json.newline")"
+    grep -qxF 'mmapc x\\012y' "$work/json.literal" && ok || bad "query $text --json: the backslash: $(cat "$work/json.literal")"
 done
-grep -qxF 'x\\012y' "$work/row.literal" && ok || bad "a backslash in a name is doubled: $(cat "$work/row.literal")"
-if $tool info | grep -q "area queries: *PROCMAP_QUERY"; then
-    grep -qxF 'x\012y' "$work/row.newline" && ok || bad "a newline in a name is \\012: $(cat "$work/row.newline")"
-else
-    # no PROCMAP_QUERY (32-bit, qemu): the name comes from the kernel's text, where a newline
-    # already is \012, so the two names look alike, as the README says
-    grep -qxF 'x\\012y' "$work/row.newline" && ok || bad "from the text, a newline in a name is \\\\012: $(cat "$work/row.newline")"
-fi
+# diff (and watch, which prints as diff does): every area of the helper added to nothing
+echo '[]' >"$work/empty.json"
+expect 0 diff "$work/empty.json" "$work/names.json"
+names=$(grep 'mmapc x' "$work/out" | sed 's/.* //' | LC_ALL=C sort | tr '\n' ' ')
+[ "$names" = 'x\012y x\\012y ' ] && ok || bad "diff prints the two names apart: $names"
+[ "$(grep -c 'mmapc x' "$work/out")" -eq 2 ] && ok || bad "diff: one line each: $(grep 'mmapc x' "$work/out")"
 
 # ---- processes that are not there, or not ours: a message, and nothing on stdout (a script
 # that saves a snapshot must not get the start of one) ----
