@@ -536,7 +536,14 @@ MMAPC_API int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out,
 MMAPC_API int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf,
                                size_t path_size);
 
-/** An iteration over areas, in ascending address order. Use from one thread at a time. */
+/**
+ * An iteration over areas, in ascending address order: each area begins at or above the end of
+ * the one before. Linux gives the text a page at a time, one read each, so an area that grows
+ * or merges with its neighbour between two reads (mapped by another thread, by valgrind for
+ * itself) is listed twice, the second time from its old start: the iteration gives only the part
+ * above the area given before, its file offset moved with its start (with usage, the use is the
+ * whole area's). Use from one thread at a time.
+ */
 typedef struct mmapc_areas mmapc_areas;
 
 /**

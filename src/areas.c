@@ -29,6 +29,7 @@ struct mmapc_areas {
     mmapc_proc *proc;
     mmapc_proc own; /* proc points here for a one-shot iteration */
     uint64_t start, end;
+    uint64_t last; /* end of the last area given: the next begins there or above */
     enum iter_mode mode;
     int err;   /* sticky error */
     bool done; /* no more areas */
@@ -504,6 +505,31 @@ static int next_direct(mmapc_areas *it, mmapc_area *out)
     return 1;
 }
 
+/*
+ * An area that begins below the end of the last one given. A listing read in several reads while
+ * the process maps memory is torn: Linux ends each read of maps (or smaps) at a page of text, and
+ * the next one starts again at the first area that ends above the last one printed, so an area
+ * that grew or merged with its neighbour in between is printed again from its old start (the
+ * kernel's selftest proc-maps-race.c accepts this; valgrind's memcheck does it to its own process,
+ * mapping shadow memory next to its areas while the client reads). Likewise a direct step finds
+ * the area it asked above grown over its address. What was given stays given: the rest of the area
+ * follows from the last end, its file offset with it, so that areas ascend and never overlap.
+ * Its usage, with usage, is still the whole area's. 0 when the rest lies past the range.
+ */
+static int clip(mmapc_areas *it, mmapc_area *a)
+{
+    uint64_t cut = it->last - a->start;
+    if (a->allocation_base == a->start) /* Linux: the start itself */
+        a->allocation_base = it->last;
+    if (a->inode || a->offset) /* 0 without a file */
+        a->offset += cut;
+    a->start = it->last;
+    if (a->start < it->end)
+        return 1;
+    it->done = true;
+    return 0;
+}
+
 int mmapc_areas_next(mmapc_areas *it, mmapc_area *out)
 {
     if (!it || !out)
@@ -513,9 +539,17 @@ int mmapc_areas_next(mmapc_areas *it, mmapc_area *out)
     if (it->done)
         return 0;
     mmapc_area a; /* *out only for an area: the one past a range's end is not the caller's */
-    int rc = it->mode == ITER_TEXT ? next_text(it, &a) : next_direct(it, &a);
-    if (rc == 1)
+    int rc;
+    do /* a line wholly below the last area's end: what was given already, printed again (an
+        * end of 0 is the top of the address space) */
+        rc = it->mode == ITER_TEXT ? next_text(it, &a) : next_direct(it, &a);
+    while (rc == 1 && a.end != 0 && a.end <= it->last);
+    if (rc == 1 && a.start < it->last)
+        rc = clip(it, &a);
+    if (rc == 1) {
+        it->last = a.end;
         *out = a;
+    }
     if (rc < 0)
         it->err = rc;
     if (rc != 1 && it->usage)

@@ -30,4 +30,7 @@ typedef struct fake_plan {
  */
 int fake_check(const char *text, size_t len, const fake_plan *plan, long *reads);
 
+/* Serve [text, text + len) under plan to the calls that follow, without checking them. */
+void fake_serve(const char *text, size_t len, const fake_plan *plan);
+
 #endif
