@@ -244,7 +244,9 @@ MMAPC_API int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
  * 2^63 - 1 elsewhere.
  * The range must lie inside the file: an offset past the end is MMAPC_EINVAL_OFFSET and a size
  * that reaches past the end is MMAPC_EINVAL_SIZE, so that no access can raise SIGBUS at
- * creation time (a file truncated later by someone else still can). The mapping does not keep
+ * creation time (a file truncated later by someone else still can). A device has no size to
+ * check against; there a size whose pages (with the bytes before an unaligned @p offset) do not
+ * fit in the address space is MMAPC_EINVAL_SIZE. The mapping does not keep
  * @p file open; closing it afterwards is fine. A shared writable mapping needs a file opened
  * for reading and writing (MMAPC_EACCES otherwise); private mappings need only read access.
  * On Windows an executable mapping, or a later change to an executable protection, needs a
@@ -352,6 +354,8 @@ MMAPC_API int mmapc_unlock(mmapc_map *map);
 /**
  * Make instructions written to [addr, addr + size) visible to instruction fetch
  * (a no-op on x86; needed on Arm). mmapc_protect() to an executable protection does it.
+ * @return 0; MMAPC_EINVAL_ARG (NULL @p addr with a non-zero @p size, or a range that passes
+ * the top of the address space).
  */
 MMAPC_API int mmapc_flush_icache(const void *addr, size_t size);
 
@@ -1115,8 +1119,10 @@ MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
  * @param len    how many bytes.
  * @param done gets the bytes copied: @p len on success, the exact count before the fault with
  *             MMAPC_EIO; untouched on any other error. May be NULL.
- * @return 0; MMAPC_EIO when the mapping faulted (`*done` bytes were copied);
- * MMAPC_EINVAL_ARG (NULL @p map, NULL @p buf with @p len > 0, or @p buf overlapping the range);
+ * @return 0; MMAPC_EIO when the mapping faulted (`*done` bytes were copied: a short copy is an
+ * error here, unlike mmapc_proc_read()'s, which succeeds with the count);
+ * MMAPC_EINVAL_ARG (NULL @p map, NULL @p buf with @p len > 0, @p buf overlapping the range, or
+ * @p buf + @p len past the top of the address space);
  * MMAPC_EINVAL_OFFSET (the range is not inside the mapping: `offset + len > mmapc_size()`);
  * MMAPC_EINVAL_OP (a reservation); MMAPC_EACCES (the mapping is not readable);
  * MMAPC_EHANDLER (POSIX: another signal handler displaced mmapc's, nothing copied).

@@ -37,18 +37,20 @@ MMAPC__HOT int mmapc__file_request(mmapc__request *rq, size_t size, mmapc_file f
         if (offset > info->size)
             return mmapc__fail(MMAPC_EINVAL_OFFSET);
         bytes = info->size - offset;
-        if (bytes > SIZE_MAX - lead - page)
-            return mmapc__fail(MMAPC_EINVAL_SIZE); /* more than the address space */
     } else if (info->size != UINT64_MAX) { /* UINT64_MAX: a device, whose size is not known */
         if (offset >= info->size)
             return mmapc__fail(MMAPC_EINVAL_OFFSET);
         if (bytes > info->size - offset)
             return mmapc__fail(MMAPC_EINVAL_SIZE);
     }
-    /* whole pages from the aligned offset below; rq->size (the caller's size rounded) covers
-     * size, so lead + size cannot overflow here when rq->size did not */
+    /* the lead bytes and the last page's rest come on top of the caller's bytes: more than the
+     * address space holds (a device bounds no size, and a 32-bit size_t no file's) is refused
+     * before the sum can wrap */
+    if (bytes > SIZE_MAX - lead - (page - 1))
+        return mmapc__fail(MMAPC_EINVAL_SIZE);
+    /* whole pages from the aligned offset below */
     uint64_t span = bytes ? (lead + bytes + page - 1) & ~(uint64_t)(page - 1) : 0;
-    if (span > SIZE_MAX || span > limit - (offset - lead))
+    if (span > limit - (offset - lead))
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
     rq->size = (size_t)span;
     rq->is_file = true;

@@ -124,6 +124,8 @@ static int map_copy(const mmapc_map *m, size_t offset, void *buf, size_t len, bo
     size_t size = mmapc_size(m);
     if (offset > size || len > size - offset)
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
+    if ((uintptr_t)buf > UINTPTR_MAX - len) /* past the top, as in mmapc_copy_guarded() */
+        return mmapc__fail(MMAPC_EINVAL_ARG);
     if (mmapc_is_reserved(m))
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (!(mmapc_protection(m) & (write ? MMAPC_PROT_WRITE : MMAPC_PROT_READ)))

@@ -586,7 +586,8 @@ int mmapc_lock_on_fault(mmapc_map *m)
 
 int mmapc_flush_icache(const void *addr, size_t size)
 {
-    if (!addr && size)
+    /* a range past the top of the address space is no range of instructions */
+    if ((!addr && size) || (uintptr_t)addr > UINTPTR_MAX - size)
         return mmapc__fail(MMAPC_EINVAL_ARG);
     if (size == 0)
         return 0;

@@ -190,6 +190,11 @@ static int check_range(mmapc_shm *shm, uint64_t offset, size_t size, uint64_t id
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
     if (size == 0 || (uint64_t)size > have - offset)
         return mmapc__fail(MMAPC_EINVAL_SIZE);
+    /* an object can hold more than the platform maps (2^44 bytes in a 32-bit POSIX program),
+     * as a file can: the view must end at or below it, as mmapc_map_file() checks */
+    uint64_t limit = mmapc__os_file_end_limit();
+    if (offset > limit || size > limit - offset)
+        return mmapc__fail(MMAPC_EINVAL_OFFSET);
     return 0;
 }
 
