@@ -1005,9 +1005,11 @@ MMAPC_API int mmapc_map_file_growable(mmapc_map **out, size_t size, size_t capac
 /**
  * Map @p size bytes of anonymous memory that holds @p capacity bytes of address space (0: none;
  * otherwise at least @p size) to grow into in place with mmapc_resize(). Both are rounded up to
- * the page size. Address space past the size is inaccessible and charges no memory.
- * @return 0 and `*out` set; MMAPC_EINVAL_SIZE (capacity below size), or the errors of
- * mmapc_map_anon().
+ * the page size, each on its own: @p capacity is compared with @p size as asked, so a capacity
+ * equal to the size, or inside the size's last page (100 and 200), is the size's pages and no
+ * more. Address space past the size is inaccessible and charges no memory.
+ * @return 0 and `*out` set; MMAPC_EINVAL_SIZE (@p capacity non-zero and below @p size, or past
+ * the address space), or the errors of mmapc_map_anon().
  */
 MMAPC_API int mmapc_map_anon_growable(mmapc_map **out, size_t size, size_t capacity,
                                       mmapc_prot prot, const mmapc_options *options);

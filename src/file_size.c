@@ -64,7 +64,8 @@ MMAPC__HOT int mmapc__file_request(mmapc__request *rq, size_t size, mmapc_file f
 /* ---- new mappings ---- */
 
 /* The address space to hold after size bytes (from lead) for capacity bytes from the caller's
- * first byte, in whole pages. */
+ * first byte, in whole pages. size is the caller's, not rounded: both round up alike, so a
+ * capacity of at least size holds the size's pages. */
 static int tail_for(size_t lead, size_t size, size_t capacity, size_t page, size_t *tail)
 {
     if (capacity == 0) {
@@ -131,7 +132,7 @@ int mmapc_map_anon_growable(mmapc_map **out, size_t size, size_t capacity, mmapc
     if (rc)
         return mmapc__fail(rc);
     mmapc__shape shape = {.size = rq.size};
-    rc = tail_for(0, rq.size, capacity, rq.page_size, &shape.tail);
+    rc = tail_for(0, size, capacity, rq.page_size, &shape.tail);
     return rc ? rc : mmapc__create(out, &rq, NULL, &shape);
 }
 

@@ -252,9 +252,36 @@ static void grow_anon(void)
     CHECK_OK(mmapc_resize(m, 4 * ps, 0));
     mmapc_unmap(m);
     CHECK_RC(mmapc_map_anon_growable(&m, 2 * ps, ps, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
+    CHECK_RC(mmapc_map_anon_growable(&m, 101, 100, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
+    CHECK_RC(mmapc_map_anon_growable(&m, ps + 2, ps + 1, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
     REQUIRE_OK(mmapc_reserve_anon(&m, ps, MMAPC_PROT_RW, NULL));
     CHECK_RC(mmapc_resize(m, 2 * ps, MMAPC_RESIZE_MAY_MOVE), MMAPC_EINVAL_OP);
     mmapc_unmap(m);
+}
+
+/* Size and capacity are both rounded up to pages: the capacity is compared with the size asked
+ * for, not with its rounded value (100 and 100 hold one page, and grow to it in place). */
+static void anon_rounding(void)
+{
+    const size_t pairs[][2] = {{100, 100},   {100, 200}, {ps + 1, ps + 2}, {100, ps},
+                               {ps, ps + 1}, {1, 1},     {ps - 1, ps},     {ps + 1, 2 * ps + 1}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        size_t size = pairs[i][0], cap = pairs[i][1];
+        size_t want_size = (size + ps - 1) / ps * ps, want_cap = (cap + ps - 1) / ps * ps;
+        mmapc_map *m = NULL;
+        int rc = mmapc_map_anon_growable(&m, size, cap, MMAPC_PROT_RW, NULL);
+        if (rc)
+            fprintf(stderr, "size %zu, capacity %zu: %s\n", size, cap, mmapc_err_name(rc));
+        CHECK(rc == 0);
+        if (rc)
+            continue;
+        unsigned char *p = mmapc_ptr(m);
+        CHECK(mmapc_size(m) == want_size && mmapc_capacity(m) == want_cap);
+        CHECK_OK(mmapc_resize(m, want_cap, 0));
+        CHECK(mmapc_ptr(m) == p && mmapc_size(m) == want_cap);
+        p[want_cap - 1] = 1;
+        mmapc_unmap(m);
+    }
 }
 
 /* A file mapping: the file grows with it, storage first; shrinking leaves the file alone. */
@@ -355,6 +382,7 @@ int main(void)
     offset_at_end();
     any_offset();
     grow_anon();
+    anon_rounding();
     grow_file();
     return check_done();
 }
