@@ -994,8 +994,10 @@ MMAPC_API int mmapc_map_file_whole(mmapc_map **out, mmapc_prot prot, mmapc_file 
  * extends the file when it grows. With @p capacity non-zero, at least @p size (after
  * #MMAPC_TO_END is resolved; MMAPC_EINVAL_SIZE otherwise), the mapping holds @p capacity bytes
  * of address space from mmapc_ptr(), inaccessible past its size and charging no memory, and
- * grows up to it in place. On Windows a file view cannot reach past its file, so there a file
- * mapping keeps no capacity (mmapc_capacity() tells) and grows by moving.
+ * grows up to it in place (@p capacity and @p size round up to whole pages alike, as for
+ * mmapc_map_anon_growable()). On Windows a file view cannot reach past its file, so there a
+ * file mapping keeps no capacity past its last page (mmapc_capacity() tells) and grows past it
+ * by moving.
  * @return 0 and `*out` set; the errors of mmapc_map_file().
  */
 MMAPC_API int mmapc_map_file_growable(mmapc_map **out, size_t size, size_t capacity,
@@ -1052,8 +1054,11 @@ enum mmapc_resize_flag {
 MMAPC_API int mmapc_resize(mmapc_map *map, size_t new_size, unsigned flags);
 
 /** The bytes from mmapc_ptr() the mapping can grow to in place without asking the system for
- *  address space: its size plus the address space it holds beyond (mmapc_size() when none).
- *  Held in whole pages, it may be a little more than the capacity asked for. */
+ *  address space: to the end of the pages it maps plus the address space it holds beyond.
+ *  Held in whole pages, it may be a little more than the capacity asked for: a file mapping's
+ *  exact size leaves the rest of its last page, into which it grows in place with or without a
+ *  capacity (100 bytes with a capacity of 4000 give one page). mmapc_size() for a mapping
+ *  that cannot be resized (a file mapping that keeps no file); 0 for NULL. */
 MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
 /**@}*/
 /* ===== end of Files that change size ===== */

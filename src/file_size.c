@@ -173,8 +173,12 @@ size_t mmapc_capacity(const mmapc_map *m)
 {
     if (!m)
         return 0;
-    size_t span = mmapc__map_span(m);
-    return m->tail ? span + m->tail - m->lead : m->size;
+    /* a file mapping that keeps no file cannot grow */
+    if (m->backing->is_file && !m->has_file)
+        return m->size;
+    /* a file mapping's size is exact: the rest of its last page is its to grow into, as is
+     * the tail (which starts at the base when the mapping is empty) */
+    return mmapc__map_span(m) + m->tail - m->lead;
 }
 
 /* The file's end that new_size bytes from m's offset reach: 0 when the file is long enough

@@ -284,6 +284,54 @@ static void anon_rounding(void)
     }
 }
 
+/* The capacity of a file mapping counts to the end of the pages it holds: those of its last
+ * page past its size (it grows into them in place) and, once growth used the tail up, those
+ * still past the size. */
+static void file_capacity(void)
+{
+    char path[TU_PATH_MAX];
+    mmapc_file f = tu_temp_file(NULL, 8 * ps, path);
+    const mmapc_options shared = {.flags = MMAPC_SHARED};
+    mmapc_map *m = NULL;
+    /* the capacity ends inside the first page */
+    REQUIRE_OK(mmapc_map_file_growable(&m, 100, 4000, MMAPC_PROT_RW, f, 0, &shared));
+    unsigned char *p = mmapc_ptr(m);
+    CHECK(mmapc_size(m) == 100 && mmapc_capacity(m) == ps);
+    CHECK_OK(mmapc_resize(m, 4000, 0));
+    CHECK(mmapc_ptr(m) == p && mmapc_size(m) == 4000 && holds_pattern(m, 0, 4000));
+    CHECK(mmapc_capacity(m) == ps);
+    mmapc_unmap(m);
+    /* at an unaligned offset: from mmapc_ptr() to the end of the page */
+    REQUIRE_OK(mmapc_map_file_growable(&m, 100, 200, MMAPC_PROT_RW, f, 1, &shared));
+    CHECK(mmapc_size(m) == 100 && mmapc_capacity(m) == ps - 1);
+    mmapc_unmap(m);
+    /* without a capacity: the last page all the same */
+    REQUIRE_OK(mmapc_map_file_growable(&m, 100, 0, MMAPC_PROT_RW, f, 0, &shared));
+    p = mmapc_ptr(m);
+    CHECK(mmapc_capacity(m) == ps);
+    CHECK_OK(mmapc_resize(m, ps, 0));
+    CHECK(mmapc_ptr(m) == p && holds_pattern(m, 0, ps));
+    mmapc_unmap(m);
+#ifndef _WIN32 /* a view cannot reach past its file: no tail there */
+    /* growth that uses the tail up */
+    REQUIRE_OK(mmapc_map_file_growable(&m, 100, 2 * ps + 10, MMAPC_PROT_RW, f, 0, &shared));
+    p = mmapc_ptr(m);
+    CHECK(mmapc_capacity(m) == 3 * ps);
+    CHECK_OK(mmapc_resize(m, 2 * ps + 10, 0));
+    CHECK(mmapc_ptr(m) == p && mmapc_capacity(m) == 3 * ps);
+    CHECK_OK(mmapc_resize(m, 3 * ps, 0));
+    CHECK(mmapc_ptr(m) == p && holds_pattern(m, 0, 3 * ps));
+    mmapc_unmap(m);
+#endif
+    /* a mapping that cannot grow: its size */
+    REQUIRE_OK(mmapc_map_file_whole(&m, MMAPC_PROT_READ, f, ps + 5, NULL));
+    CHECK(mmapc_capacity(m) == 7 * ps - 5);
+    mmapc_unmap(m);
+    CHECK(tu_file_size(path) == 8 * ps);
+    tu_close(f);
+    tu_remove(path);
+}
+
 /* A file mapping: the file grows with it, storage first; shrinking leaves the file alone. */
 static void grow_file(void)
 {
@@ -298,7 +346,7 @@ static void grow_file(void)
     unsigned char *p = mmapc_ptr(m);
 #ifdef _WIN32
     unsigned move = MMAPC_RESIZE_MAY_MOVE; /* a view cannot reach past its file */
-    CHECK(mmapc_capacity(m) == 1);
+    CHECK(mmapc_capacity(m) == ps);        /* its one page, no tail */
 #else
     unsigned move = 0;
     CHECK(mmapc_capacity(m) == 64 * MIB);
@@ -384,5 +432,6 @@ int main(void)
     grow_anon();
     anon_rounding();
     grow_file();
+    file_capacity();
     return check_done();
 }
