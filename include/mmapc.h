@@ -1460,10 +1460,16 @@ MMAPC_API int mmapc_build_id_hex(const mmapc_build_id *id, char *buf, size_t siz
  * The copy runs from @p addr up and stops at the first page that is not mapped or not readable:
  * `*done` gets the count of bytes copied, @p len when the whole range was read, fewer when the
  * byte at `addr + *done` could not be read (0 when @p addr itself cannot). Bytes of @p buf past
- * `*done` may have been written.
+ * `*done` may have been written. @p done may be NULL, as in mmapc_read(), for a caller that
+ * does not need the count.
+ *
+ * A short copy succeeds here, where mmapc_read() and mmapc_write() fail with MMAPC_EIO: another
+ * process's address space has holes and pages it may not read as a matter of course (reading
+ * up to the first one is how it is explored), while a fault in one's own mapping means its
+ * storage is gone. Either way `*done` counts the bytes copied.
  * @return 0 and `*done` set (also for a short copy); MMAPC_EPERM (or MMAPC_EACCES on Windows)
  * when the system forbids reading the process; MMAPC_ESRCH when it has ended; MMAPC_EINVAL_ARG
- * (NULL proc or done, NULL buf with a non-zero len); MMAPC_EUNSUPPORTED on systems without it;
+ * (NULL proc, NULL buf with a non-zero len); MMAPC_EUNSUPPORTED on systems without it;
  * another OS error code.
  */
 MMAPC_API int mmapc_proc_read(mmapc_proc *proc, uint64_t addr, void *buf, size_t len, size_t *done);

@@ -44,11 +44,12 @@ static int accessible(mmapc_proc *proc, uint64_t addr, size_t len, bool write, s
     return 0;
 }
 
-/* A transfer's arguments are checked, and *done written only on success. */
+/* A transfer's arguments are checked, and *done (done may be NULL, as for mmapc_read())
+ * written only on success. */
 static int transfer(mmapc_proc *proc, uint64_t addr, void *buf, size_t len, size_t *done,
                     bool write)
 {
-    if (!proc || !done || (!buf && len))
+    if (!proc || (!buf && len))
         return mmapc__fail(MMAPC_EINVAL_ARG);
     size_t n = 0;
     int rc = len ? mmapc__os_proc_copy(proc->os, addr, buf, len, write, &n) : 0;
@@ -61,7 +62,8 @@ static int transfer(mmapc_proc *proc, uint64_t addr, void *buf, size_t len, size
     }
     if (rc)
         return rc;
-    *done = n;
+    if (done)
+        *done = n;
     return 0;
 }
 

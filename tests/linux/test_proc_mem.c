@@ -283,7 +283,15 @@ int main(void)
 
     /* argument checks */
     CHECK_RC(mmapc_proc_read(NULL, 0, mine, 1, &done), MMAPC_EINVAL_ARG);
-    CHECK_RC(mmapc_proc_read(p, 0, mine, 1, NULL), MMAPC_EINVAL_ARG);
+    /* done may be NULL, as for mmapc_read(): the copy happens all the same */
+    memset(mine, 0, sizeof mine);
+    CHECK_OK(mmapc_proc_read(self, (uintptr_t)region, mine, sizeof mine, NULL));
+    CHECK(mine[0] == 0x5a && mine[63] == 0x5a);
+    CHECK_OK(mmapc_proc_read(self, (uintptr_t)region + PAGE_NONE * page - 8, mine, 64, NULL));
+    memset(mine, 0x33, 8);
+    CHECK_OK(mmapc_proc_write(self, (uintptr_t)region, mine, 8, NULL));
+    CHECK(region[0] == 0x33 && region[7] == 0x33 && region[8] == 0x5a);
+    CHECK_OK(mmapc_proc_read(self, (uintptr_t)region, NULL, 0, NULL));
     CHECK_RC(mmapc_proc_read(p, 0, NULL, 1, &done), MMAPC_EINVAL_ARG);
     CHECK_RC(mmapc_proc_write(p, 0, NULL, 1, &done), MMAPC_EINVAL_ARG);
 
