@@ -911,8 +911,10 @@ typedef struct mmapc_ring mmapc_ring;
 /**
  * Map @p size bytes of the object from @p offset twice, the second view right after the first,
  * readable and writable: the byte at `ptr + size + i` is the byte at `ptr + i`, so a record that
- * runs past the end of the ring is written and read with one plain copy. @p size and @p offset
- * must be multiples of mmapc_allocation_granularity() (MMAPC_EINVAL_SIZE, MMAPC_EINVAL_OFFSET).
+ * runs past the end of the ring is written and read with one plain copy. @p size is rounded up
+ * to mmapc_allocation_granularity(), as mmapc_map_dual() and every mapping's size are rounded
+ * (mmapc_ring_size() tells the rounded size), and the rounded range must lie inside the object
+ * (MMAPC_EINVAL_SIZE); @p offset must be a multiple of the granularity (MMAPC_EINVAL_OFFSET).
  * Linux reserves 2 * size inaccessible bytes and maps both views over them; Windows uses
  * placeholders (VirtualAlloc2, MapViewOfFile3) where the system has them, and otherwise
  * reserves the range, frees it and maps both views there, trying again a bounded number of
@@ -922,7 +924,8 @@ typedef struct mmapc_ring mmapc_ring;
  */
 MMAPC_API int mmapc_ring_map(mmapc_ring **out, mmapc_shm *shm, uint64_t offset, size_t size);
 
-/** mmapc_ring_map() of a new anonymous object of @p size bytes, which the ring keeps alive. */
+/** mmapc_ring_map() of a new anonymous object of @p size bytes (rounded up to the allocation
+ *  granularity, as in mmapc_ring_map()), which the ring keeps alive. */
 MMAPC_API int mmapc_ring_create(mmapc_ring **out, size_t size);
 
 /** Start of the ring: `2 * mmapc_ring_size()` bytes can be read and written from here. */

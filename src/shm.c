@@ -55,6 +55,14 @@ static bool is_granular(uint64_t x)
     return (x & (mmapc__os_granularity() - 1)) == 0;
 }
 
+/* size rounded up to the allocation granularity, as views and rings are made; 0 when it is 0
+ * or the rounded size would not fit (the caller's MMAPC_EINVAL_SIZE). */
+static size_t round_granular(size_t size)
+{
+    size_t gran = mmapc__os_granularity();
+    return size > SIZE_MAX - (gran - 1) ? 0 : (size + gran - 1) & ~(gran - 1);
+}
+
 /* A handle for a descriptor just made; on failure the descriptor is closed. */
 static int wrap(mmapc_shm **out, mmapc_file file)
 {
@@ -214,10 +222,9 @@ int mmapc_map_dual(mmapc_map **rw, mmapc_map **rx, size_t size)
 {
     if (!rw || !rx || rw == rx)
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    size_t gran = mmapc__os_granularity();
-    if (size == 0 || size > SIZE_MAX - (gran - 1))
+    size = round_granular(size);
+    if (size == 0)
         return mmapc__fail(MMAPC_EINVAL_SIZE);
-    size = (size + gran - 1) & ~(gran - 1);
     mmapc_shm *shm;
     int rc = mmapc_shm_create(&shm, NULL, size, NULL);
     if (rc)
@@ -242,7 +249,8 @@ int mmapc_ring_map(mmapc_ring **out, mmapc_shm *shm, uint64_t offset, size_t siz
 {
     if (!out || !shm)
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    if (size == 0 || !is_granular(size) || size > SIZE_MAX / 2)
+    size = round_granular(size); /* both views in the address space */
+    if (size == 0 || size > SIZE_MAX / 2)
         return mmapc__fail(MMAPC_EINVAL_SIZE);
     uint64_t id[2];
     int rc = check_range(shm, offset, size, id);
@@ -266,7 +274,8 @@ int mmapc_ring_create(mmapc_ring **out, size_t size)
 {
     if (!out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    if (size == 0 || !is_granular(size) || size > SIZE_MAX / 2)
+    size = round_granular(size);
+    if (size == 0 || size > SIZE_MAX / 2)
         return mmapc__fail(MMAPC_EINVAL_SIZE);
     mmapc_shm *shm;
     int rc = mmapc_shm_create(&shm, NULL, size, NULL);

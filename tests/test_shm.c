@@ -261,9 +261,10 @@ static void test_refused(void)
 
     mmapc_ring *ring = NULL;
     CHECK_RC(mmapc_ring_create(&ring, 0), MMAPC_EINVAL_SIZE);
-    CHECK_RC(mmapc_ring_create(&ring, gran + 1), MMAPC_EINVAL_SIZE);
     CHECK_RC(mmapc_ring_create(&ring, SIZE_MAX - gran + 1), MMAPC_EINVAL_SIZE);
     CHECK_RC(mmapc_ring_map(&ring, shm, 2 * gran, gran), MMAPC_EINVAL_SIZE);
+    /* rounded up, the partial last piece does not hold a ring */
+    CHECK_RC(mmapc_ring_map(&ring, shm, 2 * gran, 100), MMAPC_EINVAL_SIZE);
     CHECK_RC(mmapc_ring_map(&ring, shm, 4 * gran, gran), MMAPC_EINVAL_OFFSET);
     CHECK_RC(mmapc_ring_map(&ring, shm, 0, 4 * gran), MMAPC_EINVAL_SIZE);
     CHECK(ring == NULL);
@@ -323,12 +324,31 @@ static void test_ring(void)
         check_ring(64 * 1024);
     check_ring(1024 * 1024);
 
+    /* sizes are rounded up to the allocation granularity, as mmapc_map_dual() rounds them */
+    mmapc_ring *r = NULL;
+    const size_t sizes[] = {1, 100, gran - 1, gran + 1, 2 * gran - 1};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t want = (sizes[i] + gran - 1) / gran * gran;
+        int rc = mmapc_ring_create(&r, sizes[i]);
+        if (rc)
+            fprintf(stderr, "ring of %zu bytes: %s\n", sizes[i], mmapc_err_name(rc));
+        CHECK(rc == 0);
+        if (rc)
+            continue;
+        CHECK(mmapc_ring_size(r) == want);
+        unsigned char *rp = mmapc_ring_ptr(r);
+        rp[want - 1] = 9;
+        CHECK(rp[2 * want - 1] == 9);
+        mmapc_ring_free(r);
+    }
+
     /* a ring over part of a named object, seen by an ordinary view of it */
     mmapc_shm *shm = NULL;
     REQUIRE_OK(mmapc_shm_create(&shm, NULL, 3 * gran, NULL));
     mmapc_ring *ring = NULL;
     mmapc_map *v = NULL;
-    REQUIRE_OK(mmapc_ring_map(&ring, shm, gran, 2 * gran));
+    REQUIRE_OK(mmapc_ring_map(&ring, shm, gran, 2 * gran - 1));
+    CHECK(mmapc_ring_size(ring) == 2 * gran);
     REQUIRE_OK(mmapc_shm_map(&v, shm, 0, 3 * gran, MMAPC_PROT_READ, NULL));
     unsigned char *p = mmapc_ring_ptr(ring);
     memcpy(p + 2 * gran - 2, "wrap", 4);

@@ -298,10 +298,10 @@ static void test_unchanged(void)
     REFUSE(mmapc_shm_map(&m, ro, 0, ps, MMAPC_PROT_RW, NULL), MMAPC_EACCES);
     REFUSE(mmapc_merge(va, vb), MMAPC_EBACKING_MISMATCH);
     REFUSE(mmapc_merge(vb, va), MMAPC_EBACKING_MISMATCH);
-    REFUSE(mmapc_ring_map(&ring, a, 0, ps + 1), MMAPC_EINVAL_SIZE);
+    REFUSE(mmapc_ring_map(&ring, a, 3 * ps, ps + 1), MMAPC_EINVAL_SIZE); /* rounded: past the end */
     REFUSE(mmapc_ring_map(&ring, a, 0, 8 * ps), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_ring_map(&ring, ro, 0, ps), MMAPC_EACCES); /* fails after its reservation */
-    REFUSE(mmapc_ring_create(&ring, 3), MMAPC_EINVAL_SIZE);
+    REFUSE(mmapc_ring_create(&ring, SIZE_MAX / 2 + 2), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_map_dual(&m, &m, ps), MMAPC_EINVAL_ARG);
     REFUSE(mmapc_shm_resize(sealed, ps), MMAPC_EPERM);
     REFUSE(mmapc_shm_resize(sealed, 4 * ps), MMAPC_EPERM);

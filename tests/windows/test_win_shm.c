@@ -247,7 +247,7 @@ static int refused_calls(void)
     REFUSE(mmapc_shm_map(&m, obj_a, 2 * gran, 3 * gran, MMAPC_PROT_RW, NULL), MMAPC_EINVAL_SIZE);
     REFUSE(mmapc_shm_map(&m, obj_ro, 0, gran, MMAPC_PROT_RW, NULL), MMAPC_EACCES);
     REFUSE(mmapc_merge(view_a, view_b), MMAPC_EBACKING_MISMATCH);
-    REFUSE(mmapc_ring_map(&ring, obj_a, 0, gran + 1), MMAPC_EINVAL_SIZE);
+    REFUSE(mmapc_ring_map(&ring, obj_a, 3 * gran, gran + 1), MMAPC_EINVAL_SIZE); /* rounded: past */
     REFUSE(mmapc_ring_map(&ring, obj_ro, 0, gran), MMAPC_EACCES);
     mmapc__win_ring_no_placeholders = 1;
     REFUSE(mmapc_ring_map(&ring, obj_ro, 0, gran), MMAPC_EACCES);
