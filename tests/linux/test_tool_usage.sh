@@ -187,7 +187,9 @@ rows=$(jq length "$work/x.json")
 start_child c6 0
 plain=$child
 compare_pmap "$plain"
-sleep 100 &
+# a process that outlives the test however slow the machine (under TCG the build-ID checks
+# below came after 100 s); cleanup ends it
+sleep 100000 &
 pids="$pids $!"
 sleep=$!
 sleep 0.2
