@@ -56,6 +56,10 @@ modules_for() {
 run_kernel() {
     series=$1
     pkg=$(package_for "$series")
+    if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then # package lists never fetched, or too old
+        apt-get update -qq >/dev/null 2>&1
+        pkg=$(package_for "$series")
+    fi
     if [ -z "$pkg" ]; then
         row="kernel $series: no Debian package found (apt-get update?)"
         failed_total=$((failed_total + 1))
