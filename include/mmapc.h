@@ -1272,7 +1272,7 @@ MMAPC_API int mmapc_guard_install(unsigned flags);
 #define MMAPC_VM_UFFD_MINOR (UINT64_C(1) << 35)   /**< `ui` userfaultfd minor-fault tracking */
 #define MMAPC_VM_SHADOW_STACK (UINT64_C(1) << 36) /**< `ss` shadow or guarded control stack */
 #define MMAPC_VM_SEALED (UINT64_C(1) << 37)       /**< `sl` sealed (mseal) */
-#define MMAPC_VM_LOCKONFAULT (UINT64_C(1) << 38)  /**< `lf` pages locked as they fault in */
+#define MMAPC_VM_LOCKONFAULT (UINT64_C(1) << 38)  /**< `lf` locked as they fault in; 6.1: `??` */
 #define MMAPC_VM_DROPPABLE (UINT64_C(1) << 39)    /**< `dp` always lazily freeable */
 #define MMAPC_VM_MAYBE_GUARD (UINT64_C(1) << 40)  /**< `gu` may contain guard regions */
 
