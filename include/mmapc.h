@@ -236,10 +236,11 @@ MMAPC_API int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
  * Map @p size bytes of @p file starting at @p offset.
  *
  * @p offset may be any offset: the system maps from the multiple of
- * mmapc_allocation_granularity() below it, mmapc_ptr() points at the byte at @p offset, and
- * the size is rounded so that the mapping ends on a page boundary (see "Files that change
- * size"). The mapping must end at or below the last file byte the platform can map
- * (MMAPC_EINVAL_OFFSET):
+ * mmapc_allocation_granularity() below it, and mmapc_ptr() points at the byte at @p offset.
+ * mmapc_size() is @p size exactly, not rounded, and mmapc_end() is mmapc_ptr() + @p size: the
+ * system maps whole pages, but the bytes of the last page past the size are not the caller's
+ * (see "Files that change size"). The mapping must end at or below the last file byte the
+ * platform can map (MMAPC_EINVAL_OFFSET):
  * 2^44 in a 32-bit POSIX program (mmap2 counts the offset in 4096-byte units in 32 bits),
  * 2^63 - 1 elsewhere.
  * The range must lie inside the file: an offset past the end is MMAPC_EINVAL_OFFSET and a size
@@ -267,7 +268,9 @@ MMAPC_API int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot,
  * Reserve address space for a file mapping; mmapc_commit() maps the file there.
  * Arguments are checked now as in mmapc_map_file(), the file's access included (a shared writable
  * reservation of a file open read-only is MMAPC_EACCES now, not at commit), and again at commit.
- * The reservation keeps its own duplicate of @p file until it is committed or unmapped.
+ * The reservation keeps its own duplicate of @p file until it is committed or unmapped. Its size
+ * is @p size exactly, as for mmapc_map_file(), before and after the commit; at commit the file
+ * must still hold those bytes (MMAPC_EINVAL_SIZE otherwise, the reservation kept).
  */
 MMAPC_API int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
                                  uint64_t offset, const mmapc_options *options);
@@ -303,9 +306,9 @@ MMAPC_API int mmapc_unmap_checked(mmapc_map *map);
 
 /** First byte of the mapping. */
 MMAPC_API void *mmapc_ptr(const mmapc_map *map);
-/** Size in bytes from mmapc_ptr(): a multiple of the mapping's page size, except for file
- *  mappings at an unaligned offset (they end on a page boundary) and those made by the calls of
- *  "Files that change size" (exactly the bytes asked for; 0 for an empty mapping). */
+/** Size in bytes from mmapc_ptr(). For a file mapping, whatever call made it and at any
+ *  offset, exactly the bytes asked for (0 for an empty mapping); for anonymous memory and views
+ *  of memory objects, the size asked for rounded up to the mapping's page size. */
 MMAPC_API size_t mmapc_size(const mmapc_map *map);
 /** Address of the first byte. */
 MMAPC_API uintptr_t mmapc_start(const mmapc_map *map);
@@ -338,7 +341,8 @@ MMAPC_API int mmapc_protect_no_flush(mmapc_map *map, mmapc_prot prot);
 
 /**
  * Write the bytes [start, end) of the mapping (offsets from mmapc_ptr()) back to its file and
- * wait for the write. start > end or end > size is MMAPC_EINVAL_OFFSET; an empty range is a
+ * wait for the write. start > end or end > mmapc_size() is MMAPC_EINVAL_OFFSET (a file
+ * mapping's exact size: the rest of its last page is not in range); an empty range is a
  * no-op; a reservation is MMAPC_EINVAL_OP. On anonymous memory it succeeds and does nothing.
  */
 MMAPC_API int mmapc_flush(mmapc_map *map, size_t start, size_t end);
@@ -362,7 +366,9 @@ MMAPC_API int mmapc_flush_icache(const void *addr, size_t size);
 /**
  * Split @p map at byte offset @p at (strictly inside, with mmapc_ptr() + @p at a multiple of
  * mmapc_map_page_size(); for a mapping at an aligned offset, @p at a multiple of it):
- * @p map keeps [0, at) and `*back` receives [at, size). No system call.
+ * @p map keeps [0, at) and `*back` receives [at, size), so a file mapping's back piece ends
+ * where the mapping ended, its size exact, and the two sizes add up to the old one. No system
+ * call.
  * @return MMAPC_EINVAL_OFFSET for a bad @p at.
  */
 MMAPC_API int mmapc_split_off(mmapc_map *map, size_t at, mmapc_map **back);
@@ -957,7 +963,8 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
  *   bytes before the offset are none of the caller's business. mmapc_ptr() points at the byte
  *   at the offset, mmapc_file_offset() is the offset asked for, and sizes, flush ranges, split
  *   points and merge rules all count from mmapc_ptr(). A split point must still fall on a page
- *   boundary of the memory (mmapc_ptr() + at a multiple of mmapc_map_page_size()).
+ *   boundary of the memory (mmapc_ptr() + at a multiple of mmapc_map_page_size()): at an
+ *   unaligned offset the first such point is the end of the first page.
  * - **Grow and shrink.** mmapc_resize() changes a mapping's size. Made with a capacity
  *   (mmapc_map_file_growable(), mmapc_map_anon_growable()), a mapping holds that much address
  *   space from its start and grows into it in place, its address stable, on every platform (the
@@ -967,9 +974,11 @@ MMAPC_API void mmapc_ring_free(mmapc_ring *ring);
  *   with its storage allocated (posix_fallocate(); Windows SetFileInformationByHandle()), so a
  *   full disk is MMAPC_ENOSPC before any page is touched, and never a SIGBUS later.
  *
- * A file mapping made by these calls has exactly the caller's bytes as its size, not a
- * multiple of the page size: its last page may hold bytes past mmapc_size() (up to the page
- * end: the file's next bytes, or zeros past the file's end), which are not the caller's.
+ * Every file mapping (made by these calls, mmapc_map_file() or mmapc_reserve_file()) has
+ * exactly the caller's bytes as its size, not a multiple of the page size: its last page may
+ * hold bytes past mmapc_size() (up to the page end: the file's next bytes, or zeros past the
+ * file's end), which are not the caller's. Flush and range calls stop at mmapc_size()
+ * (MMAPC_EINVAL_OFFSET past it); protection, locks and unmapping act on the whole pages.
  */
 /**@{*/
 
@@ -1029,7 +1038,7 @@ enum mmapc_resize_flag {
 
 /**
  * Grow or shrink @p map to @p new_size bytes (rounded up to the page size for anonymous memory;
- * exact for a file mapping, as mmapc_map_file_growable() made it). Contents up to the smaller
+ * exact for a file mapping, as every file mapping's size is). Contents up to the smaller
  * size are kept; new anonymous bytes are zero.
  *
  * Growing happens in place when the mapping's capacity holds the new size or, on Linux, when

@@ -17,8 +17,7 @@ unsigned char *mmapc__empty_ptr(void)
 }
 
 MMAPC__HOT int mmapc__file_request(mmapc__request *rq, size_t size, mmapc_file file,
-                                   uint64_t offset, bool exact, mmapc__file_info *info,
-                                   mmapc__shape *shape)
+                                   uint64_t offset, mmapc__file_info *info, mmapc__shape *shape)
 {
     if (rq->flags & MMAPC_HUGE_PAGES)
         return mmapc__fail(MMAPC_EUNSUPPORTED); /* hugetlbfs files get huge pages without it */
@@ -56,8 +55,7 @@ MMAPC__HOT int mmapc__file_request(mmapc__request *rq, size_t size, mmapc_file f
     rq->is_file = true;
     rq->file = file;
     rq->offset = bytes ? offset - lead : offset; /* an empty range maps nothing */
-    *shape = (mmapc__shape){.lead = bytes ? (size_t)lead : 0,
-                            .size = exact || !bytes ? (size_t)bytes : (size_t)(span - lead)};
+    *shape = (mmapc__shape){.lead = bytes ? (size_t)lead : 0, .size = (size_t)bytes};
     return 0;
 }
 
@@ -95,7 +93,7 @@ static int map_file(mmapc_map **out, size_t size, size_t capacity, mmapc_prot pr
     mmapc__file_info info;
     mmapc__shape shape;
     mmapc__fail(0);
-    rc = mmapc__file_request(&rq, size, file, offset, true, &info, &shape);
+    rc = mmapc__file_request(&rq, size, file, offset, &info, &shape);
     if (rc || !growable)
         return rc ? rc : mmapc__create(out, &rq, &info, &shape);
     size_t lead = (size_t)(offset & (mmapc__os_granularity() - 1));

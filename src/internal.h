@@ -97,10 +97,9 @@ int mmapc__make_request(mmapc__request *rq, size_t size, mmapc_prot prot,
 /* Check a file range (file_size.c): [offset, offset + size) lies inside the file, or with
  * size MMAPC_TO_END, runs to its end. rq gets the aligned offset and the whole pages to map
  * (rq->size 0 for an empty range, allowed only with MMAPC_TO_END), shape the lead and the
- * caller's bytes. A file mapping made by map.c's own calls ends on a page boundary (exact:
- * the caller's bytes are exactly what was asked for). */
+ * caller's bytes: exactly the bytes asked for, for every file mapping. */
 int mmapc__file_request(mmapc__request *rq, size_t size, mmapc_file file, uint64_t offset,
-                        bool exact, struct mmapc__file_info *info, mmapc__shape *shape);
+                        struct mmapc__file_info *info, mmapc__shape *shape);
 /* The placeholder pointer of an empty mapping that holds no memory: never NULL, never mapped. */
 unsigned char *mmapc__empty_ptr(void);
 

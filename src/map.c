@@ -319,7 +319,7 @@ MMAPC__HOT static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mm
     mmapc__file_info info;
     mmapc__shape shape;
     mmapc__fail(0);
-    rc = mmapc__file_request(&rq, size, file, offset, false, &info, &shape);
+    rc = mmapc__file_request(&rq, size, file, offset, &info, &shape);
     if (rc)
         return rc; /* an OS error from file_info has its raw code recorded already */
     return create(out, &rq, &info, reserve, &shape);
@@ -394,10 +394,9 @@ int mmapc_commit(mmapc_map *m)
         int rc = mmapc__os_file_info(m->file, &info);
         if (rc)
             return rc;
-        /* m->size is page-rounded: the file's last, partial page counts as whole, as it did
-         * when the reservation was made */
-        uint64_t end = (info.size + m->page_size - 1) & ~(uint64_t)(m->page_size - 1);
-        if (info.size != UINT64_MAX && (rq.offset >= info.size || rq.size > end - rq.offset))
+        /* the caller's bytes must lie inside the file, as when the reservation was made; the
+         * rest of the last page may pass the file's end */
+        if (info.size != UINT64_MAX && (m->offset >= info.size || m->size > info.size - m->offset))
             return mmapc__fail(MMAPC_EINVAL_SIZE);
     }
     int rc = mmapc__os_commit(&rq, m->backing, rq.address);

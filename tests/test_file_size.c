@@ -157,12 +157,11 @@ static void any_offset(void)
             CHECK(holds_pattern(m, off, len - off));
         }
         mmapc_unmap(m);
-        /* the explicit size at the same offset ends on a page boundary */
-        REQUIRE_OK(
-            mmapc_map_file(&m, len - off < 10 ? len - off : 10, MMAPC_PROT_READ, f, off, NULL));
-        CHECK(mmapc_size(m) >= (len - off < 10 ? len - off : 10));
-        CHECK((mmapc_end(m) & (ps - 1)) == 0);
-        CHECK(holds_pattern(m, off, len - off < 10 ? len - off : 10));
+        /* the explicit size at the same offset is exactly the bytes asked for */
+        size_t want = len - off < 10 ? len - (size_t)off : 10;
+        REQUIRE_OK(mmapc_map_file(&m, want, MMAPC_PROT_READ, f, off, NULL));
+        CHECK(mmapc_size(m) == want && mmapc_end(m) == mmapc_start(m) + want);
+        CHECK(holds_pattern(m, off, want));
         mmapc_unmap(m);
     }
     /* a shared writable map at an odd offset writes that very byte of the file */
@@ -175,6 +174,103 @@ static void any_offset(void)
     char got[5];
     tu_read(path, gran, got, 5);
     CHECK(got[0] == (char)(gran * 7 + 1) && memcmp(got + 1, "abc", 3) == 0);
+    tu_close(f);
+    tu_remove(path);
+}
+
+/* mmapc_map_file() and mmapc_reserve_file() at any offset give exactly the bytes asked for, as
+ * the whole-file and growable calls do: size, end, the last byte, and every range counted from
+ * that size. */
+static void exact_one(mmapc_map *m, mmapc_file f, uint64_t off, size_t size)
+{
+    unsigned char *p = mmapc_ptr(m);
+    size_t count = 0;
+    CHECK(mmapc_size(m) == size);
+    CHECK(mmapc_end(m) == mmapc_start(m) + size);
+    CHECK(mmapc_file_offset(m) == off);
+    CHECK((uintptr_t)p % ps == off % ps);
+    CHECK(holds_pattern(m, off, size));
+    CHECK(p[size - 1] == (unsigned char)((off + size - 1) * 7 + 1));
+    CHECK(mmapc_capacity(m) == size); /* it keeps no file: it cannot grow */
+    CHECK_RC(mmapc_resize(m, size + 1, 0), MMAPC_EINVAL_OP);
+    CHECK_OK(mmapc_flush(m, 0, size));
+    CHECK_OK(mmapc_flush(m, size, size));
+    CHECK_RC(mmapc_flush(m, size, size + 1), MMAPC_EINVAL_OFFSET);
+    CHECK_RC(mmapc_flush_async(m, 0, size + 1), MMAPC_EINVAL_OFFSET);
+    unsigned char last[2] = {0, 0};
+    size_t done = 0;
+    CHECK_OK(mmapc_read(m, size - 1, last, 1, &done));
+    CHECK(done == 1 && last[0] == p[size - 1]);
+    CHECK_RC(mmapc_read(m, size - 1, last, 2, &done), MMAPC_EINVAL_OFFSET);
+    CHECK_OK(mmapc_advise(m, 0, size, MMAPC_ADVICE_WILL_NEED));
+    CHECK_RC(mmapc_advise(m, 0, size + 1, MMAPC_ADVICE_WILL_NEED), MMAPC_EINVAL_OFFSET);
+    CHECK_OK(mmapc_residency(m, 0, size, &count, NULL));
+    CHECK(count >= 1 && count <= (off % ps + size + ps - 1) / ps); /* the pages it touches */
+    CHECK_RC(mmapc_residency(m, size, 1, &count, NULL), MMAPC_EINVAL_OFFSET);
+    CHECK_OK(mmapc_protect(m, MMAPC_PROT_NONE));
+    CHECK_OK(mmapc_protect(m, MMAPC_PROT_READ));
+    CHECK(p[size - 1] == (unsigned char)((off + size - 1) * 7 + 1));
+    /* split at the first page boundary of the memory after ptr, then merge back */
+    size_t at = ps - (size_t)(off % ps);
+    mmapc_map *back = NULL;
+    CHECK_RC(mmapc_split_off(m, size, &back), MMAPC_EINVAL_OFFSET);
+    if (at < size) {
+        REQUIRE_OK(mmapc_split_off(m, at, &back));
+        CHECK(mmapc_size(m) == at && mmapc_size(back) == size - at);
+        CHECK(mmapc_end(back) == (uintptr_t)p + size);
+        CHECK(mmapc_file_offset(back) == off + at);
+        CHECK_RC(mmapc_flush(back, 0, size - at + 1), MMAPC_EINVAL_OFFSET);
+        CHECK_OK(mmapc_flush(back, 0, size - at));
+        CHECK_OK(mmapc_merge(back, m)); /* either order */
+        m = back;
+        CHECK(mmapc_size(m) == size && mmapc_ptr(m) == p);
+        CHECK(holds_pattern(m, off, size));
+    }
+    mmapc_unmap(m);
+    /* a reservation has the same size, before and after its commit, also in pieces */
+    m = NULL;
+    REQUIRE_OK(mmapc_reserve_file(&m, size, MMAPC_PROT_READ, f, off, NULL));
+    CHECK(mmapc_size(m) == size && mmapc_end(m) == mmapc_start(m) + size);
+    CHECK_RC(mmapc_flush(m, 0, size + 1), MMAPC_EINVAL_OFFSET);
+    back = NULL;
+    if (at < size) {
+        REQUIRE_OK(mmapc_split_off(m, at, &back));
+        CHECK(mmapc_size(back) == size - at);
+        CHECK_OK(mmapc_commit(back));
+    }
+    CHECK_OK(mmapc_commit(m));
+    if (back)
+        CHECK_OK(mmapc_merge(m, back));
+    CHECK(mmapc_size(m) == size && mmapc_end(m) == mmapc_start(m) + size);
+    CHECK(holds_pattern(m, off, size));
+    mmapc_unmap(m);
+}
+
+static void exact_sizes(void)
+{
+    char path[TU_PATH_MAX];
+    size_t len = 2 * gran + 3 * ps;
+    mmapc_file f = tu_temp_file(NULL, len, path);
+    uint64_t offsets[] = {0, 1, ps - 1, ps, gran + 1, 2 * gran - 1};
+    size_t sizes[] = {1, 100, ps - 1, ps, ps + 1, 2 * ps + 3};
+    for (size_t i = 0; i < sizeof offsets / sizeof offsets[0]; i++) {
+        for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
+            mmapc_map *m = NULL;
+            REQUIRE_OK(mmapc_map_file(&m, sizes[j], MMAPC_PROT_READ, f, offsets[i], NULL));
+            exact_one(m, f, offsets[i], sizes[j]);
+        }
+    }
+    /* a shared writable mapping writes its last byte, and only its bytes, to the file */
+    const mmapc_options shared = {.flags = MMAPC_SHARED};
+    mmapc_map *w = NULL;
+    REQUIRE_OK(mmapc_map_file(&w, 100, MMAPC_PROT_RW, f, 1, &shared));
+    CHECK(mmapc_size(w) == 100);
+    ((unsigned char *)mmapc_ptr(w))[99] = 0xee;
+    CHECK_OK(mmapc_flush(w, 99, 100));
+    mmapc_unmap(w);
+    unsigned char got[2];
+    tu_read(path, 100, got, 2);
+    CHECK(got[0] == 0xee && got[1] == (unsigned char)(101 * 7 + 1));
     tu_close(f);
     tu_remove(path);
 }
@@ -429,6 +525,7 @@ int main(void)
     empty_files();
     offset_at_end();
     any_offset();
+    exact_sizes();
     grow_anon();
     anon_rounding();
     grow_file();
