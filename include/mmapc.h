@@ -28,11 +28,11 @@ extern "C" {
 /** Major version: changes when the API or ABI breaks (the shared library's SONAME). */
 #define MMAPC_VERSION_MAJOR 0
 /** Minor version: changes when calls are added. */
-#define MMAPC_VERSION_MINOR 1
+#define MMAPC_VERSION_MINOR 2
 /** Patch version: changes for fixes only. */
 #define MMAPC_VERSION_PATCH 0
 /** The version as text, "MAJOR.MINOR.PATCH": CMake, pkg-config and the packages read it here. */
-#define MMAPC_VERSION_STRING "0.1.0"
+#define MMAPC_VERSION_STRING "0.2.0"
 /** The version as one comparable number: major * 10000 + minor * 100 + patch. */
 #define MMAPC_VERSION                                                                              \
     (MMAPC_VERSION_MAJOR * 10000 + MMAPC_VERSION_MINOR * 100 + MMAPC_VERSION_PATCH)
