@@ -3,7 +3,9 @@
  * POSIX side of fault-safe copies: one SIGBUS/SIGSEGV handler for the process, installed once
  * under a lock, and a per-thread recovery point (a sigjmp_buf) that it jumps to when a fault on
  * the guarded bytes stops a guarded copy. Every other fault goes to the handler the program had
- * before, or meets the default action as it would have without mmapc.
+ * before, or meets the default action, as it would have without mmapc: mmapc's handler is
+ * installed with that handler's SA_ONSTACK, SA_NODEFER and mask, so that the kernel gives it the
+ * stack and the mask it would have had.
  */
 #include "posix.h"
 
@@ -28,6 +30,7 @@ typedef struct guard_frame {
     const uintptr_t *ranges;
     struct guard_frame *outer; /* a guarded copy made while this one runs (a handler's) */
     volatile int sig;
+    sigset_t mask; /* the copy's signal mask, from the fault's context */
 } guard_frame;
 
 static GUARD_TLS guard_frame *current;
@@ -97,8 +100,7 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
     if (!(p->sa_flags & SA_SIGINFO) && (p->sa_handler == SIG_DFL || p->sa_handler == SIG_IGN)) {
         default_action(sig, si); /* a fault cannot be ignored: the system kills for it too */
     } else {
-        sigset_t old;
-        pthread_sigmask(SIG_BLOCK, &p->sa_mask, &old);
+        /* the kernel gave this handler the previous one's stack and mask (install()) */
         passing = here;
         passing_si = si;
         if (p->sa_flags & SA_SIGINFO)
@@ -106,7 +108,6 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
         else
             p->sa_handler(sig);
         passing_si = NULL;
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     errno = saved_errno;
 }
@@ -118,7 +119,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
      * caught whatever si_addr says (qemu-user gives a 32-bit guest the host's address). A
      * SIGSEGV only on the guarded bytes: elsewhere it is the caller's bug. */
     if (f && si->si_code > 0 && (sig == SIGBUS || in_ranges(f->ranges, (uintptr_t)si->si_addr))) {
+        const ucontext_t *c = uc;
         f->sig = sig;
+        f->mask = c->uc_sigmask;
         siglongjmp(f->env, 1);
     }
     pass_on(sig, si, uc, (uintptr_t)__builtin_frame_address(0));
@@ -141,12 +144,14 @@ static int install(void)
     for (int i = 0; i < 2; i++)
         previous[slot][i] = is_ours(&cur[i]) ? previous[old][i] : cur[i];
     atomic_store(&previous_slot, slot);
-    struct sigaction act;
-    memset(&act, 0, sizeof act);
-    act.sa_sigaction = on_fault;
-    act.sa_flags = SA_SIGINFO | SA_ONSTACK; /* on the program's alternate stack, if it has one */
-    sigemptyset(&act.sa_mask);
     for (int i = 0; i < 2; i++) {
+        /* The stack and the mask the previous handler would have been called with: the kernel
+         * gives them to mmapc's, which calls it, or jumps back to a copy and restores them. */
+        struct sigaction act;
+        memset(&act, 0, sizeof act);
+        act.sa_sigaction = on_fault;
+        act.sa_flags = SA_SIGINFO | (previous[slot][i].sa_flags & (SA_ONSTACK | SA_NODEFER));
+        act.sa_mask = previous[slot][i].sa_mask;
         if (!is_ours(&cur[i]) && sigaction(signals[i], &act, NULL) != 0) {
             int err = errno;
             if (i == 1) /* put the first back: nothing changed */
@@ -189,14 +194,11 @@ int mmapc__os_guard_run(void (*fn)(void *), void *arg, const uintptr_t ranges[4]
     f.ranges = ranges;
     f.outer = current;
     f.sig = 0;
-    /* no mask saved: that would be a system call per copy; the handler's block of the signal
-     * is lifted below instead */
+    /* no mask saved: that would be a system call per copy; the handler takes it from the
+     * fault's context instead, to restore below */
     if (sigsetjmp(f.env, 0)) {
         current = f.outer;
-        sigset_t s;
-        sigemptyset(&s);
-        sigaddset(&s, f.sig);
-        pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+        pthread_sigmask(SIG_SETMASK, &f.mask, NULL);
         *raw = f.sig == SIGBUS ? EIO : EFAULT;
         return 1;
     }
