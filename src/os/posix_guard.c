@@ -5,7 +5,7 @@
  * the guarded bytes stops a guarded copy. Every other fault goes to the handler the program had
  * before, or meets the default action, as it would have without mmapc: mmapc's handler is
  * installed with that handler's SA_ONSTACK, SA_NODEFER and mask, so that the kernel gives it the
- * stack and the mask it would have had.
+ * stack and the mask it would have had, and its SA_RESETHAND is done by hand.
  */
 #include "posix.h"
 
@@ -100,7 +100,14 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
     if (!(p->sa_flags & SA_SIGINFO) && (p->sa_handler == SIG_DFL || p->sa_handler == SIG_IGN)) {
         default_action(sig, si); /* a fault cannot be ignored: the system kills for it too */
     } else {
-        /* the kernel gave this handler the previous one's stack and mask (install()) */
+        /* The kernel gave this handler the previous one's stack and mask (install()); its
+         * SA_RESETHAND, done by the kernel when it calls a handler, is done here: the handler
+         * then meets the default action if it returns into the fault again. */
+        if (p->sa_flags & SA_RESETHAND) {
+            struct sigaction dfl = *p;
+            dfl.sa_handler = SIG_DFL;
+            sigaction(sig, &dfl, NULL);
+        }
         passing = here;
         passing_si = si;
         if (p->sa_flags & SA_SIGINFO)
