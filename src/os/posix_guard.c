@@ -98,7 +98,10 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
     }
     const struct sigaction *p = &previous[atomic_load(&previous_slot)][sig == SIGBUS ? 0 : 1];
     if (!(p->sa_flags & SA_SIGINFO) && (p->sa_handler == SIG_DFL || p->sa_handler == SIG_IGN)) {
-        default_action(sig, si); /* a fault cannot be ignored: the system kills for it too */
+        /* a sent signal that is ignored is discarded; a fault cannot be ignored: the system
+         * kills for it too */
+        if (p->sa_handler == SIG_DFL || si->si_code > 0)
+            default_action(sig, si);
     } else {
         /* The kernel gave this handler the previous one's stack and mask (install()); its
          * SA_RESETHAND, done by the kernel when it calls a handler, is done here: the handler
