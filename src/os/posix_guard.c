@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* initial-exec: the handler reads these, and a dynamic TLS access could allocate in it */
@@ -37,6 +38,8 @@ static GUARD_TLS guard_frame *current;
 /* While the handler passes a fault on: an address in its frame, and the fault's description. */
 static GUARD_TLS uintptr_t passing;
 static GUARD_TLS const siginfo_t *passing_si;
+/* The address of the last fault caught, as the system gave it. */
+static GUARD_TLS uintptr_t caught_at;
 
 static const int signals[2] = {SIGBUS, SIGSEGV};
 /* The handlers mmapc replaced, for each signal; two copies, so that mmapc_guard_install() can
@@ -62,6 +65,12 @@ static void install_lock(void)
         sched_yield();
     }
 }
+
+/* What the address of a SIGBUS is off by: qemu-user gives a 32-bit guest the host's address of
+ * the page (the guest's plus qemu's guest base), where a SIGSEGV has the guest's. 0 elsewhere;
+ * measured once by calibrate_bus(). */
+static uintptr_t bus_offset;
+static atomic_int bus_measured;
 
 static int in_ranges(const uintptr_t *r, uintptr_t a)
 {
@@ -125,13 +134,14 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
     guard_frame *f = current;
-    /* A SIGBUS raised by a copy is always a mapping that lost its storage, on either side:
-     * caught whatever si_addr says (qemu-user gives a 32-bit guest the host's address). A
-     * SIGSEGV only on the guarded bytes: elsewhere it is the caller's bug. */
-    if (f && si->si_code > 0 && (sig == SIGBUS || in_ranges(f->ranges, (uintptr_t)si->si_addr))) {
+    /* A fault raised by the system (not sent) on the guarded bytes: anywhere else it is not the
+     * copy's, even while a copy runs (a handler that interrupted it faults elsewhere). */
+    uintptr_t a = (uintptr_t)si->si_addr - (sig == SIGBUS ? bus_offset : 0);
+    if (f && si->si_code > 0 && in_ranges(f->ranges, a)) {
         const ucontext_t *c = uc;
         f->sig = sig;
         f->mask = c->uc_sigmask;
+        caught_at = (uintptr_t)si->si_addr;
         siglongjmp(f->env, 1);
     }
     pass_on(sig, si, uc, (uintptr_t)__builtin_frame_address(0));
@@ -140,6 +150,43 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 static int is_ours(const struct sigaction *a)
 {
     return (a->sa_flags & SA_SIGINFO) && a->sa_sigaction == on_fault;
+}
+
+static void calibrate_touch(void *page)
+{
+    (void)*(volatile unsigned char *)page;
+}
+
+/* In a 32-bit process, once: the address of a SIGBUS on a page of an empty shared memory
+ * object, minus the page's, is bus_offset (qemu-user's guest base; 0 on a real system). Not
+ * where SIGBUS is blocked (the system would kill), nor in a 64-bit process (no such emulator,
+ * and valgrind cannot deliver this SIGBUS). */
+static void calibrate_bus(void)
+{
+    if (UINTPTR_MAX > 0xffffffffu || atomic_load(&bus_measured))
+        return;
+    sigset_t now;
+    if (pthread_sigmask(SIG_BLOCK, NULL, &now) != 0 || sigismember(&now, SIGBUS))
+        return;
+    int saved_errno = errno, last = mmapc_last_os_error();
+    mmapc_file fd;
+    if (mmapc__os_shm_create(NULL, 0, 0, 0, &fd) == 0) {
+        size_t page = mmapc__os_page_size();
+        void *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+        if (p != MAP_FAILED) {
+            uintptr_t any[4] = {0, UINTPTR_MAX, 0, 0};
+            int raw = 0;
+            bus_offset = 0; /* every address is the calibration's */
+            if (mmapc__os_guard_run(calibrate_touch, p, any, &raw) != 0 && raw == EIO) {
+                bus_offset = caught_at - (uintptr_t)p;
+                atomic_store(&bus_measured, 1);
+            }
+            munmap(p, page);
+        }
+        close(fd);
+    }
+    mmapc__os_fail(last, 0);
+    errno = saved_errno;
 }
 
 static int install(void)
@@ -171,6 +218,7 @@ static int install(void)
         }
     }
     atomic_store_explicit(&installed, 1, memory_order_release);
+    calibrate_bus();
     return 0;
 }
 
