@@ -142,6 +142,11 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
         f->sig = sig;
         f->mask = c->uc_sigmask;
         caught_at = (uintptr_t)si->si_addr;
+        /* An alternate stack with a flag beyond these two (Linux SS_AUTODISARM) was disarmed for
+         * this handler, to be armed again from the context when it returns, which the jump
+         * skips: armed again here. */
+        if (c->uc_stack.ss_flags & ~(SS_ONSTACK | SS_DISABLE))
+            sigaltstack(&c->uc_stack, NULL);
         siglongjmp(f->env, 1);
     }
     pass_on(sig, si, uc, (uintptr_t)__builtin_frame_address(0));
