@@ -90,6 +90,21 @@ static void default_action(int sig, const siginfo_t *si)
         raise(sig);
 }
 
+/* After a handler without SA_SIGINFO returns, where Linux gives such a handler the old signal
+ * frame (32-bit x86 and Arm), whose return leaves the alternate stack as it is (one with
+ * SS_AUTODISARM stays disarmed): mmapc's handler, with SA_SIGINFO, returns through the frame
+ * that sets it back from uc_stack, which is made to say so. */
+static void old_frame_return(void *uc)
+{
+#if defined(__linux__) && (defined(__i386__) || defined(__arm__))
+    stack_t now;
+    if (sigaltstack(NULL, &now) == 0)
+        ((ucontext_t *)uc)->uc_stack = now;
+#else
+    (void)uc;
+#endif
+}
+
 /* A fault that is not the guard's: to the handler the program had, or the default action. Its
  * own function, so that on_fault has no local in memory: a sanitizer keeps such locals on a
  * stack of its own, which a jump out of the handler would leave behind. */
@@ -122,10 +137,12 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
         }
         passing = here;
         passing_si = si;
-        if (p->sa_flags & SA_SIGINFO)
+        if (p->sa_flags & SA_SIGINFO) {
             p->sa_sigaction(sig, si, uc);
-        else
+        } else {
             p->sa_handler(sig);
+            old_frame_return(uc);
+        }
         passing_si = NULL;
     }
     errno = saved_errno;
