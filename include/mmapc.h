@@ -1088,19 +1088,34 @@ MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
  * one that cannot be copied; a fault so costs a second copy of the bytes before it. Bytes of the
  * destination past `*done` may have been written.
  *
- * Only faults inside a guarded copy of the calling thread are caught: SIGBUS (an in-page error on
- * Windows: memory whose storage is gone) on either side of the copy, SIGSEGV (an access
- * violation) only on the guarded bytes, the mapping's side of mmapc_read() and mmapc_write() and
- * both sides of mmapc_copy_guarded(). Any other fault (an inaccessible buffer of the caller's,
- * a fault outside a guarded copy or in another thread) goes where it would have gone without
- * mmapc.
+ * Only faults inside a guarded copy of the calling thread, on the guarded bytes, are caught: the
+ * mapping's side of mmapc_read() and mmapc_write() and both sides of mmapc_copy_guarded(). That is
+ * SIGBUS (memory whose storage is gone) and SIGSEGV (an access violation) raised by the system
+ * at an address in those bytes on POSIX; an in-page error on either side of the copy and an
+ * access violation on the guarded bytes on Windows. Any other fault (an inaccessible buffer of
+ * the caller's, a fault outside a guarded copy, in another thread, or in a signal handler that
+ * interrupted a guarded copy) and any signal sent (kill(), pthread_kill()) goes where it would
+ * have gone without mmapc.
  *
  * POSIX: the first guarded copy (or mmapc_guard_install()) installs one handler for SIGBUS and
- * SIGSEGV for the whole process, once, under a lock, and keeps the handlers it replaced. A fault
- * it does not catch goes to them: a handler (with SA_SIGINFO or not) is called with the signal
- * mask it asked for; the default action, or an ignored signal (which the system does not ignore
- * for a fault either), kills the process by the signal as it would have without mmapc. A
- * thread that blocks SIGBUS or SIGSEGV cannot be guarded (the system kills the process).
+ * SIGSEGV for the whole process, once, under a lock, and keeps the handlers it replaced. What it
+ * does not catch goes to them as the system would have delivered it: mmapc's handler is
+ * installed with the replaced handler's SA_ONSTACK, SA_NODEFER and `sa_mask`, so that the
+ * replaced handler runs on the same stack (the alternate stack only if it asked for it) with
+ * the same signals blocked, and nested faults reach it where SA_NODEFER lets them; its
+ * SA_RESETHAND is done by mmapc's handler just before it calls it (the signal's disposition is
+ * SIG_DFL from then on, so a fault it returns into kills the process; mmapc's handler is gone
+ * for that signal too, and guarded copies refuse with MMAPC_EHANDLER until
+ * mmapc_guard_install(), as after any handler installed later). The default action kills the
+ * process by the signal; an ignored signal is discarded when it was sent and kills when it is a
+ * fault, as the system does. A fault caught in a guarded copy leaves the thread's signal mask
+ * and alternate stack as they were before it (an SS_AUTODISARM alternate stack is armed again,
+ * as the return from a handler does). One difference remains: the reset of SA_RESETHAND comes a
+ * moment after the delivery, so a fault of another thread in that moment still reaches the
+ * replaced handler. A thread that blocks SIGBUS or SIGSEGV cannot be guarded (the system kills
+ * the process). Under qemu-user a 32-bit program gets the host's address in a SIGBUS (its own
+ * plus qemu's guest base); mmapc measures that offset once, at install in a 32-bit process, with
+ * a fault of its own on a page of an empty shared memory object.
  *
  * A handler the program installs after mmapc's: each guarded copy first checks, with one
  * `sigaction` query per signal (a system call each, the one cost of a guarded copy on top of
