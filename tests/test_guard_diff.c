@@ -172,20 +172,18 @@ static void set_disposition(void)
 #elif defined(__linux__) /* <linux/signal.h>, which glibc's headers do not give */
 #define AUTODISARM (1u << 31)
 #else
-#define AUTODISARM 0
+#define AUTODISARM 0u
 #endif
 
 /* Non-zero when the system (or the emulator) takes SS_AUTODISARM. */
 static int have_autodisarm(void)
 {
-    if (!AUTODISARM)
-        return 0;
     stack_t st, old;
     memset(&st, 0, sizeof st);
     st.ss_sp = malloc(ALT_SIZE);
     st.ss_size = ALT_SIZE;
-    st.ss_flags = AUTODISARM;
-    int ok = st.ss_sp && sigaltstack(&st, &old) == 0;
+    st.ss_flags = (int)AUTODISARM;
+    int ok = AUTODISARM != 0u && st.ss_sp && sigaltstack(&st, &old) == 0;
     if (ok)
         sigaltstack(&old, NULL);
     free(st.ss_sp);
@@ -201,7 +199,7 @@ static unsigned char *give_alt_stack(void)
     memset(&st, 0, sizeof st);
     st.ss_sp = p;
     st.ss_size = ALT_SIZE;
-    st.ss_flags = cell_flag == F_AUTODISARM ? AUTODISARM : 0;
+    st.ss_flags = cell_flag == F_AUTODISARM ? (int)AUTODISARM : 0;
     REQUIRE(sigaltstack(&st, NULL) == 0);
     return p;
 }
