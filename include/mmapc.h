@@ -630,9 +630,9 @@ typedef enum mmapc_advice {
      *  where the kernel lacks it, and on Windows). Needs a readable mapping (MMAPC_EACCES). */
     MMAPC_ADVICE_POPULATE_READ,
     /** Fault the range in for writing now, without changing a byte (MADV_POPULATE_WRITE,
-     *  Linux 5.14+; an atomic add of zero to each page where the kernel lacks it; a read of each
-     *  page on Windows, whose committed pages are private at the first touch). Needs a writable
-     *  mapping (MMAPC_EACCES). */
+     *  Linux 5.14+; a compare-and-exchange of a byte of each page with itself where the kernel
+     *  lacks it; a read of each page on Windows, whose committed pages are private at the first
+     *  touch). Needs a writable mapping (MMAPC_EACCES). */
     MMAPC_ADVICE_POPULATE_WRITE,
     /** Collapse the range into transparent huge pages now (MADV_COLLAPSE, Linux 6.1+). */
     MMAPC_ADVICE_COLLAPSE,

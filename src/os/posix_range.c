@@ -59,9 +59,16 @@ void mmapc__posix_touch(void *addr, size_t size, bool write)
     size_t page = mmapc__os_page_size();
     for (size_t off = 0; off < size; off += page) {
         char *p = (char *)addr + off;
-        if (write)
-            __atomic_fetch_add(p, 0, __ATOMIC_RELAXED);
-        else
+        if (write) {
+            /* A write that changes nothing and loses no store another thread makes meanwhile.
+             * Not an atomic add of zero: clang makes that idempotent read-modify-write a plain
+             * load, which faults the page in for reading only (the zero page, nothing private);
+             * a compare-and-exchange of the value with itself stays a write access. */
+            char v = __atomic_load_n(p, __ATOMIC_RELAXED);
+            while (
+                !__atomic_compare_exchange_n(p, &v, v, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                ;
+        } else
             (void)*(volatile char *)p;
     }
 }
