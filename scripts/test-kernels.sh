@@ -100,7 +100,7 @@ run_kernel() {
     (cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) >"$dir/initramfs.gz"
 
     out=$dir/out
-    rm -rf "$out"
+    rm -rf "$out" "$dir/ctest.log"
     mkdir -p "$out"
     sed "s|@BUILD@|$top/build/gcc|" scripts/guest/job.sh >"$out/job.sh"
     echo "$top" >"$out/source"
@@ -115,7 +115,7 @@ run_kernel() {
     rc=$?
     secs=$(($(date +%s) - start))
     cp "$out/ctest.log" "$dir/ctest.log" 2>/dev/null
-    if [ ! -f "$out/status" ]; then
+    if [ ! -f "$out/status" ] || [ ! -f "$dir/ctest.log" ]; then
         tail -n 30 "$dir/console.log"
         row="kernel $version: the guest did not finish (qemu exit $rc after ${secs} s; see $dir/console.log)"
         failed_total=$((failed_total + 1))
