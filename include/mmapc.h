@@ -1108,11 +1108,12 @@ MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
  * for that signal too, and guarded copies refuse with MMAPC_EHANDLER until
  * mmapc_guard_install(), as after any handler installed later). The default action kills the
  * process by the signal; an ignored signal is discarded when it was sent and kills when it is a
- * fault, as the system does. A fault caught in a guarded copy leaves the thread's signal mask
- * and alternate stack as they were before it (an SS_AUTODISARM alternate stack is armed again,
- * as the return from a handler does). One difference remains: the reset of SA_RESETHAND comes a
- * moment after the delivery, so a fault of another thread in that moment still reaches the
- * replaced handler. A thread that blocks SIGBUS or SIGSEGV cannot be guarded (the system kills
+ * fault, as the system does. A handler that jumps away (siglongjmp) from a fault passed to it
+ * during a guarded copy ends that copy. A fault caught in a guarded copy leaves the thread's
+ * signal mask and alternate stack as they were before it (an SS_AUTODISARM alternate stack is
+ * armed again, as the return from a handler does). One difference remains: the reset of
+ * SA_RESETHAND comes a moment after the delivery, so a fault of another thread in that moment
+ * still reaches the replaced handler. A thread that blocks SIGBUS or SIGSEGV cannot be guarded (the system kills
  * the process). Under qemu-user a 32-bit program gets the host's address in a SIGBUS (its own
  * plus qemu's guest base); mmapc measures that offset once, at install in a 32-bit process, with
  * a fault of its own on a page of an empty shared memory object.

@@ -135,6 +135,10 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
             dfl.sa_handler = SIG_DFL;
             sigaction(sig, &dfl, NULL);
         }
+        /* No copy runs for the handler: one that jumps away (out of a copy whose caller's
+         * buffer faulted) ends the copy, whose frame a later fault must not jump back into. */
+        guard_frame *copy = current;
+        current = NULL;
         passing = here;
         passing_si = si;
         if (p->sa_flags & SA_SIGINFO) {
@@ -144,6 +148,7 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
             old_frame_return(uc);
         }
         passing_si = NULL;
+        current = copy;
     }
     errno = saved_errno;
 }

@@ -5,7 +5,8 @@
  * SA_SIGINFO or not), or the default action, or kills for an ignored SIGBUS as the system does;
  * a handler installed after mmapc's makes guarded copies refuse with MMAPC_EHANDLER until
  * mmapc_guard_install(); a handler that calls the one it replaced cannot make a loop; a handler
- * that jumps away leaves nothing behind that stops the next fault reaching it. */
+ * that jumps away leaves nothing behind that stops the next fault reaching it, nor, out of a
+ * guarded copy, a copy that a later fault jumps back into. */
 #include "../testutil.h"
 
 #include <errno.h>
@@ -269,6 +270,40 @@ static void case_jump_away(void)
     _exit(45);
 }
 
+/* A handler that jumps out of a guarded copy (a fault on the caller's buffer, which is not the
+ * guard's), both handlers on an alternate stack: the copy it left is over, and a later fault on
+ * bytes that copy guarded, outside any copy, reaches the program's handler, not a jump back into
+ * the copy's ended frame. */
+static void on_segv_jump(int sig)
+{
+    (void)sig;
+    siglongjmp(back, 1);
+}
+
+static void case_jump_out_of_copy(void)
+{
+    static unsigned char alt[65536];
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
+    REQUIRE(sigaltstack(&ss, NULL) == 0);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_ONSTACK;
+    sa.sa_handler = on_segv_jump;
+    REQUIRE(sigaction(SIGSEGV, &sa, NULL) == 0);
+    sa.sa_handler = on_bus_plain;
+    REQUIRE(sigaction(SIGBUS, &sa, NULL) == 0);
+    unsigned char *bad = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(bad != MAP_FAILED);
+    size_t done = 0;
+    if (sigsetjmp(back, 1) == 0) {
+        mmapc_read(map, 2 * ps, bad, ps + 64, &done); /* faults on bad first, then jumps */
+        _exit(5); /* returned: not jumped out of, or returned a second time */
+    }
+    touch_past(); /* on the bytes the copy guarded */
+    _exit(6);
+}
+
 typedef struct chain_case {
     const char *name;
     void (*fn)(void);
@@ -289,6 +324,7 @@ static const chain_case cases[] = {
     {"without the check", case_no_check, 42, 0},
     {"with the check again", case_check_again, 48, 0},
     {"handler jumping away", case_jump_away, 45, 0},
+    {"handler jumping out of a guarded copy", case_jump_out_of_copy, 42, 0},
 };
 
 int main(void)
