@@ -121,7 +121,9 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
         return;
     }
     const struct sigaction *p = &previous[atomic_load(&previous_slot)][sig == SIGBUS ? 0 : 1];
-    if (!(p->sa_flags & SA_SIGINFO) && (p->sa_handler == SIG_DFL || p->sa_handler == SIG_IGN)) {
+    /* SIG_DFL or SIG_IGN whatever the flags: the system's own SA_RESETHAND (a handler that ran
+     * before mmapc's was installed) sets SIG_DFL and keeps SA_SIGINFO */
+    if (p->sa_handler == SIG_DFL || p->sa_handler == SIG_IGN) {
         /* a sent signal that is ignored is discarded; a fault cannot be ignored: the system
          * kills for it too */
         if (p->sa_handler == SIG_DFL || si->si_code > 0)

@@ -2,7 +2,8 @@
 /* The fault guard and the program's own signal handlers, each case in a child process of its
  * own (the parent makes no guarded copy, so each child starts with mmapc's handler not
  * installed): a fault outside a guarded copy reaches the handler the program had before (with
- * SA_SIGINFO or not), or the default action, or kills for an ignored SIGBUS as the system does;
+ * SA_SIGINFO or not), or the default action (also the one a handler's SA_RESETHAND left, flags
+ * kept), or kills for an ignored SIGBUS as the system does;
  * a handler installed after mmapc's makes guarded copies refuse with MMAPC_EHANDLER until
  * mmapc_guard_install(); a handler that calls the one it replaced cannot make a loop; a handler
  * that jumps away leaves nothing behind that stops the next fault reaching it, nor, out of a
@@ -304,6 +305,36 @@ static void case_jump_out_of_copy(void)
     _exit(6);
 }
 
+/* A handler with SA_SIGINFO and SA_RESETHAND that has run once before mmapc's is installed:
+ * the system reset the disposition to SIG_DFL and kept the flags, SA_SIGINFO among them. A
+ * fault outside a guarded copy meets that default action, not a call to a null sa_sigaction. */
+static volatile sig_atomic_t once_ran;
+static void on_bus_once(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)si;
+    (void)uc;
+    once_ran++;
+}
+
+static void case_reset_before(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_sigaction = on_bus_once;
+    sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    REQUIRE(sigaction(SIGBUS, &sa, NULL) == 0);
+    raise(SIGBUS);
+    REQUIRE(sigaction(SIGBUS, NULL, &sa) == 0);
+    if (once_ran != 1 || sa.sa_handler != SIG_DFL)
+        _exit(3);
+    if (guarded_read_works() != 0)
+        _exit(2);
+    touch_past();
+    _exit(4);
+}
+
 typedef struct chain_case {
     const char *name;
     void (*fn)(void);
@@ -325,6 +356,7 @@ static const chain_case cases[] = {
     {"with the check again", case_check_again, 48, 0},
     {"handler jumping away", case_jump_away, 45, 0},
     {"handler jumping out of a guarded copy", case_jump_out_of_copy, 42, 0},
+    {"SA_RESETHAND done before the install", case_reset_before, 0, SIGBUS},
 };
 
 int main(void)
