@@ -358,8 +358,8 @@ MMAPC_API int mmapc_unlock(mmapc_map *map);
 /**
  * Make instructions written to [addr, addr + size) visible to instruction fetch
  * (a no-op on x86; needed on Arm). mmapc_protect() to an executable protection does it.
- * @return 0; MMAPC_EINVAL_ARG (NULL @p addr with a non-zero @p size, or a range that passes
- * the top of the address space).
+ * @return 0; MMAPC_EINVAL_ARG (NULL @p addr with a non-zero @p size, or a range that reaches
+ * the last page of the address space, where no mapping lies).
  */
 MMAPC_API int mmapc_flush_icache(const void *addr, size_t size);
 

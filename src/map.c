@@ -585,8 +585,11 @@ int mmapc_lock_on_fault(mmapc_map *m)
 
 int mmapc_flush_icache(const void *addr, size_t size)
 {
-    /* a range past the top of the address space is no range of instructions */
-    if ((!addr && size) || (uintptr_t)addr > UINTPTR_MAX - size)
+    /* A range that reaches the last page of the address space is no range of instructions (no
+     * system maps that page), and the flush's loop over cache lines, rounded out to whole
+     * lines, would step past the top and wrap round for ever (aarch64's libgcc). */
+    if ((!addr && size) || (uintptr_t)addr > UINTPTR_MAX - size ||
+        (size && (uintptr_t)addr + (size - 1) >= UINTPTR_MAX - (mmapc_page_size() - 1)))
         return mmapc__fail(MMAPC_EINVAL_ARG);
     if (size == 0)
         return 0;
