@@ -1113,10 +1113,10 @@ MMAPC_API size_t mmapc_capacity(const mmapc_map *map);
  * signal mask and alternate stack as they were before it (an SS_AUTODISARM alternate stack is
  * armed again, as the return from a handler does). One difference remains: the reset of
  * SA_RESETHAND comes a moment after the delivery, so a fault of another thread in that moment
- * still reaches the replaced handler. A thread that blocks SIGBUS or SIGSEGV cannot be guarded (the system kills
- * the process). Under qemu-user a 32-bit program gets the host's address in a SIGBUS (its own
- * plus qemu's guest base); mmapc measures that offset once, at install in a 32-bit process, with
- * a fault of its own on a page of an empty shared memory object.
+ * still reaches the replaced handler. A thread that blocks SIGBUS or SIGSEGV cannot be guarded (the
+ * system kills the process). Under qemu-user a 32-bit program gets the host's address in a SIGBUS
+ * (its own plus qemu's guest base); mmapc measures that offset once, at install in a 32-bit
+ * process, with a fault of its own on a page of an empty shared memory object.
  *
  * A handler the program installs after mmapc's: each guarded copy first checks, with one
  * `sigaction` query per signal (a system call each, the one cost of a guarded copy on top of
