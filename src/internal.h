@@ -49,17 +49,18 @@ struct mmapc_map {
     size_t size;        /* the caller's bytes from ptr (0: an empty mapping, file_size.c) */
     size_t lead;        /* bytes mapped before ptr: an unaligned file offset's (file_size.c) */
     size_t tail;        /* address space held after the mapped pages, to grow into in place */
-    bool ahead;         /* made with a capacity: pages given up by a shrink join the tail */
+    size_t page_size;
+    uint64_t offset; /* file offset of ptr */
+    mmapc__backing *backing;
     mmapc_prot prot;
+    /* the fields a plain mapping has zero follow one another, so that a few stores clear them */
     unsigned flags;
     unsigned unsafe_flags;
-    size_t page_size;
-    bool reserved;
-    uint64_t offset; /* file offset of ptr */
     mmapc_file file; /* a reservation's own duplicate of its file, until commit */
+    bool ahead;      /* made with a capacity: pages given up by a shrink join the tail */
+    bool reserved;
     bool has_file;
     bool sealed; /* mmapc_seal(): no protect, decommit, discard, remap or unmap any more */
-    mmapc__backing *backing;
 };
 
 /* The memory a mapping holds: from its base, lead bytes before ptr, whole pages up to the end

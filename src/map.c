@@ -167,19 +167,23 @@ static first_block *block_of(mmapc__backing *b)
 static _Atomic(first_block *) spare_block;
 #endif
 
-MMAPC__HOT static first_block *block_alloc(void)
+/* The kept block, taken; NULL if there is none. */
+MMAPC__HOT static inline first_block *spare_take(void)
 {
 #ifdef SPARE_BLOCK
     /* a plain load first: the locked exchange only when there is a block to take */
-    if (atomic_load_explicit(&spare_block, memory_order_relaxed)) {
-        first_block *blk = atomic_exchange_explicit(&spare_block, NULL, memory_order_acq_rel);
-        if (blk)
-            return blk;
-    }
+    if (atomic_load_explicit(&spare_block, memory_order_relaxed))
+        return atomic_exchange_explicit(&spare_block, NULL, memory_order_acq_rel);
 #endif
+    return NULL;
+}
+
+MMAPC__HOT static first_block *block_alloc(void)
+{
+    first_block *blk = spare_take();
     /* malloc, not calloc: glibc's calloc bypasses the per-thread cache, and create() sets
      * every field */
-    return malloc(sizeof(first_block));
+    return blk ? blk : malloc(sizeof(first_block));
 }
 
 MMAPC__HOT static void block_free(first_block *blk)
@@ -287,17 +291,103 @@ MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__f
     return 0;
 }
 
+/* The end of create_plain() when the system refused the mapping: apart, so that the hot path
+ * keeps nothing across the free. */
+__attribute__((noinline, cold)) static int plain_refused(first_block *blk, int rc)
+{
+    block_free(blk);
+    return rc;
+}
+
+/* The base page size, read with one load once known; the granularity of file offsets likewise
+ * (set after the page size). */
+static atomic_size_t page_size_known;
+static atomic_size_t granularity_known;
+
+MMAPC__HOT static inline size_t page_size(void)
+{
+    size_t page = atomic_load_explicit(&page_size_known, memory_order_relaxed);
+    if (page == 0) {
+        page = mmapc__os_page_size();
+        atomic_store_explicit(&page_size_known, page, memory_order_relaxed);
+    }
+    return page;
+}
+
+/* The plain mapping (mmapc__os_map_plain) in blk: size bytes of file from offset (aligned;
+ * info identifies the file), or anonymous (info NULL); the caller's bytes from lead, counted in
+ * bytes. Made without the general path's steps: most programs ask for nothing else, many times.
+ * On failure blk goes back. */
+MMAPC__HOT __attribute__((always_inline)) static inline int
+create_plain(mmapc_map **out, first_block *blk, size_t bytes, size_t size, size_t page,
+             mmapc_prot prot, mmapc_file file, uint64_t offset, size_t lead,
+             const mmapc__file_info *info)
+{
+    /* every field but the address first, so that little lives across the system call */
+    mmapc__backing *b = &blk->backing;
+    mmapc_map *m = &blk->map;
+    /* field by field: a compound literal of the whole becomes a slow `rep stos` */
+    m->size = bytes;
+    m->lead = lead;
+    m->tail = 0;
+    m->ahead = false;
+    m->prot = prot;
+    m->flags = 0;
+    m->unsafe_flags = 0;
+    m->page_size = page;
+    m->reserved = false;
+    m->offset = offset + lead;
+    m->file = (mmapc_file)0; /* not used without has_file */
+    m->has_file = false;
+    m->sealed = false;
+    m->backing = b;
+    atomic_init(&b->refs, 1);
+    b->is_file = info != NULL;
+    if (info) { /* read by merge only for a file */
+        b->file_id[0] = info->id[0];
+        b->file_id[1] = info->id[1];
+    }
+    void *ptr = NULL;
+    int rc = mmapc__os_map_plain(b, size, prot, info ? &file : NULL, offset, &ptr);
+    if (rc)
+        return plain_refused(blk, rc);
+    m->ptr = (unsigned char *)ptr + lead;
+    *out = m;
+    return 0;
+}
+
+/* create_plain() of an anonymous mapping with a new block: apart, so that the hot path keeps no
+ * register across a malloc it seldom makes. */
+__attribute__((noinline)) static int create_plain_new(mmapc_map **out, size_t size, size_t page,
+                                                      mmapc_prot prot)
+{
+    first_block *blk = malloc(sizeof *blk);
+    if (!blk)
+        return mmapc__fail(MMAPC_ENOMEM);
+    return create_plain(out, blk, size, size, page, prot, (mmapc_file)0, 0, 0, NULL);
+}
+
 int mmapc__create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
                   const mmapc__shape *shape)
 {
     return create(out, rq, info, false, shape);
 }
 
-MMAPC__HOT static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
-                               const mmapc_options *options, bool reserve)
+/* The protections a mapping without options may have: none, read, read+write, read+exec. */
+#define PLAIN_PROTS                                                                                \
+    (1u << MMAPC_PROT_NONE | 1u << MMAPC_PROT_READ | 1u << MMAPC_PROT_RW | 1u << MMAPC_PROT_RX)
+
+static inline bool plain_prot(mmapc_prot prot)
+{
+    return (unsigned)prot < 8 && (PLAIN_PROTS >> prot & 1);
+}
+
+__attribute__((noinline)) static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
+                                              const mmapc_options *options, bool reserve)
 {
     if (!out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
+    (void)page_size(); /* known from now on, to mmapc_map_anon()'s plain path */
     mmapc__request rq;
     /* no options: the short path, without a call */
     int rc = options ? make_request(&rq, size, prot, options) : default_request(&rq, size, prot);
@@ -306,11 +396,17 @@ MMAPC__HOT static int map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
     return create(out, &rq, NULL, reserve, NULL);
 }
 
-MMAPC__HOT static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
-                               uint64_t offset, const mmapc_options *options, bool reserve)
+__attribute__((noinline)) static int map_file(mmapc_map **out, size_t size, mmapc_prot prot,
+                                              mmapc_file file, uint64_t offset,
+                                              const mmapc_options *options, bool reserve)
 {
     if (!out)
         return mmapc__fail(MMAPC_EINVAL_ARG);
+    /* known from now on, to mmapc_map_file()'s plain path */
+    if (!atomic_load_explicit(&granularity_known, memory_order_relaxed)) {
+        (void)page_size();
+        atomic_store_explicit(&granularity_known, mmapc__os_granularity(), memory_order_relaxed);
+    }
     mmapc__request rq;
     /* no options: the short path, without a call */
     int rc = options ? make_request(&rq, size, prot, options) : default_request(&rq, size, prot);
@@ -328,6 +424,17 @@ MMAPC__HOT static int map_file(mmapc_map **out, size_t size, mmapc_prot prot, mm
 MMAPC__HOT int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
                               const mmapc_options *options)
 {
+    /* page 0: not known yet; map_anon() learns it */
+    size_t page = atomic_load_explicit(&page_size_known, memory_order_relaxed);
+    if (__builtin_expect(options != NULL, 0) || __builtin_expect(!out, 0) ||
+        __builtin_expect(!plain_prot(prot), 0) || __builtin_expect(page == 0, 0) ||
+        __builtin_expect(size - 1 >= SIZE_MAX - (page - 1), 0))
+        return map_anon(out, size, prot, options, false); /* size 0 or near SIZE_MAX too */
+    size_t rounded = (size + page - 1) & ~(page - 1);
+    first_block *blk = spare_take();
+    if (!blk)
+        return create_plain_new(out, rounded, page, prot);
+    return create_plain(out, blk, rounded, rounded, page, prot, (mmapc_file)0, 0, 0, NULL);
     return map_anon(out, size, prot, options, false);
 }
 
@@ -336,10 +443,38 @@ int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmap
     return map_anon(out, size, prot, options, true);
 }
 
+/* Offsets below this need no check against the platform's limit of file offsets (2^44 for a
+ * 32-bit POSIX program), whatever the size of a plain mapping (below SIZE_MAX / 2). */
+#define PLAIN_OFFSET_MAX ((uint64_t)1 << 40)
+
 MMAPC__HOT int mmapc_map_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
                               uint64_t offset, const mmapc_options *options)
 {
-    return map_file(out, size, prot, file, offset, options, false);
+    size_t page = atomic_load_explicit(&page_size_known, memory_order_relaxed);
+    size_t granularity = atomic_load_explicit(&granularity_known, memory_order_relaxed);
+    if (__builtin_expect(options != NULL, 0) || __builtin_expect(!out, 0) ||
+        __builtin_expect(!plain_prot(prot), 0) || __builtin_expect(granularity == 0, 0) ||
+        __builtin_expect(size - 1 >= SIZE_MAX / 2, 0) ||
+        __builtin_expect(offset >= PLAIN_OFFSET_MAX, 0))
+        return map_file(out, size, prot, file, offset, options, false);
+    /* no block kept: the general path, which allocates one */
+    first_block *blk = spare_take();
+    if (!blk)
+        return map_file(out, size, prot, file, offset, options, false);
+    /* what mmapc__file_request() checks, where no sum can wrap */
+    mmapc__file_info info;
+    int rc = mmapc__os_file_info(file, &info);
+    if (rc)
+        return plain_refused(blk, rc);
+    if (info.size != UINT64_MAX) { /* UINT64_MAX: a device, whose size is not known */
+        if (offset >= info.size)
+            return plain_refused(blk, mmapc__fail(MMAPC_EINVAL_OFFSET));
+        if (size > info.size - offset)
+            return plain_refused(blk, mmapc__fail(MMAPC_EINVAL_SIZE));
+    }
+    size_t lead = (size_t)(offset & (granularity - 1));
+    return create_plain(out, blk, size, (lead + size + page - 1) & ~(page - 1), page, prot, file,
+                        offset - lead, lead, &info);
 }
 
 int mmapc_reserve_file(mmapc_map **out, size_t size, mmapc_prot prot, mmapc_file file,
@@ -418,20 +553,43 @@ MMAPC__HOT static int free_held(mmapc_map *m)
     return free_handle(m, held ? mmapc__map_base(m) : NULL, held);
 }
 
+/* The end of mmapc_unmap() when the system kept the range (rc): at the limit of memory areas no
+ * memory may leak all the same; a sealed range (MMAPC_EPERM) keeps its pages, as the seal
+ * promised. The handle goes. */
+__attribute__((noinline)) static void unmap_refused(mmapc_map *m, int rc)
+{
+    if (rc == MMAPC_ELIMIT || rc == MMAPC_ENOMEM)
+        mmapc__os_abandon(mmapc__map_base(m), mmapc__map_span(m) + m->tail);
+    free_handle(m, NULL, 0);
+}
+
+/* mmapc_unmap() of a piece of a split mapping, or of a handle that keeps a file. */
+__attribute__((noinline)) static void unmap_other(mmapc_map *m)
+{
+    int rc = free_held(m);
+    if (rc)
+        unmap_refused(m, rc);
+}
+
 MMAPC__HOT void mmapc_unmap(mmapc_map *m)
 {
     if (!m)
         return;
-    unsigned char *base = mmapc__map_base(m);
-    size_t held = mmapc__map_span(m) + m->tail;
-    int rc = free_held(m);
-    if (rc == 0)
+    mmapc__backing *b = m->backing;
+    if (m != &block_of(b)->map || m->has_file ||
+        atomic_load_explicit(&b->refs, memory_order_acquire) != 1) {
+        unmap_other(m);
         return;
-    /* The system kept the range. At the limit of memory areas no memory may leak all the same;
-     * a sealed range (MMAPC_EPERM) keeps its pages, as the seal promised. */
-    if (rc == MMAPC_ELIMIT || rc == MMAPC_ENOMEM)
-        mmapc__os_abandon(base, held);
-    free_handle(m, NULL, 0);
+    }
+    /* the handle the mapping was made with, alone on it: memory and block go together (the
+     * block starts with the handle) */
+    first_block *blk = block_of(b);
+    size_t held = mmapc__map_span(&blk->map) + blk->map.tail;
+    int rc = held ? mmapc__os_release(b, mmapc__map_base(&blk->map), held, 1) : 0;
+    if (rc)
+        unmap_refused(&blk->map, rc);
+    else
+        block_free(blk);
 }
 
 int mmapc_unmap_checked(mmapc_map *m)

@@ -25,7 +25,12 @@ typedef struct mmapc__file_info {
     uint64_t size;
     uint64_t id[2]; /* identifies the file: device and inode on POSIX */
 } mmapc__file_info;
+#if defined(_WIN32)
 int mmapc__os_file_info(mmapc_file file, mmapc__file_info *info);
+#else
+/* mmapc__os_file_info(), mmapc__os_map_plain() and mmapc__os_release(), inline */
+#include "os/posix_hot.h"
+#endif
 int mmapc__os_file_dup(mmapc_file file, mmapc_file *out);
 void mmapc__os_file_close(mmapc_file file);
 
@@ -34,6 +39,14 @@ void mmapc__os_file_close(mmapc_file file);
  * platform may keep state in b->os). */
 /* Create a committed mapping; *out gets its address. */
 int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void **out);
+/* The plain mapping, the one most calls ask for: size bytes (whole pages) with prot, private,
+ * no option; of *file from offset (aligned), or anonymous when file is NULL. The same as
+ * mmapc__os_map() with such a request, in fewer steps (POSIX: one mmap, inline). b->os is not
+ * zeroed: the platform sets what it keeps there. */
+#if defined(_WIN32)
+int mmapc__os_map_plain(mmapc__backing *b, size_t size, mmapc_prot prot, const mmapc_file *file,
+                        uint64_t offset, void **out);
+#endif
 /* Reserve inaccessible address space for rq without committing memory. */
 int mmapc__os_reserve(const mmapc__request *rq, mmapc__backing *b, void **out);
 /* Turn the reservation at addr (rq->size bytes) into the mapping rq describes. On failure the
@@ -42,7 +55,9 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr);
 /* Give back [addr, addr + size), a piece of b (addr NULL: no piece); last is non-zero when no
  * other piece of b remains, so the platform may release b's whole allocation and its own state.
  * On failure (POSIX: munmap refused at the limit of memory areas) nothing has changed. */
+#if defined(_WIN32)
 int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last);
+#endif
 /* For a piece that could not be released: make it unusable without needing a new memory area,
  * giving its pages back and making it inaccessible where the system can. */
 void mmapc__os_abandon(void *addr, size_t size);

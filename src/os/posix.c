@@ -67,7 +67,7 @@ int mmapc__posix_fail(int err)
 
 /* The failure of mmap, mprotect or munmap: ENOMEM is the limit of memory areas (MMAPC_ELIMIT)
  * when the process has reached it, and otherwise a lack of memory or address space. */
-static int map_fail(int err)
+int mmapc__posix_map_fail(int err)
 {
     if (err == ENOMEM && mmapc__posix_at_area_limit())
         return mmapc__os_fail(err, MMAPC_ELIMIT);
@@ -75,31 +75,6 @@ static int map_fail(int err)
 }
 
 /* ---- files ---- */
-
-/* fstat(), through the plain fstat system call where the C library's struct stat is the kernel's:
- * glibc 2.33+ turns fstat() into newfstatat(fd, "", AT_EMPTY_PATH), which kernels before 6.11
- * answer through a path lookup of "". */
-static int file_stat(int fd, struct stat *st)
-{
-#if defined(__linux__) && defined(__x86_64__) && defined(SYS_fstat)
-    return (int)syscall(SYS_fstat, fd, st);
-#else
-    return fstat(fd, st);
-#endif
-}
-
-MMAPC__HOT int mmapc__os_file_info(mmapc_file file, mmapc__file_info *info)
-{
-    struct stat st;
-    if (file < 0)
-        return mmapc__posix_fail(EBADF);
-    if (file_stat(file, &st) != 0)
-        return mmapc__posix_fail(errno);
-    info->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : UINT64_MAX;
-    info->id[0] = (uint64_t)st.st_dev;
-    info->id[1] = (uint64_t)st.st_ino;
-    return 0;
-}
 
 int mmapc__os_file_dup(mmapc_file file, mmapc_file *out)
 {
@@ -116,6 +91,10 @@ void mmapc__os_file_close(mmapc_file file)
 }
 
 /* ---- mappings ---- */
+
+_Static_assert(MMAPC_PROT_READ == PROT_READ && MMAPC_PROT_WRITE == PROT_WRITE &&
+                   MMAPC_PROT_EXEC == PROT_EXEC,
+               "mmapc's protection bits are mmap's");
 
 int mmapc__posix_prot(mmapc_prot prot)
 {
@@ -161,7 +140,7 @@ MMAPC__HOT static int do_mmap(const mmapc__request *rq, int prot, int extra, voi
         int err = errno;
         if (aligned)
             munmap(at, rq->size);
-        return map_fail(err);
+        return mmapc__posix_map_fail(err);
     }
     if ((rq->flags & MMAPC_FIXED_NOREPLACE) && p != rq->address) {
         /* a kernel without MAP_FIXED_NOREPLACE (or an emulator) took it as a hint */
@@ -255,17 +234,6 @@ int mmapc__os_commit(const mmapc__request *rq, mmapc__backing *b, void *addr)
     return mmapc__os_fail(raw, rc);
 }
 
-MMAPC__HOT int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
-{
-    (void)b;
-    (void)last;
-    /* munmap refuses (ENOMEM) to unmap a piece from inside a kernel area when the split needs
-     * one area more than vm.max_map_count allows */
-    if (addr && munmap(addr, size) != 0)
-        return map_fail(errno);
-    return 0;
-}
-
 void mmapc__os_abandon(void *addr, size_t size)
 {
     /* The handle goes all the same, so the memory must not stay usable: its pages are given
@@ -280,7 +248,7 @@ void mmapc__os_abandon(void *addr, size_t size)
 int mmapc__os_protect(void *addr, size_t size, mmapc_prot prot)
 {
     if (mprotect(addr, size, mmapc__posix_prot(prot)) != 0)
-        return map_fail(errno);
+        return mmapc__posix_map_fail(errno);
     if (prot == MMAPC_PROT_RWX)
         mmapc__posix_rwx_made();
     return 0;

@@ -372,6 +372,20 @@ int mmapc__os_map(const mmapc__request *rq, mmapc__backing *b, void **out)
     return rq->is_file ? file(rq, b, out, false) : anon(rq, b, out, false);
 }
 
+int mmapc__os_map_plain(mmapc__backing *b, size_t size, mmapc_prot prot, const mmapc_file *file,
+                        uint64_t offset, void **out)
+{
+    for (size_t i = 0; i < sizeof b->os / sizeof b->os[0]; i++)
+        b->os[i] = 0;
+    mmapc__request rq = {.size = size, .prot = prot, .page_size = mmapc__os_page_size()};
+    if (file) {
+        rq.is_file = true;
+        rq.file = *file;
+        rq.offset = offset;
+    }
+    return mmapc__os_map(&rq, b, out);
+}
+
 int mmapc__os_reserve(const mmapc__request *rq, mmapc__backing *b, void **out)
 {
     return rq->is_file ? file(rq, b, out, true) : anon(rq, b, out, true);
