@@ -71,6 +71,17 @@ bench-quick: bench-build
 	$(NEED) --optional gnuplot-nox
 	bench/run.sh $(BENCH_BUILD) --quick
 
+# The instruction budgets (bench/icount.sh, bench/icount.budgets): user-space instructions per
+# call counted by callgrind, which do not move from run to run; fails when a row passes its
+# ceiling. CI runs it.
+.PHONY: bench-instructions
+bench-instructions:
+	$(NEED) cmake make gcc valgrind
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
+	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF --log-level=NOTICE
+	cmake --build $(BENCH_BUILD) --target mmapc_icount -j 2
+	bench/icount.sh $(BENCH_BUILD)
+
 # Fuzz the maps line parser with libFuzzer (clang) for FUZZ_SECONDS; fails on any crash.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz

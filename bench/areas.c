@@ -143,7 +143,7 @@ static void rows_for(size_t n, uintptr_t target, FILE *dat, double q[6])
         if (!mmapc_proc_direct(a->proc))
             bench_note("the process handle does not use PROCMAP_QUERY");
         pair("query via process handle", param, q_mmapc_proc, q_raw_fd, "PROCMAP_QUERY kept fd",
-             "<= 1.05", a, b, q + 2);
+             "<= 1.03", a, b, q + 2);
     }
     mmapc_proc_close(a->proc);
     check_query(mmapc_proc_open(&a->proc, MMAPC_SELF, MMAPC_PROC_TEXT), "mmapc_proc_open text");

@@ -37,11 +37,11 @@ typedef int ioctl_request;
 #endif
 
 static struct {
-    int fd;          /* the 1 MiB file of the file rows */
-    int maps;        /* /proc/self/maps, kept, for the raw handle query */
+    int fd;           /* the 1 MiB file of the file rows */
+    int maps;         /* /proc/self/maps, kept, for the raw handle query */
     mmapc_proc *proc; /* this process, for the handle query */
-    mmapc_map *map;  /* 3 pages: split + merge, and the guarded read */
-    uint64_t addr;   /* what the queries ask about: a named area (this program's data) */
+    mmapc_map *map;   /* 3 pages: split + merge, and the guarded read */
+    uint64_t addr;    /* what the queries ask about: a named area (this program's data) */
     char name[256];
     unsigned char buf[4096];
 } g;
@@ -130,9 +130,7 @@ static void split_merge_mmapc(void)
     check(mmapc_merge(g.map, back) == 0, "mmapc_merge");
 }
 
-static void nothing(void)
-{
-}
+static void nothing(void) {}
 
 static void read_mmapc(void)
 {

@@ -307,6 +307,20 @@ MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out
         return mmapc__fail(MMAPC_EINVAL_ARG);
     bool above = false;
     int rc;
+    if (!proc->text && path_size) {
+        /* the usual case: an area holds addr and its name fits the caller's buffer, where the
+         * system writes it; anything else is answered the general way below */
+        mmapc_area a;
+        size_t len;
+        if (mmapc__os_area_at(proc->os, addr, &a, path_buf, path_size, &len) == 0) {
+            mmapc__area_classify(path_buf, len, &a);
+            check_deleted(path_buf, &a);
+            path_buf[a.path_len] = '\0'; /* drops a " (deleted)" suffix */
+            a.path = path_buf;
+            *out = a;
+            return 0;
+        }
+    }
     if (!proc->text) {
         rc = direct_query(proc, addr, out, path_buf, path_size, &above);
         /* Nothing at or above addr: the text may still list an area the kernel keeps outside

@@ -27,8 +27,18 @@
 #endif
 #endif
 #ifndef VALGRIND_MAKE_MEM_DEFINED
-#define VALGRIND_MAKE_MEM_DEFINED(addr, len) ((void)(addr), (void)(len))
+#define VALGRIND_MAKE_MEM_DEFINED(addr, len) ((void)(addr), (void)(len), 0)
 #endif
+
+/* Whether memcheck runs the program (0: not known yet, 1: no, 2: yes), learnt when the first
+ * process handle opens (memcheck answers the request -1, other tools and none 0): a query then
+ * tells it of the name only when it listens. */
+static atomic_int under_valgrind;
+#define TELL_VALGRIND(addr, len)                                                                   \
+    do {                                                                                           \
+        if (atomic_load_explicit(&under_valgrind, memory_order_relaxed) == 2)                      \
+            (void)VALGRIND_MAKE_MEM_DEFINED(addr, len);                                            \
+    } while (0)
 
 /* From the kernel's UAPI linux/fs.h; older headers (Debian 12) lack it, so it is spelt here. */
 struct mmapc__procmap_query {
@@ -218,6 +228,11 @@ static int open_maps(int pid, int *fd)
 
 int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
 {
+    if (atomic_load_explicit(&under_valgrind, memory_order_relaxed) == 0) {
+        char probe = 0;
+        int memcheck = (long)VALGRIND_MAKE_MEM_DEFINED(&probe, 1) == -1L;
+        atomic_store_explicit(&under_valgrind, memcheck ? 2 : 1, memory_order_relaxed);
+    }
     mmapc__proc *p = malloc(sizeof *p);
     if (!p)
         return mmapc__posix_fail(ENOMEM);
@@ -336,7 +351,7 @@ MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *
     while (r < 0 && errno == EINTR);
     if (r == 0) {
         if (q->vma_name_size)
-            VALGRIND_MAKE_MEM_DEFINED(name, q->vma_name_size);
+            TELL_VALGRIND(name, q->vma_name_size);
         /* written once: a store on every query would bounce the line between threads */
         if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) != IOCTL_YES)
             atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
@@ -345,6 +360,27 @@ MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *
     if (errno == ENAMETOOLONG && cap < NAME_ROOM)
         return NAME_SHORT;
     return query_fail(errno);
+}
+
+/* *out (every field but the path and the kind) and the name's length from an answer. */
+MMAPC__HOT static inline void fill_area(mmapc_area *out, const struct mmapc__procmap_query *q,
+                                        char *name, size_t cap, size_t *name_len)
+{
+    out->start = (uint64_t)q->vma_start;
+    out->end = (uint64_t)q->vma_end;
+    out->allocation_base = out->start;
+    out->prot = ((q->vma_flags & PQ_READABLE) ? MMAPC_PROT_READ : 0u) |
+                ((q->vma_flags & PQ_WRITABLE) ? MMAPC_PROT_WRITE : 0u) |
+                ((q->vma_flags & PQ_EXECUTABLE) ? MMAPC_PROT_EXEC : 0u);
+    out->shared = (q->vma_flags & PQ_SHARED) != 0;
+    out->offset = q->vma_offset;
+    out->dev_major = q->dev_major;
+    out->dev_minor = q->dev_minor;
+    out->inode = q->inode;
+    /* vma_name_size counts the terminating NUL; 0 means the area has no name */
+    *name_len = q->vma_name_size ? q->vma_name_size - 1 : 0;
+    if (cap && !q->vma_name_size)
+        name[0] = '\0';
 }
 
 MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name,
@@ -365,21 +401,25 @@ MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *ou
         return mmapc__fail(MMAPC_ENOTFOUND); /* a kernel thread: no area anywhere */
     if (rc)
         return rc;
-    out->start = (uint64_t)q.vma_start;
-    out->end = (uint64_t)q.vma_end;
-    out->allocation_base = out->start;
-    out->prot = ((q.vma_flags & PQ_READABLE) ? MMAPC_PROT_READ : 0u) |
-                ((q.vma_flags & PQ_WRITABLE) ? MMAPC_PROT_WRITE : 0u) |
-                ((q.vma_flags & PQ_EXECUTABLE) ? MMAPC_PROT_EXEC : 0u);
-    out->shared = (q.vma_flags & PQ_SHARED) != 0;
-    out->offset = q.vma_offset;
-    out->dev_major = q.dev_major;
-    out->dev_minor = q.dev_minor;
-    out->inode = q.inode;
-    /* vma_name_size counts the terminating NUL; 0 means the area has no name */
-    *name_len = q.vma_name_size ? q.vma_name_size - 1 : 0;
-    if (cap && !q.vma_name_size)
-        name[0] = '\0';
+    fill_area(out, &q, name, cap, name_len);
+    return 0;
+}
+
+MMAPC__HOT int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name,
+                                 size_t cap, size_t *name_len)
+{
+    if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
+    int fd, rc = current_fd(p, &fd);
+    if (rc)
+        return rc;
+    struct mmapc__procmap_query q;
+    rc = query(fd, addr, 0, name, cap, &q); /* flags 0: only the area that holds addr */
+    if (rc == NAME_SHORT)
+        return mmapc__fail(MMAPC_EUNSUPPORTED);
+    if (rc)
+        return rc;
+    fill_area(out, &q, name, cap, name_len);
     return 0;
 }
 
@@ -430,7 +470,7 @@ int mmapc__linux_query_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *o
     }
     if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) != IOCTL_YES)
         atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
-    VALGRIND_MAKE_MEM_DEFINED(id.bytes, q.build_id_size);
+    TELL_VALGRIND(id.bytes, q.build_id_size);
     id.size = q.build_id_size; /* 0: none */
     *out = id;
     return 0;

@@ -64,8 +64,7 @@ MMAPC__HOT static inline int mmapc__os_map_plain(mmapc__backing *b, size_t size,
     return 0;
 }
 
-MMAPC__HOT static inline int mmapc__os_release(mmapc__backing *b, void *addr, size_t size,
-                                               int last)
+MMAPC__HOT static inline int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
 {
     (void)b;
     (void)last;

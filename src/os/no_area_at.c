@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+/* Systems whose direct query has no form for "the area that holds addr, its name into the
+ * caller's buffer" (Windows, macOS, generic POSIX): queries take the general way. */
+#include "../os.h"
+
+int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
+                      size_t *name_len)
+{
+    (void)p;
+    (void)addr;
+    (void)out;
+    (void)name;
+    (void)cap;
+    (void)name_len;
+    return mmapc__fail(MMAPC_EUNSUPPORTED);
+}
