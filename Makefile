@@ -41,7 +41,7 @@ test:
 
 format:
 	$(NEED) clang-format
-	clang-format -i include/*.h src/*.c src/*.h src/os/*.c src/os/*.h tests/*.c tests/*.h examples/*.c
+	clang-format -i include/*.h include/*.hpp src/*.c src/*.h src/os/*.c src/os/*.h tests/*.c tests/*.h tests/cxx/*.cpp tests/cxx/*.hpp examples/*.c examples/*.cpp bench/*.cpp
 
 clean:
 	rm -rf build

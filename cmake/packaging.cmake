@@ -59,7 +59,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libmmapc-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libmmapc${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "${PROJECT_DESCRIPTION} - development files
-The header mmapc.h, the static library, the pkg-config file, the CMake
+The headers mmapc.h and mmapc.hpp (C++), the static library, the pkg-config file, the CMake
 package (find_package(mmapc)) and the manual page mmapc(3) of libmmapc.")
 
 set(CPACK_DEBIAN_TOOL_PACKAGE_NAME mmapc)
