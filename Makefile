@@ -60,6 +60,7 @@ BENCH_BUILD := build/bench
 bench-build:
 	$(NEED) cmake make gcc
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
+	  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
 	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF --log-level=NOTICE
 	cmake --build $(BENCH_BUILD) --target mmapc_bench -j 2
 

@@ -6,6 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The C++ rows (cxx.cpp) include this too. */
+#ifdef __cplusplus
+#define BENCH_NORETURN [[noreturn]]
+extern "C" {
+#else
+#define BENCH_NORETURN _Noreturn
+#endif
+
 /* ---- harness (harness.c) and output (report.c) ---- */
 
 /* One operation to time; it stops the program through bench_die() if it fails. */
@@ -48,7 +56,7 @@ void bench_note(const char *fmt, ...);
 int bench_report_open(const char *dir);
 void bench_report_close(void);
 void bench_print_machine(void);
-_Noreturn void bench_die(const char *what, int code);
+BENCH_NORETURN void bench_die(const char *what, int code);
 
 /* ---- raw baselines (raw.c): plain system calls, no mmapc ---- */
 
@@ -103,5 +111,10 @@ void bench_tool_rows(void);      /* mmapc areas -x against a read of smaps (tool
 void bench_usage_rows(void);     /* enumerate, totals, query with memory use (usage.c) */
 void bench_inspect_rows(void);   /* build-id query, read of another process (inspect.c) */
 int bench_syscall_check(void);   /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
+void bench_cxx_rows(void);       /* mmapc.hpp's owners against the C calls (cxx.cpp) */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,7 +14,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: mmapc_bench [--quick] [--out DIR] [--only "
-            "map|areas|file|shm|range|size|guard|tool|usage|inspect]\n"
+            "map|areas|file|shm|range|size|guard|tool|usage|inspect|cxx]\n"
             "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
             "            its figures are not meant to be read)\n"
             "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
@@ -73,6 +73,10 @@ int main(int argc, char **argv)
         bench_usage_rows();
     if (runs(only, "inspect"))
         bench_inspect_rows();
+#ifdef MMAPC_BENCH_CXX
+    if (runs(only, "cxx"))
+        bench_cxx_rows();
+#endif
     int failed = runs(only, "map") ? bench_syscall_check() : 0;
     bench_report_close();
     printf("\nwrote bench.csv and bench.md in %s\n", bench_cfg.out_dir);
