@@ -31,8 +31,10 @@ run:
 
 # The tools some tests need beyond the build (manual pages, API reference, the install check):
 # installed as root; otherwise the apt-get line is printed, and the tests they would run are
-# listed as left out after the run.
-TEST_TOOLS := scdoc doxygen groff man-db python3 pkg-config binutils bash jq procps
+# listed as left out after the run. The python3-* packages are the Python package's tests
+# (python/: the extension's headers and build, pytest, psutil to compare with, venv and pip).
+TEST_TOOLS := scdoc doxygen groff man-db python3 pkg-config binutils bash jq procps \
+	python3-dev python3-setuptools python3-pytest python3-psutil python3-venv python3-pip
 
 test:
 	$(NEED) --optional $(TEST_TOOLS)
@@ -62,14 +64,16 @@ bench-build:
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
 	  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
 	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF --log-level=NOTICE
-	cmake --build $(BENCH_BUILD) --target mmapc_bench -j 2
+	cmake --build $(BENCH_BUILD) --target mmapc_bench mmapc -j 2
 
+# The Python rows (bench/python_bench.py) need the package's build and psutil: optional too.
+BENCH_TOOLS := gnuplot-nox python3-dev python3-setuptools python3-psutil
 bench: bench-build
-	$(NEED) --optional gnuplot-nox
+	$(NEED) --optional $(BENCH_TOOLS)
 	bench/run.sh $(BENCH_BUILD)
 
 bench-quick: bench-build
-	$(NEED) --optional gnuplot-nox
+	$(NEED) --optional $(BENCH_TOOLS)
 	bench/run.sh $(BENCH_BUILD) --quick
 
 # The instruction budgets (bench/icount.sh, bench/icount.budgets): user-space instructions per
