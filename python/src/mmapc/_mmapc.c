@@ -205,7 +205,35 @@ static PyObject *u64(uint64_t v)
     return PyLong_FromUnsignedLongLong(v);
 }
 
-static PyObject *make_usage(const mmapc_area_usage *u)
+/* Areas of a listing share most figures (0, one page, the page sizes): an iteration keeps the
+ * last int of each usage field and gives it again for the same value, rather than a new one. */
+#define USAGE_SLOTS 32
+typedef struct value_cache {
+    uint64_t value[USAGE_SLOTS];
+    PyObject *obj[USAGE_SLOTS];
+} value_cache;
+
+static void value_cache_clear(value_cache *c)
+{
+    for (int i = 0; i < USAGE_SLOTS; i++)
+        Py_CLEAR(c->obj[i]);
+}
+
+static PyObject *cached_u64(value_cache *c, Py_ssize_t slot, uint64_t v)
+{
+    if (!c || slot >= USAGE_SLOTS)
+        return u64(v);
+    if (c->obj[slot] && c->value[slot] == v)
+        return Py_NewRef(c->obj[slot]);
+    PyObject *o = u64(v);
+    if (o) {
+        Py_XSETREF(c->obj[slot], Py_NewRef(o));
+        c->value[slot] = v;
+    }
+    return o;
+}
+
+static PyObject *make_usage(const mmapc_area_usage *u, value_cache *cache)
 {
     PyObject *o = PyStructSequence_New(UsageType);
     if (!o)
@@ -221,12 +249,12 @@ static PyObject *make_usage(const mmapc_area_usage *u)
     } while (0)
 #define KNOWN(bit, expr) (u->known & (bit) ? (expr) : Py_NewRef(Py_None))
     SET(u64(u->known));
-#define USAGE_SET(name, bit) SET(KNOWN(MMAPC_USAGE_##bit, u64(u->name)));
+#define USAGE_SET(name, bit) SET(KNOWN(MMAPC_USAGE_##bit, cached_u64(cache, i, u->name)));
     USAGE_FIGURES(USAGE_SET)
 #undef USAGE_SET
     SET(KNOWN(MMAPC_USAGE_THP_ELIGIBLE, PyBool_FromLong(u->thp_eligible)));
     SET(KNOWN(MMAPC_USAGE_PROTECTION_KEY, PyLong_FromLong(u->protection_key)));
-    SET(KNOWN(MMAPC_USAGE_VM_FLAGS, u64(u->vm_flags)));
+    SET(KNOWN(MMAPC_USAGE_VM_FLAGS, cached_u64(cache, i, u->vm_flags)));
 #undef KNOWN
     return o;
 fail:
@@ -395,6 +423,7 @@ typedef struct {
     int usage, build_ids;
     int close_owner; /* the module's areas(): the Process is the iterator's own */
     path_cache cache;
+    value_cache values;
 } AreasIterObject;
 
 static PyTypeObject AreasIterType;
@@ -404,6 +433,7 @@ static void iter_end(AreasIterObject *self)
     mmapc_areas_close(self->it);
     self->it = NULL;
     path_cache_clear(&self->cache);
+    value_cache_clear(&self->values);
     if (self->owner) {
         self->owner->iterations--;
         if (self->close_owner) {
@@ -436,6 +466,7 @@ static PyObject *iter_new(ProcessObject *proc, int usage, int build_ids, uint64_
     self->build_ids = build_ids;
     self->close_owner = close_owner;
     memset(&self->cache, 0, sizeof self->cache);
+    memset(&self->values, 0, sizeof self->values);
     return (PyObject *)self;
 }
 
@@ -455,7 +486,7 @@ static PyObject *AreasIter_next(AreasIterObject *self)
         rc = mmapc_areas_usage(self->it, &u);
         if (rc < 0)
             return raise_error(rc);
-        if (!(usage = make_usage(&u)))
+        if (!(usage = make_usage(&u, &self->values)))
             return NULL;
     }
     if (self->build_ids && !(build_id = build_id_bytes(self->owner->proc, a.start))) {
@@ -524,7 +555,7 @@ static PyObject *query_area(mmapc_proc *proc, int pid, uint64_t addr, int usage)
     else if (!usage)
         r = make_area(&a, NULL, NULL, NULL);
     else {
-        PyObject *uo = make_usage(&u);
+        PyObject *uo = make_usage(&u, NULL);
         r = uo ? make_area(&a, NULL, uo, NULL) : NULL;
     }
     if (buf != stack_buf)
@@ -591,7 +622,7 @@ static PyObject *Process_usage_totals(ProcessObject *self, PyObject *Py_UNUSED(i
     int rc = mmapc_proc_usage_totals(self->proc, &u);
     if (rc < 0)
         return raise_error(rc);
-    return make_usage(&u);
+    return make_usage(&u, NULL);
 }
 
 static PyObject *Process_build_id(ProcessObject *self, PyObject *args)
