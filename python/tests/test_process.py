@@ -187,3 +187,9 @@ def test_constants_and_facts():
     if expect:
         maps = open("/proc/self/maps").read()
         assert os.path.join(os.path.realpath(expect), "libmmapc.so") in maps
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+    result = doctest.testmod(mmapc)
+    assert result.attempted >= 2 and result.failed == 0
