@@ -2,8 +2,8 @@
 # Debian packages with CPack (`make package`; scripts/test-packages.sh installs and removes them):
 #   libmmapc0     the shared library (SONAME libmmapc.so.0), with shlibs; ldconfig runs on install and
 #                 removal through its trigger (no maintainer script)
-#   libmmapc-dev  header, static library, the libmmapc.so link, pkg-config file, CMake package,
-#                 mmapc(3); depends on libmmapc0 of the same version
+#   libmmapc-dev  headers (mmapc.h, mmapc.hpp), static library, the libmmapc.so link, pkg-config
+#                 file, CMake package, mmapc(3); depends on libmmapc0 of the same version
 #   mmapc         the tool (linked with the static library, so it needs no libmmapc0), mmapc(1),
 #                 bash completion
 # Install components: lib, dev, tool (set on the install() rules); the licence goes into each
@@ -59,8 +59,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libmmapc-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libmmapc${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "${PROJECT_DESCRIPTION} - development files
-The headers mmapc.h and mmapc.hpp (C++), the static library, the pkg-config file, the CMake
-package (find_package(mmapc)) and the manual page mmapc(3) of libmmapc.")
+The headers mmapc.h and mmapc.hpp (C++), the static library, the
+pkg-config file, the CMake package (find_package(mmapc)) and the manual page
+mmapc(3) of libmmapc.")
 
 set(CPACK_DEBIAN_TOOL_PACKAGE_NAME mmapc)
 set(CPACK_DEBIAN_TOOL_PACKAGE_SECTION utils)

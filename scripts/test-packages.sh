@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The Debian packages, as a user gets them: checks what each .deb holds and declares, installs
-# them with dpkg -i, builds tests/consumer against the installed header and library (CMake
-# find_package, pkg-config, and the static library), runs it and the tool, finds the manual pages
-# and the bash completion, then purges the packages and checks that nothing of them is left.
+# them with dpkg -i, builds tests/consumer against the installed headers and library (CMake
+# find_package, pkg-config, and the static library; in C and, with mmapc.hpp, in C++), runs it
+# and the tool, finds the manual pages and the bash completion, then purges the packages and
+# checks that nothing of them is left.
 # Run as root (`make test-packages` builds the packages first). Usage: test-packages.sh BUILD-DIR
 set -u
 [ $# -eq 1 ] || { echo "usage: test-packages.sh BUILD-DIR (where make package left packages/)" >&2; exit 2; }
@@ -63,7 +64,7 @@ check "libmmapc0 contents" has libmmapc0 "$lib/libmmapc.so.$major"
 check "libmmapc0 contents" has libmmapc0 "$lib/libmmapc.so.$version"
 check "libmmapc0 holds a development file" \
     bash -c "! grep -E 'include|\\.a$|\\.so$|pkgconfig|cmake|/man/' '$work/libmmapc0.contents'"
-for f in /usr/include/mmapc.h "$lib/libmmapc.a" "$lib/libmmapc.so" "$lib/pkgconfig/mmapc.pc" \
+for f in /usr/include/mmapc.h /usr/include/mmapc.hpp "$lib/libmmapc.a" "$lib/libmmapc.so" "$lib/pkgconfig/mmapc.pc" \
     "$lib/cmake/mmapc/mmapcConfig.cmake" "$lib/cmake/mmapc/mmapcConfigVersion.cmake" \
     "$lib/cmake/mmapc/mmapcTargets.cmake" /usr/share/man/man3/mmapc.3.gz; do
     check "libmmapc-dev contents" has libmmapc-dev "$f"
@@ -116,16 +117,18 @@ if cmake -S "$src/tests/consumer" -B "$work/consumer" >"$work/log" 2>&1 &&
     cmake --build "$work/consumer" >>"$work/log" 2>&1; then ok; else bad "find_package consumer: $(cat "$work/log")"; fi
 cc -std=c11 -Wall -Werror "$src/tests/consumer/consumer.c" $(pkg-config --cflags --libs mmapc) \
     -o "$work/pc-consumer" 2>"$work/log" && ok || bad "pkg-config consumer: $(cat "$work/log")"
+c++ -std=c++17 -Wall -Wextra -Werror "$src/tests/consumer/consumer.cpp" $(pkg-config --cflags --libs mmapc) \
+    -o "$work/pc-consumer-cxx" 2>"$work/log" && ok || bad "pkg-config C++ consumer: $(cat "$work/log")"
 cc -std=c11 -Wall -Werror -DMMAPC_STATIC "$src/tests/consumer/consumer.c" \
     "$(pkg-config --variable=libdir mmapc)/libmmapc.a" -pthread -o "$work/static-consumer" 2>"$work/log" &&
     ok || bad "static consumer: $(cat "$work/log")"
-for exe in consumer/consumer pc-consumer static-consumer; do
+for exe in consumer/consumer consumer/consumer_cxx pc-consumer pc-consumer-cxx static-consumer; do
     out=$(env -u LD_LIBRARY_PATH "$work/$exe" 2>&1)
     check "$exe printed: $out" test "$out" = "consumer ok (mmapc $version)"
 done
 # The shared consumers load the installed library through the ldconfig cache (/lib is /usr/lib
 # on a merged-/usr system); the static one needs none.
-for exe in consumer/consumer pc-consumer; do
+for exe in consumer/consumer consumer/consumer_cxx pc-consumer pc-consumer-cxx; do
     check "$exe does not load $lib/libmmapc.so.$major" \
         bash -c "ldd '$work/$exe' | grep -qE '=> (/usr)?/lib/$multiarch/libmmapc.so.$major '"
 done
