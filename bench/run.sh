@@ -38,14 +38,15 @@ sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Pyth
             "(apt-get install python3-dev python3-setuptools python3-psutil)"
         return 0
     fi
-    work=$(cd "$build" && pwd)/python
+    lib=$(cd "$build" && pwd)
+    include=$(cd "$here/../include" && pwd)
+    work=$lib/python
     rm -rf "$work"
     mkdir -p "$work/src"
     cp -R "$here/../python/pyproject.toml" "$here/../python/setup.py" "$here/../python/README.md" \
         "$here/../python/src" "$work/src/"
-    if ! (cd "$work/src" && MMAPC_LIB_DIR=$(cd "$build" && pwd) \
-        MMAPC_INCLUDE_DIR=$(cd "$here/../include" && pwd) "$py" setup.py -q build_py \
-        --build-lib "$work/lib" build_ext --build-lib "$work/lib" --build-temp "$work/tmp") \
+    if ! (cd "$work/src" && MMAPC_LIB_DIR=$lib MMAPC_INCLUDE_DIR=$include "$py" setup.py -q \
+        build_py --build-lib "$work/lib" build_ext --build-lib "$work/lib" --build-temp "$work/tmp") \
         >"$work/build.log" 2>&1; then
         cat "$work/build.log"
         echo "python rows: the extension did not build" >&2
