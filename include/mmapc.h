@@ -552,7 +552,9 @@ MMAPC_API int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *pa
  * or merges with its neighbour between two reads (mapped by another thread, by valgrind for
  * itself) is listed twice, the second time from its old start: the iteration gives only the part
  * above the area given before, its file offset moved with its start (with usage, the use is the
- * whole area's). Use from one thread at a time.
+ * whole area's). The text is read as the iteration goes, through a buffer of fixed size (64 KiB,
+ * more only for an entry that does not fit), so memory does not grow with the number of areas;
+ * reading it all first would give no truer snapshot. Use from one thread at a time.
  */
 typedef struct mmapc_areas mmapc_areas;
 
@@ -573,8 +575,9 @@ MMAPC_API int mmapc_proc_areas(mmapc_areas **out, mmapc_proc *proc, uint64_t sta
 /**
  * The next area. Its strings live in the iteration and stay valid until the next call of
  * mmapc_areas_next() or mmapc_areas_close() on it; nothing is allocated per area.
- * @return 1 and `*out` set; 0 at the end; MMAPC_EPARSE for a line that cannot be parsed (the
- * iteration stops there: every later call returns the same error), or another error.
+ * @return 1 and `*out` set; 0 at the end; MMAPC_EPARSE for a line that cannot be parsed, or the
+ * error of a read of the rest of the listing (MMAPC_ESRCH: the process ended part of the way);
+ * the iteration stops there: every later call returns the same error.
  */
 MMAPC_API int mmapc_areas_next(mmapc_areas *it, mmapc_area *out);
 /** End an iteration. Accepts NULL. */

@@ -17,11 +17,15 @@
 #define NAME_FIRST 256
 /* Text read in chunks of this size; a longer line grows a heap buffer. */
 #define SCAN_CHUNK 16384
-/* First size of an iteration's snapshot (some 1,600 lines), just under glibc's default mmap
- * threshold so that it comes warm from the heap; it doubles when less than SNAPSHOT_ROOM is
- * left for the next read. */
-#define SNAPSHOT_FIRST (128 * 1024 - 4096)
-#define SNAPSHOT_ROOM 4096
+/* An iteration reads the listing through a buffer of this size, under glibc's default mmap
+ * threshold so that it comes warm from the heap (an smaps entry is some 1.5 KiB): a fixed
+ * buffer, reused, costs no page faults per listing, where a copy of the whole listing (7 MiB of
+ * smaps for 10,000 areas) costs one per page. Reading it all first would buy no snapshot:
+ * Linux builds the text a page at a time, taking and dropping the lock between reads. The buffer
+ * doubles only while one entry does not fit (a name near PATH_MAX in smaps). */
+#define ITER_CHUNK (64 * 1024)
+/* Read on while this much room is left: a read gives at most a page of text. */
+#define ITER_ROOM 4096
 
 enum iter_mode { ITER_TEXT, ITER_DIRECT };
 
@@ -33,9 +37,14 @@ struct mmapc_areas {
     enum iter_mode mode;
     int err;   /* sticky error */
     bool done; /* no more areas */
-    /* ITER_TEXT: the whole listing, read at open, parsed in place */
+    /* ITER_TEXT: the listing read in turn into buf[0, cap): len bytes read, whole entries up to
+     * avail (buf[avail] holds '\0' while saved keeps the byte it replaced), parsed up to pos */
     char *buf;
-    size_t len, pos;
+    size_t cap, len, avail, pos;
+    char saved;
+    bool eof;
+    mmapc__text text;
+    bool text_open;
     /* ITER_DIRECT: where the next step starts, and the name buffer */
     uint64_t next;
     char *name;
@@ -351,37 +360,90 @@ int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf, si
 
 /* ---- iteration ---- */
 
-/* Read the whole listing before the first area is returned: one snapshot. */
-static int read_snapshot(mmapc_areas *it)
+/* The end of the whole entries in buf[0, len): past the last newline for maps; for smaps, the
+ * start of the last header line (an entry is its header, a line that begins with the area's
+ * address in lowercase hex, and the key lines after it, which begin with a capital letter), whose
+ * key lines may still be to come. */
+static size_t whole_entries(const mmapc_areas *it)
 {
-    mmapc__text t;
-    int rc = it->usage ? mmapc__os_usage_open(it->proc->os, MMAPC__SMAPS, &t)
-                       : mmapc__os_text_open(it->proc->os, &t);
+    const char *b = it->buf;
+    size_t end = it->len;
+    while (end > 0 && b[end - 1] != '\n')
+        end--;
+    if (!it->usage)
+        return end;
+    for (size_t line = end; line > 0;) {
+        size_t start = line - 1; /* the newline that ends the line before */
+        while (start > 0 && b[start - 1] != '\n')
+            start--;
+        char c = b[start];
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+            return start;
+        line = start;
+    }
+    return 0;
+}
+
+/* Read on into the buffer until it holds at least one whole entry past pos, or the listing
+ * ends; what was parsed goes first. 0, or an error (the iteration stops). */
+static int refill(mmapc_areas *it)
+{
+    if (it->avail < it->len)
+        it->buf[it->avail] = it->saved;
+    memmove(it->buf, it->buf + it->pos, it->len - it->pos);
+    it->len -= it->pos;
+    it->avail = it->pos = 0;
+    for (;;) {
+        if (it->cap - it->len < ITER_ROOM) {
+            if (whole_entries(it) > 0)
+                break;
+            /* one entry larger than the buffer: room for it */
+            char *nb = realloc(it->buf, it->cap * 2);
+            if (!nb)
+                return mmapc__fail(MMAPC_ENOMEM);
+            it->buf = nb;
+            it->cap *= 2;
+        }
+        size_t got;
+        /* keep one byte to end a last line without a newline (maps_parse.h) */
+        int rc = mmapc__os_text_read(&it->text, it->buf + it->len, it->cap - it->len - 1, &got);
+        if (rc)
+            return rc; /* got is set only on success */
+        if (got == 0) {
+            it->eof = true;
+            break;
+        }
+        it->len += got;
+    }
+    it->avail = it->eof ? it->len : whole_entries(it);
+    if (it->avail < it->len)
+        it->saved = it->buf[it->avail];
+    it->buf[it->avail] = '\0';
+    return 0;
+}
+
+/* Open the listing and read its first part, so that a process that is not there fails the
+ * open. */
+static int text_start(mmapc_areas *it)
+{
+    int rc = it->usage ? mmapc__os_usage_open(it->proc->os, MMAPC__SMAPS, &it->text)
+                       : mmapc__os_text_open(it->proc->os, &it->text);
     if (rc)
         return rc;
-    size_t cap = SNAPSHOT_FIRST, got;
-    it->buf = malloc(cap);
+    it->text_open = true;
+    it->cap = ITER_CHUNK;
+    it->buf = malloc(it->cap);
     if (!it->buf)
-        rc = mmapc__fail(MMAPC_ENOMEM);
-    while (!rc) {
-        if (cap - it->len < SNAPSHOT_ROOM) {
-            char *nb = realloc(it->buf, cap * 2);
-            if (!nb) {
-                rc = mmapc__fail(MMAPC_ENOMEM);
-                break;
-            }
-            it->buf = nb;
-            cap *= 2;
-        }
-        /* keep one byte to end a last line without a newline (maps_parse.h) */
-        rc = mmapc__os_text_read(&t, it->buf + it->len, cap - it->len - 1, &got);
-        if (rc || got == 0)
-            break; /* got is set only on success */
-        it->len += got;
-        it->buf[it->len] = '\0';
-    }
-    mmapc__os_text_close(&t);
-    return rc; /* an empty listing is no areas: the platform tells an ended process (os.h) */
+        return mmapc__fail(MMAPC_ENOMEM);
+    return refill(it); /* an empty listing is no areas: the platform tells an ended process */
+}
+
+/* The listing is read to its end: its descriptor goes now, not at close. */
+static void text_end(mmapc_areas *it)
+{
+    if (it->text_open)
+        mmapc__os_text_close(&it->text);
+    it->text_open = false;
 }
 
 static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t start, uint64_t end,
@@ -412,11 +474,12 @@ static int iter_open(mmapc_areas **out, mmapc_proc *proc, int pid, uint64_t star
     it->done = start == end;
     it->mode = ITER_TEXT;
     if (!it->done && !rc)
-        rc = read_snapshot(it);
+        rc = text_start(it);
     bool direct = rc == MMAPC_EUNSUPPORTED; /* no text listing: step with the direct query */
     if (direct) /* and without smaps the system answers usage per area, or cannot at all */
         rc = usage ? mmapc__os_area_usage(it->proc->os, 0, 0, it->usage) : 0;
     if (direct && !rc) {
+        text_end(it);
         free(it->buf);
         it->buf = NULL;
         it->mode = ITER_DIRECT;
@@ -473,18 +536,27 @@ int mmapc_areas_usage(const mmapc_areas *it, mmapc_area_usage *out)
 
 static int next_text(mmapc_areas *it, mmapc_area *out)
 {
-    while (it->pos < it->len) {
+    for (;;) {
+        if (it->pos >= it->avail) {
+            if (it->eof)
+                break;
+            int rc = refill(it);
+            if (rc)
+                return rc;
+            if (it->pos >= it->avail)
+                break;
+        }
         char *line = it->buf + it->pos;
         const char *next;
-        int rc = mmapc__maps_parse_next(line, it->buf + it->len, out, &next);
+        int rc = mmapc__maps_parse_next(line, it->buf + it->avail, out, &next);
         if (it->usage && !rc) /* smaps: the entry's key lines follow its header */
-            rc = mmapc__smaps_parse_body(next, it->buf + it->len, it->usage, &next);
+            rc = mmapc__smaps_parse_body(next, it->buf + it->avail, it->usage, &next);
         it->pos = (size_t)(next - it->buf);
         if (rc)
             return mmapc__fail(MMAPC_EPARSE);
         if (out->end <= it->start)
             continue;
-        if (out->start >= it->end)
+        if (out->start >= it->end) /* the rest lies past the range: not read */
             break;
         /* terminate in place: over the newline, or over the " (deleted)" suffix */
         char *name = line + (out->path - line);
@@ -499,6 +571,7 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
         return 1;
     }
     it->done = true;
+    text_end(it);
     return 0;
 }
 
@@ -575,6 +648,7 @@ void mmapc_areas_close(mmapc_areas *it)
 {
     if (!it)
         return;
+    text_end(it); /* before the process handle it may belong to */
     if (it->proc == &it->own)
         mmapc__os_proc_close(it->own.os);
     free(it->buf);

@@ -15,6 +15,52 @@ void ob_init(obuf *b, FILE *out)
     b->hold = b->held_oom = 0;
     b->held = NULL;
     b->held_len = b->held_cap = 0;
+    b->held_map = NULL;
+}
+
+/* Held output of a few megabytes (a table of 10,000 areas) costs a page fault per page in a heap
+ * block; in a mapping of its own with transparent huge pages (Linux) it costs a few, and it
+ * grows in place into the address space it holds. A heap block where that cannot be had (an
+ * address space too small for the capacity, a limit). */
+#define HELD_FIRST ((size_t)2 << 20)
+#define HELD_CAPACITY ((size_t)1 << (sizeof(void *) >= 8 ? 32 : 26))
+
+/* Room for cap bytes of held output: 0, or -1 (nothing changed). */
+static int held_grow(obuf *b, size_t cap)
+{
+    if (!b->held && cap <= HELD_CAPACITY) {
+        size_t size = cap > HELD_FIRST ? cap : HELD_FIRST;
+        mmapc_options o = {.flags = MMAPC_TRANSPARENT_HUGE_PAGES, .alignment = HELD_FIRST};
+        if (mmapc_map_anon_growable(&b->held_map, size, HELD_CAPACITY, MMAPC_PROT_RW, &o) == 0) {
+            b->held = mmapc_ptr(b->held_map);
+            b->held_cap = mmapc_size(b->held_map);
+            return 0;
+        }
+        b->held_map = NULL;
+    }
+    if (b->held_map) {
+        if (mmapc_resize(b->held_map, cap, MMAPC_RESIZE_MAY_MOVE) != 0)
+            return -1;
+        b->held = mmapc_ptr(b->held_map);
+        b->held_cap = mmapc_size(b->held_map);
+        return 0;
+    }
+    char *h = realloc(b->held, cap);
+    if (!h)
+        return -1;
+    b->held = h;
+    b->held_cap = cap;
+    return 0;
+}
+
+static void held_free(obuf *b)
+{
+    if (b->held_map)
+        mmapc_unmap(b->held_map);
+    else
+        free(b->held);
+    b->held_map = NULL;
+    b->held = NULL;
 }
 
 void ob_hold(obuf *b)
@@ -35,13 +81,10 @@ static void ob_out(obuf *b, const char *s, size_t n)
         size_t cap = b->held_cap ? b->held_cap : sizeof b->p;
         while (cap - b->held_len < n && cap <= SIZE_MAX / 2)
             cap *= 2;
-        char *h = cap - b->held_len >= n ? realloc(b->held, cap) : NULL;
-        if (!h) {
+        if (cap - b->held_len < n || held_grow(b, cap) != 0) {
             b->held_oom = 1;
             return;
         }
-        b->held = h;
-        b->held_cap = cap;
     }
     memcpy(b->held + b->held_len, s, n);
     b->held_len += n;
@@ -62,15 +105,14 @@ void ob_flush(obuf *b)
     if (b->len && !b->held_oom)
         fwrite(b->p, 1, b->len, b->out);
     b->len = 0;
-    free(b->held);
-    b->held = NULL;
+    held_free(b);
     b->held_len = b->held_cap = 0;
     b->hold = 0;
 }
 
 void ob_discard(obuf *b)
 {
-    free(b->held);
+    held_free(b);
     ob_init(b, b->out);
 }
 

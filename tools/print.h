@@ -19,6 +19,7 @@ typedef struct obuf {
     int held_oom; /* held output was lost for want of memory */
     char *held;   /* held: what filled the buffer before (held_len bytes) */
     size_t held_len, held_cap;
+    mmapc_map *held_map; /* where held lives, or NULL when it is a heap block (or none) */
     char p[1 << 16];
 } obuf;
 

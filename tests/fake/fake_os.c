@@ -247,7 +247,10 @@ static int same_fields(const mmapc_area *x, const mmapc_area *y)
            x->dev_major == y->dev_major && x->dev_minor == y->dev_minor && x->inode == y->inode;
 }
 
-/* What an iteration over [start, end) must give: the areas, then 0 or MMAPC_EPARSE. */
+/* What an iteration over [start, end) must give: the areas, then 0 or MMAPC_EPARSE. The listing
+ * is read as the iteration goes: a read that fails at open fails the open and leaves *out as it
+ * was; one that fails later ends the iteration there with its error, every area before it
+ * right. */
 static void check_iteration(const oracle *o, mmapc_proc *proc, uint64_t start, uint64_t end)
 {
     mmapc_areas *it = (mmapc_areas *)&failures; /* must stay as it is on failure */
@@ -304,6 +307,15 @@ static void check_iteration(const oracle *o, mmapc_proc *proc, uint64_t start, u
                 l = NULL;
         }
         rc = mmapc_areas_next(it, &a);
+        if (F.injected) {
+            if (rc != F.plan->fail_code)
+                FAIL("iteration [%llx, %llx): after %zu areas and a read error got %s, expected %s",
+                     (unsigned long long)start, (unsigned long long)end, n, mmapc_err_name(rc),
+                     mmapc_err_name(F.plan->fail_code));
+            else if (mmapc_areas_next(it, &a) != rc)
+                FAIL("iteration: the read error did not stay");
+            break;
+        }
         if (!l) {
             if (rc != want)
                 FAIL("iteration [%llx, %llx): after %zu areas got %s (%d), expected %s",
