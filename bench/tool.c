@@ -129,24 +129,43 @@ void bench_tool_rows(void)
               "read /proc/PID/smaps", r.median_ns[1], r.ratio[1], "report", NULL);
 
 #ifdef MMAPC_TOOL_PATH
-    char pidtext[16];
+    /* the programs as a user runs them: the listings against cat of the kernel's text they come
+     * from (and pmap -X), spawned the same way, output to /dev/null */
+    char pidtext[16], maps[64];
     snprintf(pidtext, sizeof pidtext, "%d", (int)pid);
-    char *tool_argv[] = {MMAPC_TOOL_PATH, "areas", "-x", pidtext, NULL};
-    char *cat_argv[] = {"cat", raw->smaps, NULL};
+    snprintf(maps, sizeof maps, "/proc/%d/maps", (int)pid);
+    char *x_argv[] = {MMAPC_TOOL_PATH, "areas", "-x", pidtext, NULL};
+    char *xj_argv[] = {MMAPC_TOOL_PATH, "--json", "areas", "-x", pidtext, NULL};
+    char *a_argv[] = {MMAPC_TOOL_PATH, "areas", pidtext, NULL};
+    char *aj_argv[] = {MMAPC_TOOL_PATH, "--json", "areas", pidtext, NULL};
+    char *cat_smaps_argv[] = {"cat", raw->smaps, NULL};
+    char *cat_maps_argv[] = {"cat", maps, NULL};
     char *pmap_argv[] = {"pmap", "-X", pidtext, NULL};
-    tool_ctx spawn_tool = {.argv = tool_argv}, spawn_cat = {.argv = cat_argv},
-             spawn_pmap = {.argv = pmap_argv};
-    bench_variant s[] = {{"mmapc", t_spawn, &spawn_tool},
-                         {"cat /proc/PID/smaps", t_spawn, &spawn_cat},
-                         {"pmap -X PID", t_spawn, &spawn_pmap}};
-    int ns = have("pmap") ? 3 : 2;
-    if (!have("cat"))
-        ns = 0;
-    if (ns) {
-        bench_run(s, ns, bench_cfg.quick ? 3 : 21, &r);
-        for (int i = 1; i < ns; i++)
-            bench_row("mmapc areas -x PID (program)", param, r.median_ns[0], s[i].name,
-                      r.median_ns[i], r.ratio[i], "report", "spawned, output to /dev/null");
+    tool_ctx spawn_x = {.argv = x_argv}, spawn_xj = {.argv = xj_argv}, spawn_a = {.argv = a_argv},
+             spawn_aj = {.argv = aj_argv}, spawn_cat_smaps = {.argv = cat_smaps_argv},
+             spawn_cat_maps = {.argv = cat_maps_argv}, spawn_pmap = {.argv = pmap_argv};
+    int spawn_rounds = bench_cfg.quick ? 3 : 41;
+    struct {
+        const char *op, *base, *target;
+        tool_ctx *tool, *against;
+    } rows[] = {
+        {"mmapc areas -x PID (program)", "cat /proc/PID/smaps", "<= 1.2", &spawn_x,
+         &spawn_cat_smaps},
+        {"mmapc --json areas -x PID (program)", "cat /proc/PID/smaps", "<= 1.2", &spawn_xj,
+         &spawn_cat_smaps},
+        {"mmapc areas PID (program)", "cat /proc/PID/maps", "<= 1.2", &spawn_a, &spawn_cat_maps},
+        {"mmapc --json areas PID (program)", "cat /proc/PID/maps", "<= 1.2", &spawn_aj,
+         &spawn_cat_maps},
+        {"mmapc areas -x PID (program)", "pmap -X PID", "report", &spawn_x, &spawn_pmap},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (!have(rows[i].against->argv[0]))
+            continue;
+        bench_variant s[] = {{"mmapc", t_spawn, rows[i].tool},
+                             {rows[i].base, t_spawn, rows[i].against}};
+        bench_run(s, 2, spawn_rounds, &r);
+        bench_row(rows[i].op, param, r.median_ns[0], rows[i].base, r.median_ns[1], r.ratio[1],
+                  rows[i].target, "spawned, output to /dev/null");
     }
 #endif
     fclose(null);

@@ -329,12 +329,115 @@ static void derive(mmapc_area_usage *u)
     }
 }
 
+/* The kernel prints a kB line as its key and colon padded with spaces to 16 bytes (the key's
+ * text in show_smap()), the value right-aligned in 8 (seq_put_decimal_ull_width), and " kB":
+ * 28 bytes with the newline. Index: the key's in keys[]; "" for keys that are not in kB. */
+static const char kb_prefix[NKEYS][17] = {
+    "Size:           ",
+    "KernelPageSize: ",
+    "MMUPageSize:    ",
+    "Rss:            ",
+    "Pss:            ",
+    "Pss_Dirty:      ",
+    "Pss_Anon:       ",
+    "Pss_File:       ",
+    "Pss_Shmem:      ",
+    "Shared_Clean:   ",
+    "Shared_Dirty:   ",
+    "Private_Clean:  ",
+    "Private_Dirty:  ",
+    "Referenced:     ",
+    "Anonymous:      ",
+    "KSM:            ",
+    "LazyFree:       ",
+    "AnonHugePages:  ",
+    "ShmemPmdMapped: ",
+    "FilePmdMapped:  ",
+    "Shared_Hugetlb: ",
+    "Private_Hugetlb:",
+    "Swap:           ",
+    "SwapPss:        ",
+    "Locked:         ",
+    "",
+    "",
+    "",
+};
+#define KB_LINE 28
+/* Keys the fast path looks at after the hint: smaps leaves out Pss_Anon, Pss_File, Pss_Shmem
+ * (smaps_rollup only) and some kernels KSM, so the next key printed may be up to 3 on. */
+#define KB_AHEAD 4
+
+/* The index of the lowest byte of w (in memory order on a little-endian machine) that is not
+ * zero; w is not 0. */
+static inline unsigned first_set_byte(uint64_t w)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(w) / 8;
+#else
+    unsigned char b[8];
+    memcpy(b, &w, 8);
+    unsigned i = 0;
+    while (b[i] == 0)
+        i++;
+    return i;
+#endif
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* A kB line at *pp in the kernel's exact layout, for one of the keys from *hint on: its value
+ * stored, *pp and *hint moved on, 1. 0 for anything else, which the careful parse then reads
+ * (nothing changed). */
+static inline int fast_kb_line(const char **pp, const char *end, mmapc_area_usage *u,
+                               unsigned *hint)
+{
+    const char *p = *pp;
+    if (end - p < KB_LINE || p[KB_LINE - 1] != '\n' || p[KB_LINE - 4] != ' ' ||
+        p[KB_LINE - 3] != 'k' || p[KB_LINE - 2] != 'B')
+        return 0;
+    uint64_t w0 = load8(p), w1 = load8(p + 8);
+    for (unsigned i = *hint; i < *hint + KB_AHEAD && i < NKEYS; i++) {
+        if (keys[i].kind != KEY_KB || w0 != load8(kb_prefix[i]) || w1 != load8(kb_prefix[i] + 8))
+            continue;
+        uint64_t bit = UINT64_C(1) << i;
+        if (u->known & bit)
+            return 0; /* said twice: the careful parse refuses it */
+        /* the value's 8 bytes: spaces, then digits (little-endian: the first byte lowest) */
+        uint64_t lead = load8(p + 16) ^ UINT64_C(0x2020202020202020);
+        if (lead == 0)
+            return 0;
+        const char *d = p + 16 + first_set_byte(lead), *stop = p + KB_LINE - 4;
+        uint64_t v = 0;
+        for (; d < stop; d++) {
+            unsigned c = (unsigned)(*d - '0');
+            if (c >= 10)
+                return 0;
+            v = v * 10 + c;
+        }
+        *(uint64_t *)(void *)((char *)u + keys[i].off) = v * 1024; /* 8 digits: no overflow */
+        u->known |= bit;
+        *hint = i + 1;
+        *pp = p + KB_LINE;
+        return 1;
+    }
+    return 0;
+}
+
 static int parse_keys(const char *p, const char *end, mmapc_area_usage *u, const char **next)
 {
     memset(u, 0, sizeof *u);
     unsigned hint = 0;
     int rc = 0;
-    while (p < end && !mmapc__smaps_is_header(p)) {
+    while (p < end) {
+        if (fast_kb_line(&p, end, u, &hint))
+            continue;
+        if (mmapc__smaps_is_header(p))
+            break;
         rc = parse_key_line(&p, end, u, &hint);
         if (rc)
             break; /* p is past the line: *next moves on */

@@ -91,7 +91,7 @@ static void ob_out(obuf *b, const char *s, size_t n)
 }
 
 /* The buffer is full: out with what it holds. */
-static void ob_spill(obuf *b)
+void ob_spill(obuf *b)
 {
     if (b->len)
         ob_out(b, b->p, b->len);
@@ -121,14 +121,12 @@ int ob_oom(const obuf *b)
     return b->held_oom;
 }
 
-void ob_mem(obuf *b, const char *s, size_t n)
+void ob_mem_slow(obuf *b, const char *s, size_t n)
 {
-    if (n > sizeof b->p - b->len) {
-        ob_spill(b);
-        if (n > sizeof b->p) {
-            ob_out(b, s, n);
-            return;
-        }
+    ob_spill(b);
+    if (n > sizeof b->p) {
+        ob_out(b, s, n);
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -139,15 +137,20 @@ void ob_str(obuf *b, const char *s)
     ob_mem(b, s, strlen(s));
 }
 
-void ob_char(obuf *b, char c)
+void ob_char_slow(obuf *b, char c)
 {
-    if (b->len == sizeof b->p)
-        ob_spill(b);
+    ob_spill(b);
     b->p[b->len++] = c;
 }
 
 void ob_spaces(obuf *b, int n)
 {
+    if (n > 0 && (size_t)n <= sizeof b->p - b->len) {
+        for (int i = 0; i < n; i++)
+            b->p[b->len + (size_t)i] = ' ';
+        b->len += (size_t)n;
+        return;
+    }
     static const char blanks[] = "                                ";
     while (n > 0) {
         int k = n < 32 ? n : 32;
@@ -180,34 +183,63 @@ static const char two_digits[] = "0001020304050607080910111213141516171819202122
  * written straight into the buffer. */
 static void ob_digits(obuf *b, uint64_t v, int neg, int width)
 {
-    char tmp[24];
-    int n = 0;
+    static const uint64_t pow10[] = {
+        UINT64_C(10),
+        UINT64_C(100),
+        UINT64_C(1000),
+        UINT64_C(10000),
+        UINT64_C(100000),
+        UINT64_C(1000000),
+        UINT64_C(10000000),
+        UINT64_C(100000000),
+        UINT64_C(1000000000),
+        UINT64_C(10000000000),
+        UINT64_C(100000000000),
+        UINT64_C(1000000000000),
+        UINT64_C(10000000000000),
+        UINT64_C(100000000000000),
+        UINT64_C(1000000000000000),
+        UINT64_C(10000000000000000),
+        UINT64_C(100000000000000000),
+        UINT64_C(1000000000000000000),
+        UINT64_C(10000000000000000000),
+    };
+    int n = 1; /* digits: most figures of a table have few, so a compare each */
+    while (n < 20 && v >= pow10[n - 1])
+        n++;
+    int len = n + (neg != 0), pad = width > len ? width - len : 0;
+    if ((size_t)(pad + len) > sizeof b->p - b->len) {
+        ob_spill(b);
+        if ((size_t)(pad + len) > sizeof b->p) { /* (a width no table asks for) */
+            ob_spaces(b, pad);
+            pad = 0;
+        }
+    }
+    char *out = b->p + b->len;
+    if (pad <= 16 && sizeof b->p - b->len >= 16) {
+        /* 16 spaces in two stores: the padding, then digits over the rest */
+        memcpy(out, "                ", 16);
+    } else {
+        for (int i = 0; i < pad; i++)
+            out[i] = ' ';
+    }
+    out += pad;
+    if (neg)
+        *out++ = '-';
+    char *d = out + n; /* from the last digit back, two a division */
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
-        tmp[sizeof tmp - 1 - n++] = two_digits[2 * r + 1];
-        tmp[sizeof tmp - 1 - n++] = two_digits[2 * r];
+        *--d = two_digits[2 * r + 1];
+        *--d = two_digits[2 * r];
     }
     if (v >= 10) {
-        tmp[sizeof tmp - 1 - n++] = two_digits[2 * v + 1];
-        tmp[sizeof tmp - 1 - n++] = two_digits[2 * v];
+        *--d = two_digits[2 * v + 1];
+        *--d = two_digits[2 * v];
     } else {
-        tmp[sizeof tmp - 1 - n++] = (char)('0' + v);
+        *--d = (char)('0' + v);
     }
-    if (neg)
-        tmp[sizeof tmp - 1 - n++] = '-';
-    int pad = width > n ? width - n : 0;
-    if ((size_t)(pad + n) > sizeof b->p - b->len) {
-        ob_spill(b);
-        if ((size_t)(pad + n) > sizeof b->p) { /* (a width no table asks for) */
-            ob_spaces(b, pad);
-            ob_mem(b, tmp + sizeof tmp - n, (size_t)n);
-            return;
-        }
-    }
-    memset(b->p + b->len, ' ', (size_t)pad);
-    memcpy(b->p + b->len + pad, tmp + sizeof tmp - n, (size_t)n);
-    b->len += (size_t)(pad + n);
+    b->len += (size_t)(pad + len);
 }
 
 void ob_u64(obuf *b, uint64_t v, int width)

@@ -8,6 +8,7 @@
 #include "mmapc.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* A buffer in front of a stream; full, it is written out with one fwrite. Held (ob_hold), it
  * keeps everything until ob_flush instead, so that a command that fails part of the way through
@@ -32,9 +33,29 @@ void ob_flush(obuf *b);
 void ob_discard(obuf *b);
 /* Whether held output was lost for want of memory (then ob_flush writes nothing). */
 int ob_oom(const obuf *b);
-void ob_mem(obuf *b, const char *s, size_t n);
+/* Out with what the buffer holds, to make room. */
+void ob_spill(obuf *b);
+void ob_mem_slow(obuf *b, const char *s, size_t n);
+void ob_char_slow(obuf *b, char c);
+/* The writers a table calls for every cell, inline: a call each would cost more than the copy. */
+static inline void ob_mem(obuf *b, const char *s, size_t n)
+{
+    if (n > sizeof b->p - b->len) {
+        ob_mem_slow(b, s, n);
+        return;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+static inline void ob_char(obuf *b, char c)
+{
+    if (b->len == sizeof b->p) {
+        ob_char_slow(b, c);
+        return;
+    }
+    b->p[b->len++] = c;
+}
 void ob_str(obuf *b, const char *s);
-void ob_char(obuf *b, char c);
 void ob_spaces(obuf *b, int n);
 /* Decimal, right-aligned in width characters (0: no padding). */
 void ob_u64(obuf *b, uint64_t v, int width);
