@@ -256,12 +256,16 @@ static int read_flags(const char **pp, const char *end, uint64_t *out)
     return 0;
 }
 
-/* The index of the key [k, k + len); -1 for a key not in the table. */
-static int find_key(const char *k, size_t len)
+/* The index of the key [k, k + len), looked for from index from on; -1 for a key not in the
+ * table. */
+static int find_key(const char *k, size_t len, unsigned from)
 {
-    for (unsigned i = 0; i < NKEYS; i++)
+    /* from the key expected next on: a kernel that leaves keys out prints the rest in order */
+    for (unsigned j = 0; j < NKEYS; j++) {
+        unsigned i = (from + j) % NKEYS;
         if (keys[i].len == len && memcmp(keys[i].name, k, len) == 0)
             return (int)i;
+    }
     return -1;
 }
 
@@ -283,7 +287,7 @@ static int parse_key_line(const char **pp, const char *end, mmapc_area_usage *u,
             ;
         if (p == k || *p != ':')
             return MMAPC_EPARSE;
-        i = find_key(k, (size_t)(p - k));
+        i = find_key(k, (size_t)(p - k), h < NKEYS ? h : 0);
     }
     p++;       /* over the colon */
     if (i < 0) /* a key of a later kernel: skipped */
@@ -331,41 +335,52 @@ static void derive(mmapc_area_usage *u)
 
 /* The kernel prints a kB line as its key and colon padded with spaces to 16 bytes (the key's
  * text in show_smap()), the value right-aligned in 8 (seq_put_decimal_ull_width), and " kB":
- * 28 bytes with the newline. Index: the key's in keys[]; "" for keys that are not in kB. */
-static const char kb_prefix[NKEYS][17] = {
-    "Size:           ",
-    "KernelPageSize: ",
-    "MMUPageSize:    ",
-    "Rss:            ",
-    "Pss:            ",
-    "Pss_Dirty:      ",
-    "Pss_Anon:       ",
-    "Pss_File:       ",
-    "Pss_Shmem:      ",
-    "Shared_Clean:   ",
-    "Shared_Dirty:   ",
-    "Private_Clean:  ",
-    "Private_Dirty:  ",
-    "Referenced:     ",
-    "Anonymous:      ",
-    "KSM:            ",
-    "LazyFree:       ",
-    "AnonHugePages:  ",
-    "ShmemPmdMapped: ",
-    "FilePmdMapped:  ",
-    "Shared_Hugetlb: ",
-    "Private_Hugetlb:",
-    "Swap:           ",
-    "SwapPss:        ",
-    "Locked:         ",
-    "",
-    "",
-    "",
+ * 28 bytes with the newline. Index: the key's in keys[]; zeros for keys that are not in kB (no
+ * line begins with a zero byte). Read as two words. */
+static const union {
+    char text[16];
+    uint64_t w[2];
+} kb_prefix[NKEYS] = {
+    {"Size:           "},
+    {"KernelPageSize: "},
+    {"MMUPageSize:    "},
+    {"Rss:            "},
+    {"Pss:            "},
+    {"Pss_Dirty:      "},
+    {"Pss_Anon:       "},
+    {"Pss_File:       "},
+    {"Pss_Shmem:      "},
+    {"Shared_Clean:   "},
+    {"Shared_Dirty:   "},
+    {"Private_Clean:  "},
+    {"Private_Dirty:  "},
+    {"Referenced:     "},
+    {"Anonymous:      "},
+    {"KSM:            "},
+    {"LazyFree:       "},
+    {"AnonHugePages:  "},
+    {"ShmemPmdMapped: "},
+    {"FilePmdMapped:  "},
+    {"Shared_Hugetlb: "},
+    {"Private_Hugetlb:"},
+    {"Swap:           "},
+    {"SwapPss:        "},
+    {"Locked:         "},
+    {{0}},
+    {{0}},
+    {{0}},
 };
 #define KB_LINE 28
 /* Keys the fast path looks at after the hint: smaps leaves out Pss_Anon, Pss_File, Pss_Shmem
  * (smaps_rollup only) and some kernels KSM, so the next key printed may be up to 3 on. */
 #define KB_AHEAD 4
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
 
 /* The index of the lowest byte of w (in memory order on a little-endian machine) that is not
  * zero; w is not 0. */
@@ -383,13 +398,6 @@ static inline unsigned first_set_byte(uint64_t w)
 #endif
 }
 
-static inline uint64_t load8(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
 /* A kB line at *pp in the kernel's exact layout, for one of the keys from *hint on: its value
  * stored, *pp and *hint moved on, 1. 0 for anything else, which the careful parse then reads
  * (nothing changed). */
@@ -397,35 +405,34 @@ static inline int fast_kb_line(const char **pp, const char *end, mmapc_area_usag
                                unsigned *hint)
 {
     const char *p = *pp;
-    if (end - p < KB_LINE || p[KB_LINE - 1] != '\n' || p[KB_LINE - 4] != ' ' ||
-        p[KB_LINE - 3] != 'k' || p[KB_LINE - 2] != 'B')
+    if (end - p < KB_LINE || memcmp(p + KB_LINE - 4, " kB\n", 4) != 0)
         return 0;
     uint64_t w0 = load8(p), w1 = load8(p + 8);
-    for (unsigned i = *hint; i < *hint + KB_AHEAD && i < NKEYS; i++) {
-        if (keys[i].kind != KEY_KB || w0 != load8(kb_prefix[i]) || w1 != load8(kb_prefix[i] + 8))
-            continue;
-        uint64_t bit = UINT64_C(1) << i;
-        if (u->known & bit)
-            return 0; /* said twice: the careful parse refuses it */
-        /* the value's 8 bytes: spaces, then digits (little-endian: the first byte lowest) */
-        uint64_t lead = load8(p + 16) ^ UINT64_C(0x2020202020202020);
-        if (lead == 0)
+    unsigned i = *hint, stop_at = i + KB_AHEAD < NKEYS ? i + KB_AHEAD : NKEYS;
+    while (i < stop_at && (w0 != kb_prefix[i].w[0] || w1 != kb_prefix[i].w[1]))
+        i++;
+    if (i == stop_at)
+        return 0;
+    uint64_t bit = UINT64_C(1) << i;
+    if (u->known & bit)
+        return 0; /* said twice: the careful parse refuses it */
+    /* the value's 8 bytes: spaces, then digits (little-endian: the first byte lowest) */
+    uint64_t lead = load8(p + 16) ^ UINT64_C(0x2020202020202020);
+    if (lead == 0)
+        return 0;
+    const char *d = p + 16 + first_set_byte(lead), *last = p + KB_LINE - 4;
+    uint64_t v = 0;
+    for (; d < last; d++) {
+        unsigned c = (unsigned)(*d - '0');
+        if (c >= 10)
             return 0;
-        const char *d = p + 16 + first_set_byte(lead), *stop = p + KB_LINE - 4;
-        uint64_t v = 0;
-        for (; d < stop; d++) {
-            unsigned c = (unsigned)(*d - '0');
-            if (c >= 10)
-                return 0;
-            v = v * 10 + c;
-        }
-        *(uint64_t *)(void *)((char *)u + keys[i].off) = v * 1024; /* 8 digits: no overflow */
-        u->known |= bit;
-        *hint = i + 1;
-        *pp = p + KB_LINE;
-        return 1;
+        v = v * 10 + c;
     }
-    return 0;
+    *(uint64_t *)(void *)((char *)u + keys[i].off) = v * 1024; /* 8 digits: no overflow */
+    u->known |= bit;
+    *hint = i + 1;
+    *pp = p + KB_LINE;
+    return 1;
 }
 
 static int parse_keys(const char *p, const char *end, mmapc_area_usage *u, const char **next)

@@ -132,11 +132,6 @@ void ob_mem_slow(obuf *b, const char *s, size_t n)
     b->len += n;
 }
 
-void ob_str(obuf *b, const char *s)
-{
-    ob_mem(b, s, strlen(s));
-}
-
 void ob_char_slow(obuf *b, char c)
 {
     ob_spill(b);
@@ -181,7 +176,7 @@ static const char two_digits[] = "0001020304050607080910111213141516171819202122
 
 /* Decimal, right-aligned in width: the hot path of a table of figures, two digits a division,
  * written straight into the buffer. */
-static void ob_digits(obuf *b, uint64_t v, int neg, int width)
+void ob_digits(obuf *b, uint64_t v, int neg, int width)
 {
     static const uint64_t pow10[] = {
         UINT64_C(10),
@@ -242,27 +237,73 @@ static void ob_digits(obuf *b, uint64_t v, int neg, int width)
     b->len += (size_t)(pad + len);
 }
 
-void ob_u64(obuf *b, uint64_t v, int width)
-{
-    ob_digits(b, v, 0, width);
-}
+/* Two hexadecimal digits of each byte value. */
+static const char hex_pairs[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
+                                "2122232425262728292a2b2c2d2e2f"
+                                "303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f50"
+                                "5152535455565758595a5b5c5d5e5f"
+                                "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f80"
+                                "8182838485868788898a8b8c8d8e8f"
+                                "909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0"
+                                "b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                                "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0"
+                                "e1e2e3e4e5e6e7e8e9eaebecedeeef"
+                                "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-void ob_i64(obuf *b, int64_t v, int width)
+/* The 8 hexadecimal digits of h, most significant first, as the bytes of a word in memory order:
+ * each nibble spread into a byte of its own, then '0'-'9' or 'a'-'f' added to all eight at once. */
+static inline uint64_t hex8(uint32_t h)
 {
-    ob_digits(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0, width);
+    uint64_t x = h;
+    x = ((x & 0xffff0000u) << 16) | (x & 0xffffu);
+    x = ((x & UINT64_C(0x0000ff000000ff00)) << 8) | (x & UINT64_C(0x000000ff000000ff));
+    x = ((x & UINT64_C(0x00f000f000f000f0)) << 4) | (x & UINT64_C(0x000f000f000f000f));
+    /* byte i holds nibble i, the least significant first; 1 in each byte that is 10 or more */
+    uint64_t letters = ((x + UINT64_C(0x0606060606060606)) >> 4) & UINT64_C(0x0101010101010101);
+    x += UINT64_C(0x3030303030303030) + letters * (uint64_t)('a' - '0' - 10);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(x); /* the most significant digit first in memory */
+#else
+    unsigned char c[8];
+    for (int i = 0; i < 8; i++)
+        c[i] = (unsigned char)(x >> (8 * (7 - i)));
+    uint64_t w;
+    memcpy(&w, c, 8);
+    return w;
+#endif
 }
 
 void ob_hex(obuf *b, uint64_t v, int width)
 {
-    char tmp[16];
-    int n = 0;
-    do {
-        tmp[sizeof tmp - 1 - n++] = "0123456789abcdef"[v & 15];
-        v >>= 4;
-    } while (v);
-    while (n < width && n < 16)
-        tmp[sizeof tmp - 1 - n++] = '0';
-    ob_mem(b, tmp + sizeof tmp - n, (size_t)n);
+    int n = 1; /* digits: as many as v needs, at least width (up to 16) */
+#if defined(__GNUC__)
+    if (v)
+        n = (67 - __builtin_clzll(v)) / 4;
+#else
+    for (uint64_t t = v >> 4; t; t >>= 4)
+        n++;
+#endif
+    if (width > n)
+        n = width > 16 ? 16 : width;
+    if (sizeof b->p - b->len < 16)
+        ob_spill(b);
+    char *out = b->p + b->len;
+    uint64_t lo = hex8((uint32_t)v);
+    if (n == 8) {
+        memcpy(out, &lo, 8);
+    } else if (n == 16) {
+        uint64_t hi = hex8((uint32_t)(v >> 32));
+        memcpy(out, &hi, 8);
+        memcpy(out + 8, &lo, 8);
+    } else {
+        char all[16];
+        uint64_t hi = hex8((uint32_t)(v >> 32));
+        memcpy(all, &hi, 8);
+        memcpy(all + 8, &lo, 8);
+        for (int i = 0; i < n; i++)
+            out[i] = all[16 - n + i];
+    }
+    b->len += (size_t)n;
 }
 
 size_t utf8_len(const unsigned char *s, size_t n)
@@ -398,6 +439,10 @@ void ob_path(obuf *b, const char *s)
 /* Hexadecimal, at least two digits, into out; returns the count written. */
 static int hex2(char *out, uint32_t v)
 {
+    if (v < 256) { /* device numbers mostly are */
+        memcpy(out, hex_pairs + 2 * v, 2);
+        return 2;
+    }
     int n = 0;
     char tmp[8];
     do {

@@ -55,11 +55,33 @@ static inline void ob_char(obuf *b, char c)
     }
     b->p[b->len++] = c;
 }
-void ob_str(obuf *b, const char *s);
+/* Inline too: a literal's length is then known when it compiles. */
+static inline void ob_str(obuf *b, const char *s)
+{
+    ob_mem(b, s, strlen(s));
+}
 void ob_spaces(obuf *b, int n);
-/* Decimal, right-aligned in width characters (0: no padding). */
-void ob_u64(obuf *b, uint64_t v, int width);
-void ob_i64(obuf *b, int64_t v, int width);
+/* Decimal, right-aligned in width characters (0: no padding); neg puts a minus sign first. */
+void ob_digits(obuf *b, uint64_t v, int neg, int width);
+/* Most figures of a table are one digit (0, or a page or two in KiB): those inline. */
+static inline void ob_u64(obuf *b, uint64_t v, int width)
+{
+    if (v < 10 && width <= 16 && sizeof b->p - b->len >= 16) {
+        int pad = width > 1 ? width - 1 : 0;
+        memcpy(b->p + b->len, "                ", 16);
+        b->p[b->len + (size_t)pad] = (char)('0' + v);
+        b->len += (size_t)pad + 1;
+        return;
+    }
+    ob_digits(b, v, 0, width);
+}
+static inline void ob_i64(obuf *b, int64_t v, int width)
+{
+    if (v >= 0)
+        ob_u64(b, (uint64_t)v, width);
+    else
+        ob_digits(b, (uint64_t)0 - (uint64_t)v, 1, width);
+}
 /* Lower-case hexadecimal, zero-padded to width digits (0: as many as needed). */
 void ob_hex(obuf *b, uint64_t v, int width);
 /* The number of characters of v in decimal. */

@@ -81,11 +81,13 @@ void tool_sort_columns(FILE *out);
 /* ---- columns of memory use (usage.c) ---- */
 
 typedef struct usage_col {
-    const char *name; /* as pmap -X and smaps print it: "Rss" */
-    const char *json; /* as the JSON field: "rss" */
-    uint64_t bit;     /* MMAPC_USAGE_* */
-    size_t offset;    /* of the field in mmapc_area_usage */
-    int is_int;       /* an int field (THPeligible, ProtectionKey), not a size in bytes */
+    const char *name;     /* as pmap -X and smaps print it: "Rss" */
+    const char *json;     /* as the JSON field: "rss" */
+    const char *json_key; /* what goes before its value in an object: `, "rss": ` */
+    size_t json_key_len;
+    uint64_t bit;  /* MMAPC_USAGE_* */
+    size_t offset; /* of the field in mmapc_area_usage */
+    int is_int;    /* an int field (THPeligible, ProtectionKey), not a size in bytes */
 } usage_col;
 extern const usage_col usage_cols[];
 extern const int usage_ncols;

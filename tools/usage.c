@@ -14,11 +14,13 @@
 
 #define COL(name, json, bit, field)                                                                \
     {                                                                                              \
-        name, json, bit, offsetof(mmapc_area_usage, field), 0                                      \
+        name, json, ", \"" json "\": ", sizeof(", \"" json "\": ") - 1, bit,                       \
+            offsetof(mmapc_area_usage, field), 0                                                   \
     }
 #define INTCOL(name, json, bit, field)                                                             \
     {                                                                                              \
-        name, json, bit, offsetof(mmapc_area_usage, field), 1                                      \
+        name, json, ", \"" json "\": ", sizeof(", \"" json "\": ") - 1, bit,                       \
+            offsetof(mmapc_area_usage, field), 1                                                   \
     }
 
 /* In the order of pmap -X (and of smaps). */
@@ -396,9 +398,7 @@ void usage_json_fields(obuf *b, const mmapc_area_usage *u)
         /* (the size is the area's "size" already) */
         if (!(u->known & usage_cols[i].bit) || usage_cols[i].bit == MMAPC_USAGE_SIZE)
             continue;
-        ob_str(b, ", \"");
-        ob_str(b, usage_cols[i].json);
-        ob_str(b, "\": ");
+        ob_mem(b, usage_cols[i].json_key, usage_cols[i].json_key_len);
         if (usage_cols[i].is_int)
             ob_i64(b, (int64_t)usage_value(u, i), 0);
         else

@@ -9,11 +9,14 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__linux__)
+/* The generic POSIX system's own files (src/os/generic*.c) are built without the C library's
+ * extensions: syscall() and MAP_ANONYMOUS are then hidden, and what needs them is left out. */
+#if defined(__linux__) && defined(__x86_64__) && (defined(_DEFAULT_SOURCE) || defined(_GNU_SOURCE))
 #include <sys/syscall.h>
+#define MMAPC__FSTAT_SYSCALL 1
 #endif
 
-#ifndef MAP_ANONYMOUS
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
 #define MAP_ANONYMOUS MAP_ANON
 #endif
 
@@ -25,7 +28,7 @@ __attribute__((cold)) int mmapc__posix_fail(int err);
  * answer through a path lookup of "". */
 static inline int mmapc__posix_fstat(int fd, struct stat *st)
 {
-#if defined(__linux__) && defined(__x86_64__) && defined(SYS_fstat)
+#if defined(MMAPC__FSTAT_SYSCALL) && defined(SYS_fstat)
     return (int)syscall(SYS_fstat, fd, st);
 #else
     return fstat(fd, st);
@@ -50,6 +53,7 @@ MMAPC__HOT static inline int mmapc__os_file_info(mmapc_file file, mmapc__file_in
  * MMAPC_ELIMIT), the raw error recorded. */
 __attribute__((cold)) int mmapc__posix_map_fail(int err);
 
+#if defined(MAP_ANONYMOUS) /* map.c's, which is built with them */
 MMAPC__HOT static inline int mmapc__os_map_plain(mmapc__backing *b, size_t size, mmapc_prot prot,
                                                  const mmapc_file *file, uint64_t offset,
                                                  void **out)
@@ -63,6 +67,7 @@ MMAPC__HOT static inline int mmapc__os_map_plain(mmapc__backing *b, size_t size,
     *out = p;
     return 0;
 }
+#endif
 
 MMAPC__HOT static inline int mmapc__os_release(mmapc__backing *b, void *addr, size_t size, int last)
 {
