@@ -71,15 +71,33 @@ static int overlap(const void *a, const void *b, size_t len)
     return x < y ? y - x < len : x - y < len;
 }
 
-/* Copy len bytes, guarding the source (guard_src), the destination (guard_dst) or both. */
-static int guarded_copy(void *dst, const void *src, size_t len, bool guard_src, bool guard_dst,
-                        size_t *done)
+/* guarded_copy() after a fault stopped the whole copy: again forward, as the top of this file
+ * says. Apart, so that the usual copy keeps few registers and a small frame. */
+__attribute__((noinline, cold)) static int copy_again(copy_job *j, const uintptr_t ranges[4],
+                                                      size_t *done)
 {
-    if (len == 0) {
-        if (done)
-            *done = 0;
-        return 0;
+    int raw = 0;
+    j->pos = 0;
+    for (;;) {
+        if (mmapc__os_guard_run(copy_pages, j, ranges, &raw) == 0) {
+            if (done) /* the fault is gone (the file grew back): every byte is copied */
+                *done = j->len;
+            return 0;
+        }
+        j->stop = j->pos + stretch(j);
+        if (mmapc__os_guard_run(copy_bytes, j, ranges, &raw) != 0)
+            break;
     }
+    if (done)
+        *done = j->pos;
+    return mmapc__os_fail(raw, MMAPC_EIO);
+}
+
+/* Copy len bytes (not 0), guarding the source (guard_src), the destination (guard_dst) or
+ * both. */
+static inline int guarded_copy(void *dst, const void *src, size_t len, bool guard_src,
+                               bool guard_dst, size_t *done)
+{
     int rc = mmapc__os_guard_ready(0);
     if (rc)
         return rc;
@@ -94,45 +112,43 @@ static int guarded_copy(void *dst, const void *src, size_t len, bool guard_src, 
     }
     copy_job j = {.dst = dst, .src = src, .len = len, .pos = 0};
     int raw = 0;
-    if (mmapc__os_guard_run(copy_all, &j, ranges, &raw) == 0) {
-        if (done)
-            *done = len;
-        return 0;
-    }
-    j.pos = 0;
-    for (;;) {
-        if (mmapc__os_guard_run(copy_pages, &j, ranges, &raw) == 0) {
-            if (done) /* the fault is gone (the file grew back): every byte is copied */
-                *done = len;
-            return 0;
-        }
-        j.stop = j.pos + stretch(&j);
-        if (mmapc__os_guard_run(copy_bytes, &j, ranges, &raw) != 0)
-            break;
-    }
+    if (__builtin_expect(mmapc__os_guard_run(copy_all, &j, ranges, &raw) != 0, 0))
+        return copy_again(&j, ranges, done);
     if (done)
-        *done = j.pos;
-    return mmapc__os_fail(raw, MMAPC_EIO);
+        *done = len;
+    return 0;
 }
 
-/* A guarded copy between buf and [offset, offset + len) of m, either way (write: into m). */
-static int map_copy(const mmapc_map *m, size_t offset, void *buf, size_t len, bool write,
-                    size_t *done)
+/* An empty copy: nothing to guard. */
+static int copy_none(size_t *done)
+{
+    if (done)
+        *done = 0;
+    return 0;
+}
+
+/* A guarded copy between buf and [offset, offset + len) of m, either way (write: into m). The
+ * handle's fields are read here directly: calls to the public accessors would go through the
+ * PLT. */
+static inline int map_copy(const mmapc_map *m, size_t offset, void *buf, size_t len, bool write,
+                           size_t *done)
 {
     if (!m || (!buf && len))
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    size_t size = mmapc_size(m);
+    size_t size = m->size;
     if (offset > size || len > size - offset)
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
     if ((uintptr_t)buf > UINTPTR_MAX - len) /* past the top, as in mmapc_copy_guarded() */
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    if (mmapc_is_reserved(m))
+    if (m->reserved)
         return mmapc__fail(MMAPC_EINVAL_OP);
-    if (!(mmapc_protection(m) & (write ? MMAPC_PROT_WRITE : MMAPC_PROT_READ)))
+    if (!(m->prot & (write ? MMAPC_PROT_WRITE : MMAPC_PROT_READ)))
         return mmapc__fail(MMAPC_EACCES);
-    unsigned char *at = (unsigned char *)mmapc_ptr(m) + offset;
+    unsigned char *at = m->ptr + offset;
     if (overlap(buf, at, len))
         return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (len == 0)
+        return copy_none(done);
     return write ? guarded_copy(at, buf, len, false, true, done)
                  : guarded_copy(buf, at, len, true, false, done);
 }
@@ -152,6 +168,8 @@ int mmapc_copy_guarded(void *dst, const void *src, size_t len, size_t *done)
     if (len && (!dst || !src || overlap(dst, src, len) || (uintptr_t)dst > UINTPTR_MAX - len ||
                 (uintptr_t)src > UINTPTR_MAX - len))
         return mmapc__fail(MMAPC_EINVAL_ARG);
+    if (len == 0)
+        return copy_none(done);
     return guarded_copy(dst, src, len, true, true, done);
 }
 

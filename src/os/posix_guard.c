@@ -251,20 +251,10 @@ static int install(void)
     return 0;
 }
 
-int mmapc__os_guard_ready(int how)
+/* mmapc__os_guard_ready() when the handler is not known to be in place, or how is not 0:
+ * install under the lock. Apart, so that the check before each copy keeps a small frame. */
+__attribute__((noinline, cold)) static int guard_install(int how)
 {
-    if (how == 0 && atomic_load_explicit(&installed, memory_order_acquire)) {
-        if (!atomic_load_explicit(&check_each, memory_order_relaxed))
-            return 0;
-        struct sigaction cur;
-        for (int i = 0; i < 2; i++) {
-            if (sigaction(signals[i], NULL, &cur) != 0)
-                return mmapc__posix_fail(errno);
-            if (!is_ours(&cur))
-                return mmapc__fail(MMAPC_EHANDLER);
-        }
-        return 0;
-    }
     install_lock();
     int rc = 0;
     if (how != 0 || !atomic_load(&installed))
@@ -273,6 +263,25 @@ int mmapc__os_guard_ready(int how)
         atomic_store(&check_each, how != 3);
     atomic_store(&install_owner, 0);
     return rc || how != 0 ? rc : mmapc__os_guard_ready(0);
+}
+
+/* One query: whether mmapc's handler is the one installed for sig. */
+static int still_ours(int sig)
+{
+    struct sigaction cur;
+    if (sigaction(sig, NULL, &cur) != 0)
+        return mmapc__posix_fail(errno);
+    return is_ours(&cur) ? 0 : mmapc__fail(MMAPC_EHANDLER);
+}
+
+int mmapc__os_guard_ready(int how)
+{
+    if (__builtin_expect(how != 0 || !atomic_load_explicit(&installed, memory_order_acquire), 0))
+        return guard_install(how);
+    if (!atomic_load_explicit(&check_each, memory_order_relaxed))
+        return 0;
+    int rc = still_ours(signals[0]);
+    return rc ? rc : still_ours(signals[1]);
 }
 
 int mmapc__os_guard_run(void (*fn)(void *), void *arg, const uintptr_t ranges[4], int *raw)
