@@ -18,7 +18,7 @@ packages_for_preset() {
     i686) echo cmake make gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross libc6-i386 qemu-user python3 ;;
     aarch64) echo cmake make gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user python3 ;;
     armv7) echo cmake make gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user python3 ;;
-    asan-ubsan) echo cmake make clang libclang-rt-14-dev python3 ;;
+    asan-ubsan | tsan) echo cmake make clang libclang-rt-14-dev python3 ;;
     valgrind) echo cmake make gcc g++ valgrind python3 ;;
     windows) echo cmake make gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix wine wine64 ;;
     posix) echo cmake make gcc g++ python3 ;;

@@ -198,6 +198,36 @@ MMAPC__HOT static void block_free(first_block *blk)
     free(blk);
 }
 
+/* Likewise one handle of a split piece freed (by a merge, an unmap) is kept for the next split,
+ * so that splitting and merging in turn skips malloc and free; not under AddressSanitizer. */
+#ifdef SPARE_BLOCK
+static _Atomic(mmapc_map *) spare_piece;
+#endif
+
+static inline mmapc_map *piece_alloc(void)
+{
+#ifdef SPARE_BLOCK
+    if (atomic_load_explicit(&spare_piece, memory_order_relaxed)) {
+        mmapc_map *m = atomic_exchange_explicit(&spare_piece, NULL, memory_order_acq_rel);
+        if (m)
+            return m;
+    }
+#endif
+    return malloc(sizeof(mmapc_map));
+}
+
+static inline void piece_free(mmapc_map *m)
+{
+#ifdef SPARE_BLOCK
+    if (!atomic_load_explicit(&spare_piece, memory_order_relaxed)) {
+        m = atomic_exchange_explicit(&spare_piece, m, memory_order_acq_rel);
+        if (!m)
+            return;
+    }
+#endif
+    free(m);
+}
+
 /* Give back [addr, addr + size) (addr NULL: nothing to give), then drop one reference to b.
  * On failure nothing has changed: the reference is dropped only once the piece is gone. */
 MMAPC__HOT static int release_piece(mmapc__backing *b, void *addr, size_t size)
@@ -231,7 +261,7 @@ MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
     if (has_file)
         mmapc__os_file_close(file);
     if (own)
-        free(m);
+        piece_free(m);
     return 0;
 }
 
@@ -764,7 +794,7 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
     /* at is a page boundary of the memory (lead bytes come before ptr) */
     if (at == 0 || at >= m->size || ((m->lead + at) & (m->page_size - 1)))
         return mmapc__fail(MMAPC_EINVAL_OFFSET);
-    mmapc_map *piece = malloc(sizeof *piece);
+    mmapc_map *piece = piece_alloc();
     if (!piece)
         return mmapc__fail(MMAPC_ENOMEM);
     *piece = *m;
@@ -772,7 +802,7 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
         /* each piece of a file reservation commits on its own, so each keeps its own file */
         int rc = mmapc__os_file_dup(m->file, &piece->file);
         if (rc) {
-            free(piece);
+            piece_free(piece);
             return rc;
         }
     }
