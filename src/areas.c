@@ -309,27 +309,14 @@ FOLDED int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf
     return rc;
 }
 
-MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
-                                size_t path_size)
+/* A query the usual path did not answer: the direct query that also finds the next area, with
+ * a name of any length, then the text. */
+__attribute__((noinline)) static int proc_query_general(mmapc_proc *proc, uint64_t addr,
+                                                        mmapc_area *out, char *path_buf,
+                                                        size_t path_size)
 {
-    if (!proc || !out || (!path_buf && path_size))
-        return mmapc__fail(MMAPC_EINVAL_ARG);
     bool above = false;
     int rc;
-    if (!proc->text && path_size) {
-        /* the usual case: an area holds addr and its name fits the caller's buffer, where the
-         * system writes it; anything else is answered the general way below */
-        mmapc_area a;
-        size_t len;
-        if (mmapc__os_area_at(proc->os, addr, &a, path_buf, path_size, &len) == 0) {
-            mmapc__area_classify(path_buf, len, &a);
-            check_deleted(path_buf, &a);
-            path_buf[a.path_len] = '\0'; /* drops a " (deleted)" suffix */
-            a.path = path_buf;
-            *out = a;
-            return 0;
-        }
-    }
     if (!proc->text) {
         rc = direct_query(proc, addr, out, path_buf, path_size, &above);
         /* Nothing at or above addr: the text may still list an area the kernel keeps outside
@@ -343,6 +330,32 @@ MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out
     if (rc == MMAPC_EUNSUPPORTED && proc->text) /* no text here (Windows): ask directly */
         return direct_query(proc, addr, out, path_buf, path_size, &above);
     return rc;
+}
+
+/* The check of a name that ends in " (deleted)" (check_deleted()), apart: it calls stat(). */
+__attribute__((noinline, cold)) static void check_deleted_apart(const char *name, mmapc_area *a)
+{
+    check_deleted(name, a);
+}
+
+MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
+                                size_t path_size)
+{
+    if (!proc || !out || (!path_buf && path_size))
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    /* the usual case: an area holds addr and its name fits the caller's buffer, where the
+     * system writes it, and *out straight from the answer; anything else is answered the
+     * general way */
+    if (!proc->text && path_size &&
+        mmapc__os_area_at(proc->os, addr, out, path_buf, path_size) == 0) {
+        mmapc__area_classify(path_buf, out->path_len, out);
+        if (out->deleted)
+            check_deleted_apart(path_buf, out);
+        path_buf[out->path_len] = '\0'; /* drops a " (deleted)" suffix */
+        out->path = path_buf;
+        return 0;
+    }
+    return proc_query_general(proc, addr, out, path_buf, path_size);
 }
 
 int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf, size_t path_size)

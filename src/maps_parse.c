@@ -101,7 +101,7 @@ static int equals(const char *s, size_t len, const char *word)
     return strlen(word) == len && memcmp(s, word, len) == 0;
 }
 
-static mmapc_area_kind pseudo_kind(const char *s, size_t len)
+__attribute__((noinline)) static mmapc_area_kind pseudo_kind(const char *s, size_t len)
 {
     if (equals(s, len, "[heap]"))
         return MMAPC_AREA_HEAP;

@@ -99,11 +99,11 @@ void mmapc__os_proc_close(mmapc__proc *p);
 int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
                         size_t *name_len);
 /* As mmapc__os_area_from(), for the area that holds addr only, its name read straight into the
- * caller's name[0..cap) (cap > 0): nothing is written unless it answers 0. Any other answer
- * (no area holds addr, the name does not fit, no such query here: src/os/no_area_at.c) sends the
- * caller the general way. */
-int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
-                      size_t *name_len);
+ * caller's name[0..cap) (cap > 0) and its length into out->path_len, for the caller to classify:
+ * nothing is written unless it answers 0. Any other answer (no area holds addr, the name does
+ * not fit, no such query here: src/os/no_area_at.c) sends the caller the general way, which
+ * tells why; it records no error of its own. */
+int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap);
 /* Non-zero when mmapc__os_area_from() can answer for p (probes once per process if needed). */
 int mmapc__os_area_direct(mmapc__proc *p);
 /* name, an area's whole name, ends in " (deleted)": non-zero when it is the path of a live file

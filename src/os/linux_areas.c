@@ -335,14 +335,42 @@ static __attribute__((noinline)) int query_fail(int err)
     }
 }
 
+/* The struct of a query, every byte written (valgrind checks that each byte an ioctl reads is
+ * defined): field by field, since a compound literal of the whole becomes a slow `rep stos`. */
+MMAPC__HOT static inline void query_init(struct mmapc__procmap_query *q, uint64_t addr,
+                                         uint64_t flags, char *name, uint32_t cap)
+{
+    q->size = sizeof *q;
+    q->query_flags = flags;
+    q->query_addr = addr;
+    q->vma_start = 0;
+    q->vma_end = 0;
+    q->vma_flags = 0;
+    q->vma_page_size = 0;
+    q->vma_offset = 0;
+    q->inode = 0;
+    q->dev_major = 0;
+    q->dev_minor = 0;
+    q->vma_name_size = cap;
+    q->build_id_size = 0;
+    q->vma_name_addr = (uint64_t)(uintptr_t)name;
+    q->build_id_addr = 0;
+}
+
+/* The answer of an ioctl that succeeded: valgrind told of the name, the kernel's support noted. */
+MMAPC__HOT static inline void query_answered(char *name, uint32_t name_size)
+{
+    if (name_size)
+        TELL_VALGRIND(name, name_size);
+    /* written once: a store on every query would bounce the line between threads */
+    if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) != IOCTL_YES)
+        atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
+}
+
 MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *name, size_t cap,
                                    struct mmapc__procmap_query *q)
 {
-    *q = (struct mmapc__procmap_query){.size = sizeof *q, .query_flags = flags, .query_addr = addr};
-    if (cap) {
-        q->vma_name_size = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
-        q->vma_name_addr = (uint64_t)(uintptr_t)name;
-    }
+    query_init(q, addr, flags, cap ? name : NULL, cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap);
     /* through a variable: glibc declares the request unsigned long, musl int */
     unsigned long request = PQ_REQUEST;
     int r;
@@ -350,11 +378,7 @@ MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *
         r = ioctl(fd, request, q);
     while (r < 0 && errno == EINTR);
     if (r == 0) {
-        if (q->vma_name_size)
-            TELL_VALGRIND(name, q->vma_name_size);
-        /* written once: a store on every query would bounce the line between threads */
-        if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) != IOCTL_YES)
-            atomic_store_explicit(&ioctl_state, IOCTL_YES, memory_order_relaxed);
+        query_answered(name, q->vma_name_size);
         return 0;
     }
     if (errno == ENAMETOOLONG && cap < NAME_ROOM)
@@ -405,21 +429,28 @@ MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *ou
     return 0;
 }
 
+/* The usual path of a handle's query, kept short: every failure, whatever its cause, only sends
+ * the caller the general way (mmapc__os_area_from() then asks again and tells why), so nothing
+ * here looks at errno, and little stays live across the system call. */
 MMAPC__HOT int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name,
-                                 size_t cap, size_t *name_len)
+                                 size_t cap)
 {
     if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
-        return mmapc__fail(MMAPC_EUNSUPPORTED);
+        return MMAPC_EUNSUPPORTED;
+    struct mmapc__procmap_query q;
+    /* before the descriptor: addr and cap need not live across its slow path's calls; flags 0:
+     * only the area that holds addr */
+    query_init(&q, addr, 0, name, cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap);
     int fd, rc = current_fd(p, &fd);
     if (rc)
         return rc;
-    struct mmapc__procmap_query q;
-    rc = query(fd, addr, 0, name, cap, &q); /* flags 0: only the area that holds addr */
-    if (rc == NAME_SHORT)
-        return mmapc__fail(MMAPC_EUNSUPPORTED);
-    if (rc)
-        return rc;
-    fill_area(out, &q, name, cap, name_len);
+    unsigned long request = PQ_REQUEST; /* glibc declares it unsigned long, musl int */
+    if (ioctl(fd, request, &q) != 0)
+        return MMAPC_EUNSUPPORTED;
+    query_answered(name, q.vma_name_size);
+    size_t len;
+    fill_area(out, &q, name, 1, &len); /* cap > 0 */
+    out->path_len = len;
     return 0;
 }
 

@@ -3,14 +3,12 @@
  * caller's buffer" (Windows, macOS, generic POSIX): queries take the general way. */
 #include "../os.h"
 
-int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap,
-                      size_t *name_len)
+int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap)
 {
     (void)p;
     (void)addr;
     (void)out;
     (void)name;
     (void)cap;
-    (void)name_len;
-    return mmapc__fail(MMAPC_EUNSUPPORTED);
+    return MMAPC_EUNSUPPORTED;
 }
