@@ -54,16 +54,20 @@ struct mmapc_areas {
 };
 
 /* MMAPC_FORCE_TEXT=1 in the environment: queries scan the text, read once per process. */
-static bool force_text(void)
+static atomic_int force_text_state; /* 0 unread, 1 no, 2 yes */
+
+static __attribute__((noinline)) int force_text_read(void)
 {
-    static atomic_int state; /* 0 unread, 1 no, 2 yes */
-    int s = atomic_load_explicit(&state, memory_order_relaxed);
-    if (!s) {
-        const char *e = getenv("MMAPC_FORCE_TEXT");
-        s = e && *e && strcmp(e, "0") != 0 ? 2 : 1;
-        atomic_store_explicit(&state, s, memory_order_relaxed);
-    }
-    return s == 2;
+    const char *e = getenv("MMAPC_FORCE_TEXT");
+    int s = e && *e && strcmp(e, "0") != 0 ? 2 : 1;
+    atomic_store_explicit(&force_text_state, s, memory_order_relaxed);
+    return s;
+}
+
+static inline bool force_text(void)
+{
+    int s = atomic_load_explicit(&force_text_state, memory_order_relaxed);
+    return (s ? s : force_text_read()) == 2;
 }
 
 static int proc_init(mmapc_proc *p, int pid, unsigned os_flags, unsigned flags)
@@ -338,14 +342,11 @@ __attribute__((noinline, cold)) static void check_deleted_apart(const char *name
     check_deleted(name, a);
 }
 
-MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
-                                size_t path_size)
+/* A query: the usual case (an area holds addr and its name fits the caller's buffer, where the
+ * system writes it) with *out straight from the answer; anything else the general way. */
+MMAPC__HOT FOLDED int proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
+                                 size_t path_size)
 {
-    if (!proc || !out || (!path_buf && path_size))
-        return mmapc__fail(MMAPC_EINVAL_ARG);
-    /* the usual case: an area holds addr and its name fits the caller's buffer, where the
-     * system writes it, and *out straight from the answer; anything else is answered the
-     * general way */
     if (!proc->text && path_size &&
         mmapc__os_area_at(proc->os, addr, out, path_buf, path_size) == 0) {
         mmapc__area_classify(path_buf, out->path_len, out);
@@ -358,16 +359,27 @@ MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out
     return proc_query_general(proc, addr, out, path_buf, path_size);
 }
 
-int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf, size_t path_size)
+MMAPC__HOT int mmapc_proc_query(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
+                                size_t path_size)
 {
-    if (!out || (!path_buf && path_size))
+    if (!proc || !out || (!path_buf && path_size))
         return mmapc__fail(MMAPC_EINVAL_ARG);
-    mmapc_proc p;
-    int rc = proc_init(&p, pid, MMAPC__PROC_ONCE, 0);
+    return proc_query(proc, addr, out, path_buf, path_size);
+}
+
+/* The process opened for the one query, in room on the stack. */
+MMAPC__HOT int mmapc_area_query(int pid, uint64_t addr, mmapc_area *out, char *path_buf,
+                                size_t path_size)
+{
+    if (!out || (!path_buf && path_size) || pid < 0)
+        return mmapc__fail(MMAPC_EINVAL_ARG);
+    mmapc__proc_room room;
+    mmapc_proc p = {.text = force_text()};
+    int rc = mmapc__os_proc_open_room(pid, &room, &p.os);
     if (rc)
         return rc;
-    rc = mmapc_proc_query(&p, addr, out, path_buf, path_size);
-    mmapc__os_proc_close(p.os);
+    rc = proc_query(&p, addr, out, path_buf, path_size);
+    mmapc__os_proc_close_room(p.os);
     return rc;
 }
 

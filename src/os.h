@@ -87,6 +87,18 @@ typedef struct mmapc__proc mmapc__proc;
 int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out);
 void mmapc__os_proc_close(mmapc__proc *p);
 
+/* Room on the caller's stack for an open process that serves one call (mmapc_area_query), so
+ * that a one-shot query makes no trip to the heap. */
+typedef union mmapc__proc_room {
+    uint64_t words[6];
+    void *ptrs[6];
+} mmapc__proc_room;
+/* As mmapc__os_proc_open() with MMAPC__PROC_ONCE, the state kept in *room where it fits (Linux;
+ * elsewhere, src/os/no_area_at.c, on the heap as mmapc__os_proc_open() keeps it); closed with
+ * mmapc__os_proc_close_room() before room goes. */
+int mmapc__os_proc_open_room(int pid, mmapc__proc_room *room, mmapc__proc **out);
+void mmapc__os_proc_close_room(mmapc__proc *p);
+
 /* Direct query: fill *out with the first area whose end is above addr (the one holding addr, or
  * the next one up) with every field except path, and copy its name (file path, or the pseudo
  * name "[heap]", "[anon:x]", with a " (deleted)" suffix as the system prints it; "" for none)

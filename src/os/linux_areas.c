@@ -163,7 +163,7 @@ static inline int my_pid(void)
 }
 
 /* Map the failure of an open of /proc/<pid>/maps to a portable code. */
-static int open_fail(int err)
+static __attribute__((noinline, cold)) int open_fail(int err)
 {
     struct stat st;
     if (err == ENOENT) /* no /proc/<pid>: no such process, unless /proc itself is missing */
@@ -215,52 +215,97 @@ static int no_areas(int pid, int fd)
     return 0;
 }
 
-static int open_maps(int pid, int *fd)
+/* Another process's maps: its path made apart, so that opening our own needs no buffer. */
+static __attribute__((noinline)) int open_pid_maps(int pid)
 {
     char path[32];
-    if (pid == MMAPC_SELF)
-        snprintf(path, sizeof path, "/proc/self/maps");
-    else
-        snprintf(path, sizeof path, "/proc/%d/maps", pid);
-    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    snprintf(path, sizeof path, "/proc/%d/maps", pid);
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static inline int open_maps(int pid, int *fd)
+{
+    *fd = pid == MMAPC_SELF ? open("/proc/self/maps", O_RDONLY | O_CLOEXEC) : open_pid_maps(pid);
     return *fd < 0 ? open_fail(errno) : 0;
 }
 
-int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
+/* Whether memcheck runs the program, learnt once (see under_valgrind). */
+static __attribute__((noinline, cold)) void learn_valgrind(void)
 {
-    if (atomic_load_explicit(&under_valgrind, memory_order_relaxed) == 0) {
-        char probe = 0;
-        int memcheck = (long)VALGRIND_MAKE_MEM_DEFINED(&probe, 1) == -1L;
-        atomic_store_explicit(&under_valgrind, memcheck ? 2 : 1, memory_order_relaxed);
-    }
-    mmapc__proc *p = malloc(sizeof *p);
-    if (!p)
-        return mmapc__posix_fail(ENOMEM);
+    char probe = 0;
+    int memcheck = (long)VALGRIND_MAKE_MEM_DEFINED(&probe, 1) == -1L;
+    atomic_store_explicit(&under_valgrind, memcheck ? 2 : 1, memory_order_relaxed);
+}
+
+/* Open pid's maps into p. */
+MMAPC__HOT static inline __attribute__((always_inline)) int proc_open_in(mmapc__proc *p, int pid,
+                                                                         unsigned flags)
+{
+    if (atomic_load_explicit(&under_valgrind, memory_order_relaxed) == 0)
+        learn_valgrind();
     /* the pid first: its cache page must exist before a snapshot of the maps is taken */
     int owner = my_pid();
     int fd, rc = open_maps(pid, &fd);
-    if (rc) {
-        free(p);
+    if (rc)
         return rc;
-    }
     atomic_init(&p->cur, fd_word(owner, fd));
     p->self = pid == MMAPC_SELF;
     p->pid = pid;
     atomic_init(&p->unread, (flags & MMAPC__PROC_ONCE) != 0);
+    return 0;
+}
+
+int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
+{
+    mmapc__proc *p = malloc(sizeof *p);
+    if (!p)
+        return mmapc__posix_fail(ENOMEM);
+    int rc = proc_open_in(p, pid, flags);
+    if (rc) {
+        free(p);
+        return rc;
+    }
     *out = p;
     return 0;
+}
+
+/* Close p's descriptor, if this process opened it. */
+static void proc_close_fd(mmapc__proc *p)
+{
+    uint64_t w = atomic_load(&p->cur);
+    /* in a forked child, a descriptor opened by the parent is not the library's to close: the
+     * child may have closed it and given its number to a file of its own */
+    if (word_owner(w) == my_pid())
+        close(word_fd(w));
 }
 
 void mmapc__os_proc_close(mmapc__proc *p)
 {
     if (!p)
         return;
-    uint64_t w = atomic_load(&p->cur);
-    /* in a forked child, a descriptor opened by the parent is not the library's to close: the
-     * child may have closed it and given its number to a file of its own */
-    if (word_owner(w) == my_pid())
-        close(word_fd(w));
+    proc_close_fd(p);
     free(p);
+}
+
+_Static_assert(sizeof(mmapc__proc) <= sizeof(mmapc__proc_room) &&
+                   _Alignof(mmapc__proc) <= _Alignof(mmapc__proc_room),
+               "an open process fits a room");
+
+MMAPC__HOT int mmapc__os_proc_open_room(int pid, mmapc__proc_room *room, mmapc__proc **out)
+{
+    mmapc__proc *p = (mmapc__proc *)(void *)room;
+    int rc = proc_open_in(p, pid, MMAPC__PROC_ONCE);
+    if (rc)
+        return rc;
+    *out = p;
+    return 0;
+}
+
+/* The descriptor is this process's: opened by this thread a moment ago, or by reopen_fd(), in
+ * this process too. */
+MMAPC__HOT void mmapc__os_proc_close_room(mmapc__proc *p)
+{
+    close(word_fd(atomic_load_explicit(&p->cur, memory_order_relaxed)));
 }
 
 /*
