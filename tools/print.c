@@ -289,20 +289,25 @@ void ob_hex(obuf *b, uint64_t v, int width)
         ob_spill(b);
     char *out = b->p + b->len;
     uint64_t lo = hex8((uint32_t)v);
-    if (n == 8) {
-        memcpy(out, &lo, 8);
-    } else if (n == 16) {
-        uint64_t hi = hex8((uint32_t)(v >> 32));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* whole words: the leading zero digits shifted out (the first char is the word's low byte),
+     * what lies past the n digits overwritten by the next output (16 bytes of room) */
+    if (n > 8) {
+        uint64_t hi = hex8((uint32_t)(v >> 32)) >> (8 * (16 - n));
         memcpy(out, &hi, 8);
-        memcpy(out + 8, &lo, 8);
+        memcpy(out + n - 8, &lo, 8);
     } else {
-        char all[16];
-        uint64_t hi = hex8((uint32_t)(v >> 32));
-        memcpy(all, &hi, 8);
-        memcpy(all + 8, &lo, 8);
-        for (int i = 0; i < n; i++)
-            out[i] = all[16 - n + i];
+        lo >>= 8 * (8 - n);
+        memcpy(out, &lo, 8);
     }
+#else
+    char all[16];
+    uint64_t hi = hex8((uint32_t)(v >> 32));
+    memcpy(all, &hi, 8);
+    memcpy(all + 8, &lo, 8);
+    for (int i = 0; i < n; i++)
+        out[i] = all[16 - n + i];
+#endif
     b->len += (size_t)n;
 }
 

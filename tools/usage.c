@@ -98,7 +98,7 @@ static int shown(int i, uint64_t known)
 }
 
 /* The value of column i as printed in the table: KiB for a size. */
-static int64_t cell(const tool_area *t, int i)
+static inline int64_t cell(const tool_area *t, int i)
 {
     if (usage_cols[i].bit == MMAPC_USAGE_SIZE)
         return (int64_t)((t->a.end - t->a.start) / 1024);
@@ -111,17 +111,20 @@ static size_t vm_flags_text(uint64_t flags, char *out, size_t size)
 {
     static const char
         *names[64]; /* each bit's code, asked once (constants: no race that matters) */
+    static size_t lens[64];
     static int named;
     if (!named) {
-        for (int bit = 0; bit < 64; bit++)
+        for (int bit = 0; bit < 64; bit++) {
             names[bit] = mmapc_vm_flag_name(UINT64_C(1) << bit);
+            lens[bit] = names[bit] ? strlen(names[bit]) : 0;
+        }
         named = 1;
     }
     size_t n = 0;
     out[0] = '\0';
     for (int bit = 0; bit < 64 && (flags >> bit); bit++) {
         const char *name = (flags >> bit) & 1 ? names[bit] : NULL;
-        size_t len = name ? strlen(name) : 0;
+        size_t len = name ? lens[bit] : 0;
         if (!len || n + len + 2 > size)
             continue;
         if (n)
@@ -139,7 +142,22 @@ typedef struct layout {
     int width[64];
     int64_t total[64];
     int addr_w, inode_w, off_w, dev_w, vmf_w, bid_w, vmflags;
+    /* the shown columns in order, and whether each is summed: what a row walks */
+    int ncols;
+    unsigned char cols[64], sums[64];
 } layout;
+
+/* l->cols and l->sums from l->show. */
+static void index_columns(layout *l)
+{
+    l->ncols = 0;
+    for (int i = 0; i < usage_ncols; i++) {
+        if (!l->show[i])
+            continue;
+        l->cols[l->ncols] = (unsigned char)i;
+        l->sums[l->ncols++] = (unsigned char)summed(i);
+    }
+}
 
 static int imax(int a, int b)
 {
@@ -163,6 +181,7 @@ static void measure(const tool_snapshot *s, int build_id, layout *l)
         l->show[i] = shown(i, known);
         l->width[i] = (int)strlen(usage_cols[i].name);
     }
+    index_columns(l);
     for (size_t k = 0; k < s->n; k++) {
         const tool_area *t = &s->v[k];
         int w = 1;
@@ -253,13 +272,12 @@ static void row(obuf *b, const tool_area *t, const layout *l, int build_id, int6
     right(b, (device_text(dev, t->a.dev_major, t->a.dev_minor), dev), l->dev_w);
     ob_char(b, ' ');
     ob_u64(b, t->a.inode, l->inode_w);
-    for (int i = 0; i < usage_ncols; i++) {
-        if (!l->show[i])
-            continue;
+    for (int k = 0; k < l->ncols; k++) {
+        int i = l->cols[k];
         int64_t v = cell(t, i);
         ob_char(b, ' ');
         ob_i64(b, v, l->width[i]);
-        if (totals_of && summed(i))
+        if (totals_of && l->sums[k])
             totals_of[i] += v;
     }
     if (l->vmflags) {
@@ -323,6 +341,7 @@ static void fixed_layout(layout *l, uint64_t known, int build_id)
         int w = usage_cols[i].bit == MMAPC_USAGE_SIZE ? 10 : usage_cols[i].is_int ? 0 : 8;
         l->width[i] = imax((int)strlen(usage_cols[i].name), w);
     }
+    index_columns(l);
 }
 
 typedef struct xstream {
