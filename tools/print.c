@@ -156,11 +156,9 @@ void ob_spaces(obuf *b, int n)
 
 int dec_width(uint64_t v)
 {
-    int n = 1;
-    while (v >= 10) {
-        v /= 10;
+    int n = 1; /* a compare a digit, no division */
+    for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
         n++;
-    }
     return n;
 }
 
@@ -425,8 +423,19 @@ void ob_area_header(obuf *b, int build_id)
  * (Windows names cannot hold control bytes, and there a backslash is the separator.) */
 void ob_path(obuf *b, const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    for (;;) { /* runs of plain bytes whole */
+        size_t run = 0;
+        while ((unsigned char)s[run] >= 0x20 && s[run] != 0x7f
+#ifndef _WIN32
+               && s[run] != '\\'
+#endif
+        )
+            run++;
+        ob_mem(b, s, run);
+        s += run;
+        if (!*s)
+            return;
+        unsigned char c = (unsigned char)*s++;
         if (c < 0x20 || c == 0x7f) {
             char esc[5] = {'\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
                            (char)('0' + (c & 7)), 0};
@@ -470,6 +479,105 @@ int device_text(char out[24], uint32_t major, uint32_t minor)
     return n;
 }
 
+/* Room for n bytes in the buffer. */
+static inline char *ob_room(obuf *b, size_t n)
+{
+    if (n > sizeof b->p - b->len)
+        ob_spill(b);
+    return b->p + b->len;
+}
+
+/* Writers into room made beforehand (ob_room): no check each. */
+#define PUT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
+
+/* The hexadecimal digits of v, as many as it needs; up to 16 bytes from o are written. */
+static char *put_hex(char *o, uint64_t v)
+{
+    int n = 1;
+#if defined(__GNUC__)
+    if (v)
+        n = (67 - __builtin_clzll(v)) / 4;
+#else
+    for (uint64_t t = v >> 4; t; t >>= 4)
+        n++;
+#endif
+    uint64_t lo = hex8((uint32_t)v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n > 8) { /* as in ob_hex: the leading zero digits shifted out of whole words */
+        uint64_t hi = hex8((uint32_t)(v >> 32)) >> (8 * (16 - n));
+        memcpy(o, &hi, 8);
+        memcpy(o + n - 8, &lo, 8);
+    } else {
+        lo >>= 8 * (8 - n);
+        memcpy(o, &lo, 8);
+    }
+#else
+    char all[16];
+    uint64_t hi = hex8((uint32_t)(v >> 32));
+    memcpy(all, &hi, 8);
+    memcpy(all + 8, &lo, 8);
+    for (int i = 0; i < n; i++)
+        o[i] = all[16 - n + i];
+#endif
+    return o + n;
+}
+
+/* The decimal digits of v (up to 20). */
+static char *put_dec(char *o, uint64_t v)
+{
+    if (v < 10) {
+        *o = (char)('0' + v);
+        return o + 1;
+    }
+    int n = dec_width(v);
+    char *d = o + n; /* from the last digit back, two a division */
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        *--d = two_digits[2 * r + 1];
+        *--d = two_digits[2 * r];
+    }
+    if (v >= 10) {
+        *--d = two_digits[2 * v + 1];
+        *--d = two_digits[2 * v];
+    } else {
+        *--d = (char)('0' + v);
+    }
+    return o + n;
+}
+
+/* v in hexadecimal, zero-padded to width digits (at most 16); up to 16 bytes written. */
+static char *put_hex_w(char *o, uint64_t v, int width)
+{
+    if (width == 16 || (width == 8 && v <= 0xffffffffu)) { /* the usual: two words, or one */
+        uint64_t lo = hex8((uint32_t)v);
+        if (width == 16) {
+            uint64_t hi = hex8((uint32_t)(v >> 32));
+            memcpy(o, &hi, 8);
+            o += 8;
+        }
+        memcpy(o, &lo, 8);
+        return o + 8;
+    }
+    int n = 1;
+    for (uint64_t t = v >> 4; t; t >>= 4)
+        n++;
+    for (; n < width; width--)
+        *o++ = '0';
+    return put_hex(o, v);
+}
+
+/* v in decimal, right-aligned in width (at most 16); up to 20 bytes written. */
+static char *put_dec_w(char *o, uint64_t v, int width)
+{
+    int n = v < 10 ? 1 : dec_width(v);
+    if (n < width) {
+        memcpy(o, "                ", 16);
+        o += width - n;
+    }
+    return put_dec(o, v);
+}
+
 void ob_area_name(obuf *b, const mmapc_area *a)
 {
     if (a->kind == MMAPC_AREA_ANON)
@@ -482,25 +590,29 @@ void ob_area_name(obuf *b, const mmapc_area *a)
 
 void ob_area_row(obuf *b, const mmapc_area *a, const mmapc_build_id *bid, const char *note)
 {
-    char p[5];
-    area_perms(a, p);
-    ob_hex(b, a->start, ADDR_WIDTH);
-    ob_char(b, ' ');
-    ob_hex(b, a->end, ADDR_WIDTH);
-    ob_char(b, ' ');
-    ob_u64(b, (a->end - a->start) / 1024, 9);
-    ob_str(b, "K ");
-    ob_str(b, p);
-    ob_char(b, ' ');
-    ob_hex(b, a->offset, 8);
-    ob_char(b, ' ');
-    char dev[24];
-    int w = device_text(dev, a->dev_major, a->dev_minor);
-    ob_mem(b, dev, (size_t)w);
-    ob_spaces(b, 9 - w);
-    ob_char(b, ' ');
-    ob_u64(b, a->inode, 10);
-    ob_char(b, ' ');
+    /* the fixed columns, up to the inode: some 110 bytes, scratch included */
+    char *o = ob_room(b, 160);
+    o = put_hex_w(o, a->start, ADDR_WIDTH);
+    *o++ = ' ';
+    o = put_hex_w(o, a->end, ADDR_WIDTH);
+    *o++ = ' ';
+    o = put_dec_w(o, (a->end - a->start) / 1024, 9);
+    o = PUT(o, "K ");
+    *o++ = (a->prot & MMAPC_PROT_READ) ? 'r' : '-';
+    *o++ = (a->prot & MMAPC_PROT_WRITE) ? 'w' : '-';
+    *o++ = (a->prot & MMAPC_PROT_EXEC) ? 'x' : '-';
+    *o++ = a->shared ? 's' : 'p';
+    *o++ = ' ';
+    o = put_hex_w(o, a->offset, 8);
+    *o++ = ' ';
+    int w = device_text(o, a->dev_major, a->dev_minor);
+    o += w;
+    for (; w < 9; w++)
+        *o++ = ' ';
+    *o++ = ' ';
+    o = put_dec_w(o, a->inode, 10);
+    *o++ = ' ';
+    b->len = (size_t)(o - b->p);
     if (bid) { /* 40 columns: a 20-byte ID, as GNU ld makes by default */
         for (size_t i = 0; i < bid->size; i++)
             ob_hex(b, bid->bytes[i], 2);
@@ -524,42 +636,46 @@ void print_area_row(FILE *out, const mmapc_area *a, const char *note)
     ob_flush(&b);
 }
 
-static void ob_bool(obuf *b, const char *key, int v)
+static char *put_bool(char *o, int v)
 {
-    ob_str(b, key);
-    ob_str(b, v ? "true" : "false");
+    return v ? PUT(o, "true") : PUT(o, "false");
 }
 
 void ob_area_json_fields(obuf *b, const mmapc_area *a)
 {
-    char p[5];
-    area_perms(a, p);
-    ob_str(b, "{\"start\": \"0x");
-    ob_hex(b, a->start, 0);
-    ob_str(b, "\", \"end\": \"0x");
-    ob_hex(b, a->end, 0);
-    ob_str(b, "\", \"size\": ");
-    ob_u64(b, a->end - a->start, 0);
-    ob_str(b, ", \"perms\": \"");
-    ob_str(b, p);
-    ob_char(b, '"');
-    ob_bool(b, ", \"read\": ", (a->prot & MMAPC_PROT_READ) != 0);
-    ob_bool(b, ", \"write\": ", (a->prot & MMAPC_PROT_WRITE) != 0);
-    ob_bool(b, ", \"exec\": ", (a->prot & MMAPC_PROT_EXEC) != 0);
-    ob_bool(b, ", \"shared\": ", a->shared != 0);
-    ob_str(b, ", \"offset\": ");
-    ob_u64(b, a->offset, 0);
-    ob_str(b, ", \"dev_major\": ");
-    ob_u64(b, a->dev_major, 0);
-    ob_str(b, ", \"dev_minor\": ");
-    ob_u64(b, a->dev_minor, 0);
-    ob_str(b, ", \"inode\": ");
-    ob_u64(b, a->inode, 0);
-    ob_str(b, ", \"kind\": \"");
+    /* the fixed fields, up to the kind: 350 bytes at most, scratch included */
+    char *o = ob_room(b, 512);
+    o = PUT(o, "{\"start\": \"0x");
+    o = put_hex(o, a->start);
+    o = PUT(o, "\", \"end\": \"0x");
+    o = put_hex(o, a->end);
+    o = PUT(o, "\", \"size\": ");
+    o = put_dec(o, a->end - a->start);
+    o = PUT(o, ", \"perms\": \"");
+    *o++ = (a->prot & MMAPC_PROT_READ) ? 'r' : '-';
+    *o++ = (a->prot & MMAPC_PROT_WRITE) ? 'w' : '-';
+    *o++ = (a->prot & MMAPC_PROT_EXEC) ? 'x' : '-';
+    *o++ = a->shared ? 's' : 'p';
+    o = PUT(o, "\", \"read\": ");
+    o = put_bool(o, (a->prot & MMAPC_PROT_READ) != 0);
+    o = PUT(o, ", \"write\": ");
+    o = put_bool(o, (a->prot & MMAPC_PROT_WRITE) != 0);
+    o = PUT(o, ", \"exec\": ");
+    o = put_bool(o, (a->prot & MMAPC_PROT_EXEC) != 0);
+    o = PUT(o, ", \"shared\": ");
+    o = put_bool(o, a->shared != 0);
+    o = PUT(o, ", \"offset\": ");
+    o = put_dec(o, a->offset);
+    o = PUT(o, ", \"dev_major\": ");
+    o = put_dec(o, a->dev_major);
+    o = PUT(o, ", \"dev_minor\": ");
+    o = put_dec(o, a->dev_minor);
+    o = PUT(o, ", \"inode\": ");
+    o = put_dec(o, a->inode);
+    o = PUT(o, ", \"kind\": \"");
+    b->len = (size_t)(o - b->p);
     ob_str(b, mmapc_area_kind_name(a->kind));
-    ob_char(b, '"');
-    ob_bool(b, ", \"deleted\": ", a->deleted != 0);
-    ob_str(b, ", ");
+    ob_str(b, a->deleted ? "\", \"deleted\": true, " : "\", \"deleted\": false, ");
     ob_json_path(b, a->path);
 }
 
