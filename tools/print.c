@@ -480,18 +480,15 @@ int device_text(char out[24], uint32_t major, uint32_t minor)
 }
 
 /* Room for n bytes in the buffer. */
-static inline char *ob_room(obuf *b, size_t n)
+char *ob_room(obuf *b, size_t n)
 {
     if (n > sizeof b->p - b->len)
         ob_spill(b);
     return b->p + b->len;
 }
 
-/* Writers into room made beforehand (ob_room): no check each. */
-#define PUT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
-
 /* The hexadecimal digits of v, as many as it needs; up to 16 bytes from o are written. */
-static char *put_hex(char *o, uint64_t v)
+char *put_hex(char *o, uint64_t v)
 {
     int n = 1;
 #if defined(__GNUC__)
@@ -523,7 +520,7 @@ static char *put_hex(char *o, uint64_t v)
 }
 
 /* The decimal digits of v (up to 20). */
-static char *put_dec(char *o, uint64_t v)
+char *put_dec(char *o, uint64_t v)
 {
     if (v < 10) {
         *o = (char)('0' + v);
@@ -547,7 +544,7 @@ static char *put_dec(char *o, uint64_t v)
 }
 
 /* v in hexadecimal, zero-padded to width digits (at most 16); up to 16 bytes written. */
-static char *put_hex_w(char *o, uint64_t v, int width)
+char *put_hex_w(char *o, uint64_t v, int width)
 {
     if (width == 16 || (width == 8 && v <= 0xffffffffu)) { /* the usual: two words, or one */
         uint64_t lo = hex8((uint32_t)v);
@@ -567,13 +564,17 @@ static char *put_hex_w(char *o, uint64_t v, int width)
     return put_hex(o, v);
 }
 
-/* v in decimal, right-aligned in width (at most 16); up to 20 bytes written. */
-static char *put_dec_w(char *o, uint64_t v, int width)
+/* v in decimal, right-aligned in width; up to width + 20 bytes written. */
+char *put_dec_w_any(char *o, uint64_t v, int width)
 {
     int n = v < 10 ? 1 : dec_width(v);
     if (n < width) {
-        memcpy(o, "                ", 16);
-        o += width - n;
+        int pad = width - n;
+        if (pad <= 16)
+            memcpy(o, "                ", 16);
+        else
+            memset(o, ' ', (size_t)pad);
+        o += pad;
     }
     return put_dec(o, v);
 }

@@ -61,6 +61,29 @@ static inline void ob_str(obuf *b, const char *s)
     ob_mem(b, s, strlen(s));
 }
 void ob_spaces(obuf *b, int n);
+
+/* Room for n bytes in the buffer (n at most its size): where to write them. The writers below
+ * write into such room without a check each, then the caller sets b->len. */
+char *ob_room(obuf *b, size_t n);
+#define PUT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
+/* Hexadecimal digits of v, as many as it needs (up to 16 bytes written). */
+char *put_hex(char *o, uint64_t v);
+/* The same zero-padded to width digits (at most 16). */
+char *put_hex_w(char *o, uint64_t v, int width);
+/* Decimal digits of v (up to 20). */
+char *put_dec(char *o, uint64_t v);
+/* The same right-aligned in width (up to width + 20 bytes written); one digit inline. */
+char *put_dec_w_any(char *o, uint64_t v, int width);
+static inline char *put_dec_w(char *o, uint64_t v, int width)
+{
+    if (v < 10 && width <= 16) {
+        memcpy(o, "                ", 16);
+        o += width > 1 ? width - 1 : 0;
+        *o++ = (char)('0' + v);
+        return o;
+    }
+    return put_dec_w_any(o, v, width);
+}
 /* Decimal, right-aligned in width characters (0: no padding); neg puts a minus sign first. */
 void ob_digits(obuf *b, uint64_t v, int neg, int width);
 /* Most figures of a table are one digit (0, or a page or two in KiB): those inline. */

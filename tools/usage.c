@@ -145,6 +145,7 @@ typedef struct layout {
     /* the shown columns in order, and whether each is summed: what a row walks */
     int ncols;
     unsigned char cols[64], sums[64];
+    int cells_w; /* the bytes a row's figures may take, scratch included */
 } layout;
 
 /* l->cols and l->sums from l->show. */
@@ -157,6 +158,15 @@ static void index_columns(layout *l)
         l->cols[l->ncols] = (unsigned char)i;
         l->sums[l->ncols++] = (unsigned char)summed(i);
     }
+}
+
+/* l->cells_w from the final widths: per figure a space, its padding, up to 21 digits and sign,
+ * and the 16 bytes of spaces put_dec_w() writes at once. */
+static void size_cells(layout *l)
+{
+    l->cells_w = 0;
+    for (int k = 0; k < l->ncols; k++)
+        l->cells_w += 1 + l->width[l->cols[k]] + 21 + 16;
 }
 
 static int imax(int a, int b)
@@ -213,6 +223,7 @@ static void measure(const tool_snapshot *s, int build_id, layout *l)
     for (int i = 0; i < usage_ncols; i++)
         if (l->show[i] && summed(i))
             l->width[i] = imax(l->width[i], dec_width_signed(l->total[i]));
+    size_cells(l);
 }
 
 static void left(obuf *b, const char *s, size_t len, int width)
@@ -272,14 +283,25 @@ static void row(obuf *b, const tool_area *t, const layout *l, int build_id, int6
     right(b, (device_text(dev, t->a.dev_major, t->a.dev_minor), dev), l->dev_w);
     ob_char(b, ' ');
     ob_u64(b, t->a.inode, l->inode_w);
+    /* the figures: room for all, then one write each without a check */
+    char *o = ob_room(b, (size_t)l->cells_w);
     for (int k = 0; k < l->ncols; k++) {
         int i = l->cols[k];
         int64_t v = cell(t, i);
-        ob_char(b, ' ');
-        ob_i64(b, v, l->width[i]);
+        *o++ = ' ';
+        if (v >= 0) {
+            o = put_dec_w(o, (uint64_t)v, l->width[i]);
+        } else { /* an int figure below 0 (no key the kernel prints today) */
+            int n = dec_width_signed(v);
+            for (; n < l->width[i]; n++)
+                *o++ = ' ';
+            *o++ = '-';
+            o = put_dec(o, (uint64_t)0 - (uint64_t)v);
+        }
         if (totals_of && l->sums[k])
             totals_of[i] += v;
     }
+    b->len = (size_t)(o - b->p);
     if (l->vmflags) {
         char text[VMF_SIZE];
         vm_flags_text(t->u.vm_flags, text, sizeof text);
@@ -342,6 +364,7 @@ static void fixed_layout(layout *l, uint64_t known, int build_id)
         l->width[i] = imax((int)strlen(usage_cols[i].name), w);
     }
     index_columns(l);
+    size_cells(l);
 }
 
 typedef struct xstream {
