@@ -11,7 +11,9 @@
 void ob_init(obuf *b, FILE *out)
 {
     b->out = out;
+    b->p = b->own;
     b->len = 0;
+    b->cap = sizeof b->own;
     b->hold = b->held_oom = 0;
     b->held = NULL;
     b->held_len = b->held_cap = 0;
@@ -21,9 +23,12 @@ void ob_init(obuf *b, FILE *out)
 /* Held output of a few megabytes (a table of 10,000 areas) costs a page fault per page in a heap
  * block; in a mapping of its own with transparent huge pages (Linux) it costs a few, and it
  * grows in place into the address space it holds. A heap block where that cannot be had (an
- * address space too small for the capacity, a limit). */
+ * address space too small for the capacity, a limit). The output is formatted straight into
+ * it, never copied there. */
 #define HELD_FIRST ((size_t)2 << 20)
 #define HELD_CAPACITY ((size_t)1 << (sizeof(void *) >= 8 ? 32 : 26))
+/* The room held output always has for the next writes (as much as the buffer of its own). */
+#define HELD_ROOM (sizeof(((obuf *)0)->own))
 
 /* Room for cap bytes of held output: 0, or -1 (nothing changed). */
 static int held_grow(obuf *b, size_t cap)
@@ -68,46 +73,61 @@ void ob_hold(obuf *b)
     b->hold = 1;
 }
 
-/* Out with n bytes at s: written, or kept in memory while held. */
-static void ob_out(obuf *b, const char *s, size_t n)
+/* Held: what was written counted in the held output (copied there from the buffer of its own
+ * the first time), and room for at least want more bytes at p. On failure the output is lost
+ * (held_oom): writes go on into the buffer of its own and are dropped. */
+static void held_settle(obuf *b, size_t want)
 {
-    if (!b->hold) { /* a failed write shows in ferror(out), which the caller checks */
-        fwrite(s, 1, n, b->out);
+    if (b->held_oom) {
+        b->len = 0;
         return;
     }
-    if (b->held_oom)
-        return;
-    if (n > b->held_cap - b->held_len) {
-        size_t cap = b->held_cap ? b->held_cap : sizeof b->p;
-        while (cap - b->held_len < n && cap <= SIZE_MAX / 2)
+    size_t pending = b->p == b->own ? b->len : 0;
+    if (b->p != b->own)
+        b->held_len += b->len;
+    b->len = 0;
+    if (b->held_cap - b->held_len < pending + want) {
+        size_t need = b->held_len + pending + want, cap = b->held_cap ? b->held_cap : HELD_FIRST;
+        while (cap < need && cap <= SIZE_MAX / 2)
             cap *= 2;
-        if (cap - b->held_len < n || held_grow(b, cap) != 0) {
+        if (cap < need || held_grow(b, cap) != 0) {
             b->held_oom = 1;
+            b->p = b->own;
+            b->cap = sizeof b->own;
             return;
         }
     }
-    memcpy(b->held + b->held_len, s, n);
-    b->held_len += n;
+    if (pending) {
+        memcpy(b->held + b->held_len, b->own, pending);
+        b->held_len += pending;
+    }
+    b->p = b->held + b->held_len;
+    b->cap = b->held_cap - b->held_len;
 }
 
-/* The buffer is full: out with what it holds. */
+/* The buffer is full: out with what it holds (held: room for more). */
 void ob_spill(obuf *b)
 {
-    if (b->len)
-        ob_out(b, b->p, b->len);
+    if (b->hold) {
+        held_settle(b, HELD_ROOM);
+        return;
+    }
+    if (b->len) /* a failed write shows in ferror(out), which the caller checks */
+        fwrite(b->p, 1, b->len, b->out);
     b->len = 0;
 }
 
 void ob_flush(obuf *b)
 {
-    if (b->hold && !b->held_oom && b->held_len)
-        fwrite(b->held, 1, b->held_len, b->out);
-    if (b->len && !b->held_oom)
+    if (b->hold) {
+        held_settle(b, 0);
+        if (!b->held_oom && b->held_len)
+            fwrite(b->held, 1, b->held_len, b->out);
+    } else if (b->len) {
         fwrite(b->p, 1, b->len, b->out);
-    b->len = 0;
+    }
     held_free(b);
-    b->held_len = b->held_cap = 0;
-    b->hold = 0;
+    ob_init(b, b->out);
 }
 
 void ob_discard(obuf *b)
@@ -123,10 +143,16 @@ int ob_oom(const obuf *b)
 
 void ob_mem_slow(obuf *b, const char *s, size_t n)
 {
-    ob_spill(b);
-    if (n > sizeof b->p) {
-        ob_out(b, s, n);
-        return;
+    if (b->hold) {
+        held_settle(b, n > HELD_ROOM ? n : HELD_ROOM);
+        if (n > b->cap) /* lost for want of memory */
+            return;
+    } else {
+        ob_spill(b);
+        if (n > b->cap) {
+            fwrite(s, 1, n, b->out);
+            return;
+        }
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -140,7 +166,7 @@ void ob_char_slow(obuf *b, char c)
 
 void ob_spaces(obuf *b, int n)
 {
-    if (n > 0 && (size_t)n <= sizeof b->p - b->len) {
+    if (n > 0 && (size_t)n <= b->cap - b->len) {
         for (int i = 0; i < n; i++)
             b->p[b->len + (size_t)i] = ' ';
         b->len += (size_t)n;
@@ -201,15 +227,15 @@ void ob_digits(obuf *b, uint64_t v, int neg, int width)
     while (n < 20 && v >= pow10[n - 1])
         n++;
     int len = n + (neg != 0), pad = width > len ? width - len : 0;
-    if ((size_t)(pad + len) > sizeof b->p - b->len) {
+    if ((size_t)(pad + len) > b->cap - b->len) {
         ob_spill(b);
-        if ((size_t)(pad + len) > sizeof b->p) { /* (a width no table asks for) */
+        if ((size_t)(pad + len) > b->cap) { /* (a width no table asks for) */
             ob_spaces(b, pad);
             pad = 0;
         }
     }
     char *out = b->p + b->len;
-    if (pad <= 16 && sizeof b->p - b->len >= 16) {
+    if (pad <= 16 && b->cap - b->len >= 16) {
         /* 16 spaces in two stores: the padding, then digits over the rest */
         memcpy(out, "                ", 16);
     } else {
@@ -283,7 +309,7 @@ void ob_hex(obuf *b, uint64_t v, int width)
 #endif
     if (width > n)
         n = width > 16 ? 16 : width;
-    if (sizeof b->p - b->len < 16)
+    if (b->cap - b->len < 16)
         ob_spill(b);
     char *out = b->p + b->len;
     uint64_t lo = hex8((uint32_t)v);
@@ -482,7 +508,7 @@ int device_text(char out[24], uint32_t major, uint32_t minor)
 /* Room for n bytes in the buffer. */
 char *ob_room(obuf *b, size_t n)
 {
-    if (n > sizeof b->p - b->len)
+    if (n > b->cap - b->len)
         ob_spill(b);
     return b->p + b->len;
 }

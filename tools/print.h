@@ -15,13 +15,15 @@
  * writes nothing (ob_discard) rather than the start of a table or of a JSON document. */
 typedef struct obuf {
     FILE *out;
-    size_t len;
+    char *p;      /* where the next bytes go: own, or (held) the held output's free part */
+    size_t len;   /* bytes written at p */
+    size_t cap;   /* room at p */
     int hold;     /* ob_hold: nothing is written before ob_flush */
     int held_oom; /* held output was lost for want of memory */
-    char *held;   /* held: what filled the buffer before (held_len bytes) */
+    char *held;   /* held: the output so far (held_len bytes, then those at p) */
     size_t held_len, held_cap;
     mmapc_map *held_map; /* where held lives, or NULL when it is a heap block (or none) */
-    char p[1 << 16];
+    char own[1 << 16];
 } obuf;
 
 void ob_init(obuf *b, FILE *out);
@@ -40,7 +42,7 @@ void ob_char_slow(obuf *b, char c);
 /* The writers a table calls for every cell, inline: a call each would cost more than the copy. */
 static inline void ob_mem(obuf *b, const char *s, size_t n)
 {
-    if (n > sizeof b->p - b->len) {
+    if (n > b->cap - b->len) {
         ob_mem_slow(b, s, n);
         return;
     }
@@ -49,7 +51,7 @@ static inline void ob_mem(obuf *b, const char *s, size_t n)
 }
 static inline void ob_char(obuf *b, char c)
 {
-    if (b->len == sizeof b->p) {
+    if (b->len == b->cap) {
         ob_char_slow(b, c);
         return;
     }
@@ -89,7 +91,7 @@ void ob_digits(obuf *b, uint64_t v, int neg, int width);
 /* Most figures of a table are one digit (0, or a page or two in KiB): those inline. */
 static inline void ob_u64(obuf *b, uint64_t v, int width)
 {
-    if (v < 10 && width <= 16 && sizeof b->p - b->len >= 16) {
+    if (v < 10 && width <= 16 && b->cap - b->len >= 16) {
         int pad = width > 1 ? width - 1 : 0;
         memcpy(b->p + b->len, "                ", 16);
         b->p[b->len + (size_t)pad] = (char)('0' + v);
