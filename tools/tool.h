@@ -81,9 +81,9 @@ void tool_sort_columns(FILE *out);
 /* ---- columns of memory use (usage.c) ---- */
 
 typedef struct usage_col {
-    const char *name;     /* as pmap -X and smaps print it: "Rss" */
-    const char *json;     /* as the JSON field: "rss" */
-    const char *json_key; /* what goes before its value in an object: `, "rss": ` */
+    const char *name;  /* as pmap -X and smaps print it: "Rss" */
+    const char *json;  /* as the JSON field: "rss" */
+    char json_key[32]; /* what goes before its value in an object: `, "rss": `, zero-padded */
     size_t json_key_len;
     uint64_t bit;  /* MMAPC_USAGE_* */
     size_t offset; /* of the field in mmapc_area_usage */

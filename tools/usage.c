@@ -436,31 +436,55 @@ int usage_print_table(FILE *out, const tool_snapshot *s, int build_id)
 /* The figures of one area as JSON fields, after its other fields. */
 void usage_json_fields(obuf *b, const mmapc_area_usage *u)
 {
+    static const char *names[64]; /* each VmFlags bit's code (constants: no race that matters) */
+    static size_t lens[64];
+    static int named;
+    if (!named) {
+        for (int bit = 0; bit < 64; bit++) {
+            names[bit] = mmapc_vm_flag_name(UINT64_C(1) << bit);
+            lens[bit] = names[bit] ? strlen(names[bit]) : 0;
+        }
+        named = 1;
+    }
+    /* room for every field (a key of 32 bytes copied whole, a value of 21) and the flags */
+    char *o = ob_room(b, (size_t)usage_ncols * 56 + 64 * 8 + 32);
     for (int i = 0; i < usage_ncols; i++) {
         /* (the size is the area's "size" already) */
         if (!(u->known & usage_cols[i].bit) || usage_cols[i].bit == MMAPC_USAGE_SIZE)
             continue;
-        ob_mem(b, usage_cols[i].json_key, usage_cols[i].json_key_len);
-        if (usage_cols[i].is_int)
-            ob_i64(b, (int64_t)usage_value(u, i), 0);
-        else
-            ob_u64(b, usage_value(u, i), 0);
+        memcpy(o, usage_cols[i].json_key, sizeof usage_cols[i].json_key);
+        o += usage_cols[i].json_key_len;
+        uint64_t v = usage_value(u, i);
+        if (usage_cols[i].is_int && (int64_t)v < 0) {
+            *o++ = '-';
+            v = (uint64_t)0 - v;
+        }
+        o = put_dec(o, v);
     }
     if (u->known & MMAPC_USAGE_VM_FLAGS) {
-        ob_str(b, ", \"vm_flags\": [");
+        o = PUT(o, ", \"vm_flags\": [");
         int first = 1;
-        for (int bit = 0; bit < 64; bit++) {
-            const char *name =
-                (u->vm_flags >> bit) & 1 ? mmapc_vm_flag_name(UINT64_C(1) << bit) : NULL;
+        for (uint64_t f = u->vm_flags; f; f &= f - 1) {
+            int bit = 0;
+            while (!((f >> bit) & 1))
+                bit++;
+            const char *name = names[bit];
             if (!name)
                 continue;
-            ob_str(b, first ? "\"" : ", \"");
-            ob_str(b, name);
-            ob_char(b, '"');
+            if (!first)
+                o = PUT(o, ", ");
+            *o++ = '"';
+            if (lens[bit] == 2) /* every code the kernel has today: a copy of known size */
+                memcpy(o, name, 2);
+            else
+                memcpy(o, name, lens[bit]);
+            o += lens[bit];
+            *o++ = '"';
             first = 0;
         }
-        ob_char(b, ']');
+        *o++ = ']';
     }
+    b->len = (size_t)(o - b->p);
 }
 
 /* ---- summary: totals by kind ---- */
