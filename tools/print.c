@@ -513,7 +513,7 @@ char *ob_room(obuf *b, size_t n)
     return b->p + b->len;
 }
 
-/* The hexadecimal digits of v, as many as it needs; up to 16 bytes from o are written. */
+/* The hexadecimal digits of v, as many as it needs (up to 16), two at a time from a table. */
 char *put_hex(char *o, uint64_t v)
 {
     int n = 1;
@@ -524,24 +524,13 @@ char *put_hex(char *o, uint64_t v)
     for (uint64_t t = v >> 4; t; t >>= 4)
         n++;
 #endif
-    uint64_t lo = hex8((uint32_t)v);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n > 8) { /* as in ob_hex: the leading zero digits shifted out of whole words */
-        uint64_t hi = hex8((uint32_t)(v >> 32)) >> (8 * (16 - n));
-        memcpy(o, &hi, 8);
-        memcpy(o + n - 8, &lo, 8);
-    } else {
-        lo >>= 8 * (8 - n);
-        memcpy(o, &lo, 8);
+    char *d = o + n;
+    for (int left = n; left >= 2; left -= 2, v >>= 8) {
+        d -= 2;
+        memcpy(d, hex_pairs + 2 * (v & 0xff), 2);
     }
-#else
-    char all[16];
-    uint64_t hi = hex8((uint32_t)(v >> 32));
-    memcpy(all, &hi, 8);
-    memcpy(all + 8, &lo, 8);
-    for (int i = 0; i < n; i++)
-        o[i] = all[16 - n + i];
-#endif
+    if (n & 1)
+        *o = "0123456789abcdef"[v & 15];
     return o + n;
 }
 
