@@ -17,7 +17,9 @@ foreach(f include/mmapc.h include/mmapc.hpp lib/pkgconfig/mmapc.pc lib/cmake/mma
   endif()
 endforeach()
 
-set(cxx_args)
+# Without CXX no C++ consumer: not even one with whatever C++ compiler the host has (musl-gcc's
+# build would meet the host g++, whose glibc C++ library does not link with a musl library).
+set(cxx_args "-DCMAKE_CXX_COMPILER=CMAKE_CXX_COMPILER-NOTFOUND")
 if(CXX) # the C++ consumer with the build's C++ compiler and flags
   set(cxx_args "-DCMAKE_CXX_COMPILER=${CXX}" "-DCMAKE_CXX_FLAGS=${CFLAGS}")
 endif()
