@@ -37,6 +37,17 @@ inline int check_count = 0;
         }                                                                                          \
     } while (0)
 
+// Whether the tests run under an emulator (qemu-user): the cross toolchains' emulator command sets
+// MMAPC_TEST_EMULATOR, so a check that meets an emulator's limit can say so and skip that check.
+inline bool check_under_emulator()
+{
+    const char *e = std::getenv("MMAPC_TEST_EMULATOR");
+    return e && *e;
+}
+
+// A skipped check, with its reason (never a silent pass).
+#define CHECK_SKIP(why) std::fprintf(stderr, "%s:%d: skipped: %s\n", __FILE__, __LINE__, why)
+
 inline int check_done()
 {
     std::printf("%d checks, %d failed\n", check_count, check_failures);
