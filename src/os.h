@@ -90,7 +90,7 @@ void mmapc__os_proc_close(mmapc__proc *p);
 /* Room on the caller's stack for an open process that serves one call (mmapc_area_query), so
  * that a one-shot query makes no trip to the heap. */
 typedef union mmapc__proc_room {
-    uint64_t words[6];
+    _Alignas(8) uint64_t words[6]; /* 8: a 64-bit atomic's alignment on 32-bit systems too */
     void *ptrs[6];
 } mmapc__proc_room;
 /* As mmapc__os_proc_open() with MMAPC__PROC_ONCE, the state kept in *room where it fits (Linux;
