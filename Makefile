@@ -63,7 +63,7 @@ bench-build:
 	$(NEED) cmake make gcc
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
 	  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
-	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF --log-level=NOTICE
+	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=ON --log-level=NOTICE
 	cmake --build $(BENCH_BUILD) --target mmapc_bench mmapc -j 2
 
 # The Python rows (bench/python_bench.py) need the package's build and psutil: optional too.
@@ -83,7 +83,7 @@ bench-quick: bench-build
 bench-instructions:
 	$(NEED) cmake make gcc valgrind
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
-	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=OFF --log-level=NOTICE
+	  -DMMAPC_BUILD_TESTS=OFF -DMMAPC_BUILD_EXAMPLES=OFF -DMMAPC_BUILD_TOOLS=ON --log-level=NOTICE
 	cmake --build $(BENCH_BUILD) --target mmapc_icount -j 2
 	bench/icount.sh $(BENCH_BUILD)
 

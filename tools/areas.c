@@ -85,7 +85,10 @@ static int stream_row(void *ctx, tool_area *t)
 {
     stream *st = ctx;
     if (st->o->json) {
-        ob_str(st->b, st->n ? ",\n  " : "\n  ");
+        if (st->n) /* (two literals: their lengths known when it compiles) */
+            ob_str(st->b, ",\n  ");
+        else
+            ob_str(st->b, "\n  ");
         area_json(st->b, st->o->extended, st->o->build_id, t, -1);
     } else {
         const char *note = NULL;

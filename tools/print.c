@@ -418,6 +418,10 @@ void ob_json_hex(obuf *b, const void *s, size_t len)
 
 void ob_json_path(obuf *b, const char *path)
 {
+    if (!path[0]) { /* anonymous memory: most areas of a large process */
+        ob_str(b, "\"path\": \"\"");
+        return;
+    }
     size_t len = strlen(path);
     ob_str(b, "\"path\": ");
     if (ob_json_string(b, path, len)) {
@@ -689,9 +693,29 @@ void ob_area_json_fields(obuf *b, const mmapc_area *a)
     o = PUT(o, ", \"inode\": ");
     o = put_dec(o, a->inode);
     o = PUT(o, ", \"kind\": \"");
-    b->len = (size_t)(o - b->p);
-    ob_str(b, mmapc_area_kind_name(a->kind));
-    ob_str(b, a->deleted ? "\", \"deleted\": true, " : "\", \"deleted\": false, ");
+    /* the kinds' names, asked once, each padded to 16 bytes for a copy of known size */
+    static char kinds[MMAPC_AREA_OTHER_PSEUDO + 1][16];
+    static unsigned char kind_len[MMAPC_AREA_OTHER_PSEUDO + 1];
+    static int named;
+    if (!named) {
+        for (int k = 0; k <= MMAPC_AREA_OTHER_PSEUDO; k++) {
+            const char *name = mmapc_area_kind_name((mmapc_area_kind)k);
+            size_t len = strlen(name) < sizeof kinds[k] ? strlen(name) : sizeof kinds[k];
+            memcpy(kinds[k], name, len);
+            kind_len[k] = (unsigned char)len;
+        }
+        named = 1;
+    }
+    if ((unsigned)a->kind <= MMAPC_AREA_OTHER_PSEUDO) {
+        memcpy(o, kinds[a->kind], sizeof kinds[a->kind]);
+        o += kind_len[a->kind];
+        o = a->deleted ? PUT(o, "\", \"deleted\": true, ") : PUT(o, "\", \"deleted\": false, ");
+        b->len = (size_t)(o - b->p);
+    } else { /* (a kind of a later version) */
+        b->len = (size_t)(o - b->p);
+        ob_str(b, mmapc_area_kind_name(a->kind));
+        ob_str(b, a->deleted ? "\", \"deleted\": true, " : "\", \"deleted\": false, ");
+    }
     ob_json_path(b, a->path);
 }
 

@@ -105,19 +105,26 @@ int tool_each_area(int pid, unsigned proc_flags, unsigned what, tool_area_fn fn,
 {
     char who[64], msg[160];
     tool_pid_name(pid, who, sizeof who);
-    mmapc_proc *proc;
-    int rc = mmapc_proc_open(&proc, pid, proc_flags);
+    /* A process handle only for the build IDs, which it queries; a listing alone is a one-shot
+     * iteration, which reads the text through the descriptor it opens (one open, not two). */
+    mmapc_proc *proc = NULL;
+    int rc = 0;
+    if (what & SNAP_BUILD_ID)
+        rc = mmapc_proc_open(&proc, pid, proc_flags);
     if (rc) {
         snprintf(msg, sizeof msg, "cannot read the areas of %s", who);
         return tool_fail(rc, msg);
     }
     mmapc_areas *it;
     int usage = (what & SNAP_USAGE) != 0;
-    rc = usage ? mmapc_proc_areas_usage(&it, proc, 0, UINT64_MAX)
-               : mmapc_proc_areas(&it, proc, 0, UINT64_MAX);
+    if (proc)
+        rc = usage ? mmapc_proc_areas_usage(&it, proc, 0, UINT64_MAX)
+                   : mmapc_proc_areas(&it, proc, 0, UINT64_MAX);
+    else
+        rc = usage ? mmapc_areas_open_usage(&it, pid) : mmapc_areas_open(&it, pid);
     if (rc == MMAPC_EUNSUPPORTED && usage && (what & SNAP_USAGE_OPTIONAL)) {
         usage = 0; /* no memory use on this system: the areas still */
-        rc = mmapc_proc_areas(&it, proc, 0, UINT64_MAX);
+        rc = proc ? mmapc_proc_areas(&it, proc, 0, UINT64_MAX) : mmapc_areas_open(&it, pid);
     }
     if (rc) {
         mmapc_proc_close(proc);
