@@ -25,7 +25,10 @@ void ob_init(obuf *b, FILE *out)
  * grows in place into the address space it holds. A heap block where that cannot be had (an
  * address space too small for the capacity, a limit). The output is formatted straight into
  * it, never copied there. */
-#define HELD_FIRST ((size_t)2 << 20)
+#define HELD_ALIGN ((size_t)2 << 20) /* a transparent huge page on x86-64 and aarch64 */
+/* Pages are made (and zeroed) only as output reaches them: a first size that most listings fit
+ * in costs nothing more, and spares them the resizes. */
+#define HELD_FIRST ((size_t)8 << 20)
 #define HELD_CAPACITY ((size_t)1 << (sizeof(void *) >= 8 ? 32 : 26))
 /* The room held output always has for the next writes (as much as the buffer of its own). */
 #define HELD_ROOM (sizeof(((obuf *)0)->own))
@@ -35,7 +38,7 @@ static int held_grow(obuf *b, size_t cap)
 {
     if (!b->held && cap <= HELD_CAPACITY) {
         size_t size = cap > HELD_FIRST ? cap : HELD_FIRST;
-        mmapc_options o = {.flags = MMAPC_TRANSPARENT_HUGE_PAGES, .alignment = HELD_FIRST};
+        mmapc_options o = {.flags = MMAPC_TRANSPARENT_HUGE_PAGES, .alignment = HELD_ALIGN};
         if (mmapc_map_anon_growable(&b->held_map, size, HELD_CAPACITY, MMAPC_PROT_RW, &o) == 0) {
             b->held = mmapc_ptr(b->held_map);
             b->held_cap = mmapc_size(b->held_map);
@@ -68,11 +71,6 @@ static void held_free(obuf *b)
     b->held = NULL;
 }
 
-void ob_hold(obuf *b)
-{
-    b->hold = 1;
-}
-
 /* Held: what was written counted in the held output (copied there from the buffer of its own
  * the first time), and room for at least want more bytes at p. On failure the output is lost
  * (held_oom): writes go on into the buffer of its own and are dropped. */
@@ -103,6 +101,13 @@ static void held_settle(obuf *b, size_t want)
     }
     b->p = b->held + b->held_len;
     b->cap = b->held_cap - b->held_len;
+}
+
+void ob_hold(obuf *b)
+{
+    b->hold = 1;
+    if (b->len == 0)
+        held_settle(b, HELD_ROOM); /* from the first byte in the held output: no copy later */
 }
 
 /* The buffer is full: out with what it holds (held: room for more). */
