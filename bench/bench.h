@@ -60,6 +60,33 @@ BENCH_NORETURN void bench_die(const char *what, int code);
 
 /* ---- raw baselines (raw.c): plain system calls, no mmapc ---- */
 
+/* struct procmap_query of the kernel's UAPI linux/fs.h (Linux 6.11+), which older C library
+ * headers (Debian 12's) lack, and its request, _IOWR('f', 17, struct procmap_query). */
+struct raw_query_args {
+    uint64_t size;
+    uint64_t query_flags;
+    uint64_t query_addr;
+    uint64_t vma_start;
+    uint64_t vma_end;
+    uint64_t vma_flags;
+    uint64_t vma_page_size;
+    uint64_t vma_offset;
+    uint64_t inode;
+    uint32_t dev_major;
+    uint32_t dev_minor;
+    uint32_t vma_name_size;
+    uint32_t build_id_size;
+    uint64_t vma_name_addr;
+    uint64_t build_id_addr;
+};
+#define RAW_PROCMAP_QUERY 0xc0686611u
+/* The request's type in ioctl(): unsigned long in glibc, int in musl and POSIX. */
+#ifdef __GLIBC__
+typedef unsigned long raw_ioctl_request;
+#else
+typedef int raw_ioctl_request;
+#endif
+
 /* The PROCMAP_QUERY ioctl on a /proc/<pid>/maps descriptor: 0, or -errno. The area holding
  * addr (not the next one), its name copied into name. */
 int raw_procmap_query(int fd, uint64_t addr, uint64_t *start, uint64_t *end, char *name,

@@ -7,6 +7,7 @@
  * same loop, so that the difference is what the library adds in user space.
  */
 #define _GNU_SOURCE
+#include "bench.h"
 #include "mmapc.h"
 
 #include <fcntl.h>
@@ -21,20 +22,6 @@
 
 #define ICOUNT_N 1000
 #define FILE_SIZE ((size_t)1 << 20)
-
-/* From the kernel's UAPI linux/fs.h (Linux 6.11+); older C library headers lack it. */
-struct icount_procmap_query {
-    uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags, vma_page_size,
-        vma_offset, inode;
-    uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
-    uint64_t vma_name_addr, build_id_addr;
-};
-#define ICOUNT_PROCMAP_QUERY 0xc0686611u
-#ifdef __GLIBC__
-typedef unsigned long ioctl_request;
-#else
-typedef int ioctl_request;
-#endif
 
 static struct {
     int fd;           /* the 1 MiB file of the file rows */
@@ -95,13 +82,13 @@ static void query_handle_mmapc(void)
 
 static int raw_query(int fd)
 {
-    struct icount_procmap_query q = {
+    struct raw_query_args q = {
         .size = sizeof q,
         .query_addr = g.addr,
         .vma_name_size = sizeof g.name,
         .vma_name_addr = (uint64_t)(uintptr_t)g.name,
     };
-    return ioctl(fd, (ioctl_request)ICOUNT_PROCMAP_QUERY, &q) == 0 && q.vma_start <= g.addr;
+    return ioctl(fd, (raw_ioctl_request)RAW_PROCMAP_QUERY, &q) == 0 && q.vma_start <= g.addr;
 }
 
 static void query_handle_raw(void)

@@ -18,20 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* struct procmap_query of the kernel's UAPI (Debian 12's headers lack it) */
-struct bid_query {
-    uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags, vma_page_size,
-        vma_offset, inode;
-    uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
-    uint64_t vma_name_addr, build_id_addr;
-};
-#define BID_PROCMAP_QUERY 0xc0686611u
-#ifdef __GLIBC__
-typedef unsigned long bid_request;
-#else
-typedef int bid_request;
-#endif
-
 typedef struct bid_ctx {
     mmapc_proc *proc;
     int fd;
@@ -54,11 +40,11 @@ static void bid_mmapc(void *arg)
 static void bid_raw(void *arg)
 {
     bid_ctx *c = arg;
-    struct bid_query q = {.size = sizeof q,
-                          .query_addr = c->addr,
-                          .build_id_size = sizeof c->id,
-                          .build_id_addr = (uint64_t)(uintptr_t)c->id};
-    if (ioctl(c->fd, (bid_request)BID_PROCMAP_QUERY, &q) != 0)
+    struct raw_query_args q = {.size = sizeof q,
+                               .query_addr = c->addr,
+                               .build_id_size = sizeof c->id,
+                               .build_id_addr = (uint64_t)(uintptr_t)c->id};
+    if (ioctl(c->fd, (raw_ioctl_request)RAW_PROCMAP_QUERY, &q) != 0)
         bench_die("PROCMAP_QUERY", -errno);
     c->size = q.build_id_size;
 }

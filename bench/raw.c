@@ -13,44 +13,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* From the kernel's UAPI linux/fs.h (Linux 6.11+); older C library headers lack it. */
-struct raw_procmap_query {
-    uint64_t size;
-    uint64_t query_flags;
-    uint64_t query_addr;
-    uint64_t vma_start;
-    uint64_t vma_end;
-    uint64_t vma_flags;
-    uint64_t vma_page_size;
-    uint64_t vma_offset;
-    uint64_t inode;
-    uint32_t dev_major;
-    uint32_t dev_minor;
-    uint32_t vma_name_size;
-    uint32_t build_id_size;
-    uint64_t vma_name_addr;
-    uint64_t build_id_addr;
-};
-#define RAW_PROCMAP_QUERY 0xc0686611u /* _IOWR('f', 17, struct procmap_query) */
-
-/* The request's type in ioctl(): unsigned long in glibc, int in musl and POSIX. */
-#ifdef __GLIBC__
-typedef unsigned long ioctl_request;
-#else
-typedef int ioctl_request;
-#endif
-
 int raw_procmap_query(int fd, uint64_t addr, uint64_t *start, uint64_t *end, char *name,
                       uint32_t name_size)
 {
     /* query_flags 0: only the area that covers addr (0x10 would also accept the next one) */
-    struct raw_procmap_query q = {
+    struct raw_query_args q = {
         .size = sizeof q,
         .query_addr = addr,
         .vma_name_size = name_size,
         .vma_name_addr = (uint64_t)(uintptr_t)name,
     };
-    if (ioctl(fd, (ioctl_request)RAW_PROCMAP_QUERY, &q) != 0)
+    if (ioctl(fd, (raw_ioctl_request)RAW_PROCMAP_QUERY, &q) != 0)
         return -errno;
     *start = q.vma_start;
     *end = q.vma_end;

@@ -207,30 +207,7 @@ static const char two_digits[] = "0001020304050607080910111213141516171819202122
  * written straight into the buffer. */
 void ob_digits(obuf *b, uint64_t v, int neg, int width)
 {
-    static const uint64_t pow10[] = {
-        UINT64_C(10),
-        UINT64_C(100),
-        UINT64_C(1000),
-        UINT64_C(10000),
-        UINT64_C(100000),
-        UINT64_C(1000000),
-        UINT64_C(10000000),
-        UINT64_C(100000000),
-        UINT64_C(1000000000),
-        UINT64_C(10000000000),
-        UINT64_C(100000000000),
-        UINT64_C(1000000000000),
-        UINT64_C(10000000000000),
-        UINT64_C(100000000000000),
-        UINT64_C(1000000000000000),
-        UINT64_C(10000000000000000),
-        UINT64_C(100000000000000000),
-        UINT64_C(1000000000000000000),
-        UINT64_C(10000000000000000000),
-    };
-    int n = 1; /* digits: most figures of a table have few, so a compare each */
-    while (n < 20 && v >= pow10[n - 1])
-        n++;
+    int n = dec_width(v);
     int len = n + (neg != 0), pad = width > len ? width - len : 0;
     if ((size_t)(pad + len) > b->cap - b->len) {
         ob_spill(b);
@@ -250,19 +227,7 @@ void ob_digits(obuf *b, uint64_t v, int neg, int width)
     out += pad;
     if (neg)
         *out++ = '-';
-    char *d = out + n; /* from the last digit back, two a division */
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        *--d = two_digits[2 * r + 1];
-        *--d = two_digits[2 * r];
-    }
-    if (v >= 10) {
-        *--d = two_digits[2 * v + 1];
-        *--d = two_digits[2 * v];
-    } else {
-        *--d = (char)('0' + v);
-    }
+    (void)put_dec(out, v); /* n digits */
     b->len += (size_t)(pad + len);
 }
 
@@ -302,16 +267,22 @@ static inline uint64_t hex8(uint32_t h)
 #endif
 }
 
-void ob_hex(obuf *b, uint64_t v, int width)
+/* The hexadecimal digits v needs (1 to 16). */
+static inline int hex_width(uint64_t v)
 {
-    int n = 1; /* digits: as many as v needs, at least width (up to 16) */
 #if defined(__GNUC__)
-    if (v)
-        n = (67 - __builtin_clzll(v)) / 4;
+    return v ? (67 - __builtin_clzll(v)) / 4 : 1;
 #else
+    int n = 1;
     for (uint64_t t = v >> 4; t; t >>= 4)
         n++;
+    return n;
 #endif
+}
+
+void ob_hex(obuf *b, uint64_t v, int width)
+{
+    int n = hex_width(v); /* as many digits as v needs, at least width (up to 16) */
     if (width > n)
         n = width > 16 ? 16 : width;
     if (b->cap - b->len < 16)
@@ -525,14 +496,7 @@ char *ob_room(obuf *b, size_t n)
 /* The hexadecimal digits of v, as many as it needs (up to 16), two at a time from a table. */
 char *put_hex(char *o, uint64_t v)
 {
-    int n = 1;
-#if defined(__GNUC__)
-    if (v)
-        n = (67 - __builtin_clzll(v)) / 4;
-#else
-    for (uint64_t t = v >> 4; t; t >>= 4)
-        n++;
-#endif
+    int n = hex_width(v);
     char *d = o + n;
     for (int left = n; left >= 2; left -= 2, v >>= 8) {
         d -= 2;
@@ -580,10 +544,7 @@ char *put_hex_w(char *o, uint64_t v, int width)
         memcpy(o, &lo, 8);
         return o + 8;
     }
-    int n = 1;
-    for (uint64_t t = v >> 4; t; t >>= 4)
-        n++;
-    for (; n < width; width--)
+    for (int n = hex_width(v); n < width; width--)
         *o++ = '0';
     return put_hex(o, v);
 }

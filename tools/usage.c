@@ -106,25 +106,36 @@ static inline int64_t cell(const tool_area *t, int i)
     return usage_cols[i].is_int ? (int64_t)v : (int64_t)(v / 1024);
 }
 
-/* VmFlags as the kernel prints them ("rd mr mw me"), into out; returns the length. */
-static size_t vm_flags_text(uint64_t flags, char *out, size_t size)
+/* Each VmFlags bit's code ("rd") and its length, asked of the library once (the tool runs one
+ * thread). */
+typedef struct vm_code {
+    const char *name; /* NULL for a bit without a code */
+    size_t len;
+} vm_code;
+
+static const vm_code *vm_codes(void)
 {
-    static const char
-        *names[64]; /* each bit's code, asked once (constants: no race that matters) */
-    static size_t lens[64];
+    static vm_code codes[64];
     static int named;
     if (!named) {
         for (int bit = 0; bit < 64; bit++) {
-            names[bit] = mmapc_vm_flag_name(UINT64_C(1) << bit);
-            lens[bit] = names[bit] ? strlen(names[bit]) : 0;
+            codes[bit].name = mmapc_vm_flag_name(UINT64_C(1) << bit);
+            codes[bit].len = codes[bit].name ? strlen(codes[bit].name) : 0;
         }
         named = 1;
     }
+    return codes;
+}
+
+/* VmFlags as the kernel prints them ("rd mr mw me"), into out; returns the length. */
+static size_t vm_flags_text(uint64_t flags, char *out, size_t size)
+{
+    const vm_code *codes = vm_codes();
     size_t n = 0;
     out[0] = '\0';
     for (int bit = 0; bit < 64 && (flags >> bit); bit++) {
-        const char *name = (flags >> bit) & 1 ? names[bit] : NULL;
-        size_t len = name ? lens[bit] : 0;
+        const char *name = (flags >> bit) & 1 ? codes[bit].name : NULL;
+        size_t len = name ? codes[bit].len : 0;
         if (!len || n + len + 2 > size)
             continue;
         if (n)
@@ -436,16 +447,7 @@ int usage_print_table(FILE *out, const tool_snapshot *s, int build_id)
 /* The figures of one area as JSON fields, after its other fields. */
 void usage_json_fields(obuf *b, const mmapc_area_usage *u)
 {
-    static const char *names[64]; /* each VmFlags bit's code (constants: no race that matters) */
-    static size_t lens[64];
-    static int named;
-    if (!named) {
-        for (int bit = 0; bit < 64; bit++) {
-            names[bit] = mmapc_vm_flag_name(UINT64_C(1) << bit);
-            lens[bit] = names[bit] ? strlen(names[bit]) : 0;
-        }
-        named = 1;
-    }
+    const vm_code *codes = vm_codes();
     /* room for every field (a key of 32 bytes copied whole, a value of 21) and the flags */
     char *o = ob_room(b, (size_t)usage_ncols * 56 + 64 * 8 + 32);
     for (int i = 0; i < usage_ncols; i++) {
@@ -468,17 +470,17 @@ void usage_json_fields(obuf *b, const mmapc_area_usage *u)
             int bit = 0;
             while (!((f >> bit) & 1))
                 bit++;
-            const char *name = names[bit];
+            const char *name = codes[bit].name;
             if (!name)
                 continue;
             if (!first)
                 o = PUT(o, ", ");
             *o++ = '"';
-            if (lens[bit] == 2) /* every code the kernel has today: a copy of known size */
+            if (codes[bit].len == 2) /* every code the kernel has today: a copy of known size */
                 memcpy(o, name, 2);
             else
-                memcpy(o, name, lens[bit]);
-            o += lens[bit];
+                memcpy(o, name, codes[bit].len);
+            o += codes[bit].len;
             *o++ = '"';
             first = 0;
         }
