@@ -465,7 +465,6 @@ MMAPC__HOT int mmapc_map_anon(mmapc_map **out, size_t size, mmapc_prot prot,
     if (!blk)
         return create_plain_new(out, rounded, page, prot);
     return create_plain(out, blk, rounded, rounded, page, prot, (mmapc_file)0, 0, 0, NULL);
-    return map_anon(out, size, prot, options, false);
 }
 
 int mmapc_reserve_anon(mmapc_map **out, size_t size, mmapc_prot prot, const mmapc_options *options)
