@@ -377,7 +377,13 @@ static void child(enum mode mode)
         if (cell_origin == O_FAULT) {
             touch_bad();
         } else if (cell_origin == O_SENT) {
-            kill(getpid(), sig);
+            /* To the process; under qemu-user to this thread: qemu's own threads leave SIGSEGV
+             * open, and the host's kernel may give a signal sent to the process to one of them,
+             * which qemu does not pass to the program (it dies by it, with mmapc or without). */
+            if (check_under_emulator())
+                pthread_kill(pthread_self(), sig);
+            else
+                kill(getpid(), sig);
         } else if (cell_origin == O_NESTED) {
             raise(SIGUSR1);
         } else {

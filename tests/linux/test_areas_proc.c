@@ -149,6 +149,14 @@ static void test_no_process(void)
                 fprintf(stderr, "ended process (%s, %s): %s\n", text ? "text" : "direct",
                         i ? "reaped" : "zombie", mmapc_err_name(rc));
             CHECK(rc == MMAPC_ESRCH);
+            /* with a name buffer, and where no area ever was: the same answer */
+            char name[64];
+            rc = mmapc_proc_query(p, 0x10000, &a, name, sizeof name);
+            if (rc != MMAPC_ESRCH)
+                fprintf(stderr, "ended process (%s, %s), 0x10000 with a name buffer: %s (%d)\n",
+                        text ? "text" : "direct", i ? "reaped" : "zombie", mmapc_err_name(rc),
+                        mmapc_last_os_error());
+            CHECK(rc == MMAPC_ESRCH);
             CHECK_RC(mmapc_proc_areas(&it, p, 0, UINT64_MAX), MMAPC_ESRCH);
             if (i == 0)
                 waitpid(child, NULL, 0);
