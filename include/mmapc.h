@@ -503,6 +503,13 @@ typedef struct mmapc_area {
  * handle opens a descriptor of its own at its first use, without a lock (so a fork by another
  * thread at any moment is safe); the descriptor inherited from the parent is left alone, as the
  * child may have closed it and reused its number (exec closes it).
+ *
+ * A handle stays with the process it was opened for: across an exec it answers for the new
+ * program, and a process that later takes the same pid is never it (Linux binds the descriptor
+ * to the process; after an exec a direct query opens it again each time, so a handle opened
+ * anew is faster). An address space can outlive its process for a moment (the kernel keeps it
+ * while anything holds it: a kernel thread that scans it, a vfork child that shares it); a
+ * query that finds no area there answers MMAPC_ESRCH, as for a process that has ended.
  */
 typedef struct mmapc_proc mmapc_proc;
 

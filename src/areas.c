@@ -315,9 +315,8 @@ FOLDED int direct_query(mmapc_proc *p, uint64_t addr, mmapc_area *out, char *buf
 
 /* A query the usual path did not answer: the direct query that also finds the next area, with
  * a name of any length, then the text. */
-__attribute__((noinline)) static int proc_query_general(mmapc_proc *proc, uint64_t addr,
-                                                        mmapc_area *out, char *path_buf,
-                                                        size_t path_size)
+static int proc_query_answer(mmapc_proc *proc, uint64_t addr, mmapc_area *out, char *path_buf,
+                             size_t path_size)
 {
     bool above = false;
     int rc;
@@ -333,6 +332,22 @@ __attribute__((noinline)) static int proc_query_general(mmapc_proc *proc, uint64
         return mmapc__fail(MMAPC_ENOTFOUND);
     if (rc == MMAPC_EUNSUPPORTED && proc->text) /* no text here (Windows): ask directly */
         return direct_query(proc, addr, out, path_buf, path_size, &above);
+    return rc;
+}
+
+/* A query the usual path did not answer, as proc_query_answer() gives it, but "no area there"
+ * from an address space that has outlived its process (mmapc__os_proc_ended()): the process's
+ * end. */
+__attribute__((noinline)) static int proc_query_general(mmapc_proc *proc, uint64_t addr,
+                                                        mmapc_area *out, char *path_buf,
+                                                        size_t path_size)
+{
+    int rc = proc_query_answer(proc, addr, out, path_buf, path_size);
+    if (rc == MMAPC_ENOTFOUND) {
+        int ended = mmapc__os_proc_ended(proc->os);
+        if (ended)
+            return ended;
+    }
     return rc;
 }
 

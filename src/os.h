@@ -116,6 +116,12 @@ int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *na
  * not fit, no such query here: src/os/no_area_at.c) sends the caller the general way, which
  * tells why; it records no error of its own. */
 int mmapc__os_area_at(mmapc__proc *p, uint64_t addr, mmapc_area *out, char *name, size_t cap);
+/* MMAPC_ESRCH (the error recorded) when the process of p has ended, a zombie included; 0 while
+ * it runs, and where the system's handle keeps the process itself (src/os/no_area_at.c). Asked
+ * after "no area there": an address space can outlive its process for a moment (Linux keeps it
+ * while anything holds it: a kernel thread that scans it, a vfork child that shares it) and a
+ * descriptor opened on it still answers from it. */
+int mmapc__os_proc_ended(mmapc__proc *p);
 /* Non-zero when mmapc__os_area_from() can answer for p (probes once per process if needed). */
 int mmapc__os_area_direct(mmapc__proc *p);
 /* name, an area's whole name, ends in " (deleted)": non-zero when it is the path of a live file

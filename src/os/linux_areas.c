@@ -174,6 +174,37 @@ static __attribute__((noinline, cold)) int open_fail(int err)
 /* The flag of a kernel thread in /proc/<pid>/stat (include/linux/sched.h, since Linux 2.6.27). */
 #define PF_KTHREAD 0x00200000u
 
+/* The state letter and flags of /proc/<pid>/stat: 0, or the errno of a failed read (ESRCH for
+ * an empty or unreadable one: no such process any more). */
+static int read_stat(int pid, char *state, unsigned *flags)
+{
+    char path[40], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int sfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (sfd < 0)
+        return errno;
+    ssize_t n;
+    do
+        n = read(sfd, buf, sizeof buf - 1);
+    while (n < 0 && errno == EINTR);
+    int err = n < 0 ? errno : ESRCH;
+    close(sfd);
+    if (n <= 0)
+        return err;
+    buf[n] = '\0';
+    /* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": comm may hold ')' */
+    const char *s = strrchr(buf, ')');
+    if (!s || sscanf(s + 1, " %c %*d %*d %*d %*d %*d %u", state, flags) != 2)
+        return ESRCH;
+    return 0;
+}
+
+/* A process that has ended: a zombie (Z), or one being taken apart (X, x). */
+static int ended_state(char state)
+{
+    return state == 'Z' || state == 'X' || state == 'x';
+}
+
 /*
  * After an empty answer (a listing without a line, or ESRCH from the ioctl): 0 when pid lives
  * without a user address space (a kernel thread), MMAPC_ESRCH when it has ended or is ending,
@@ -185,25 +216,12 @@ static int no_areas(int pid, int fd)
 {
     if (pid == MMAPC_SELF || pid == my_pid())
         return 0; /* we run: never an ended process */
-    char path[40], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    int sfd = open(path, O_RDONLY | O_CLOEXEC);
-    if (sfd < 0)
-        return mmapc__os_fail(errno, MMAPC_ESRCH);
-    ssize_t n;
-    do
-        n = read(sfd, buf, sizeof buf - 1);
-    while (n < 0 && errno == EINTR);
-    close(sfd);
-    if (n <= 0)
-        return mmapc__os_fail(n < 0 ? errno : ESRCH, MMAPC_ESRCH);
-    buf[n] = '\0';
-    /* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": comm may hold ')' */
-    const char *s = strrchr(buf, ')');
     char state;
     unsigned flags;
-    if (!s || sscanf(s + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2 ||
-        !(flags & PF_KTHREAD) || state == 'Z' || state == 'X' || state == 'x')
+    int err = read_stat(pid, &state, &flags);
+    if (err)
+        return mmapc__os_fail(err, MMAPC_ESRCH);
+    if (!(flags & PF_KTHREAD) || ended_state(state))
         return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
     char c;
     ssize_t r;
@@ -213,6 +231,18 @@ static int no_areas(int pid, int fd)
     if (r < 0 && errno == ESRCH)
         return mmapc__os_fail(ESRCH, MMAPC_ESRCH);
     return 0;
+}
+
+int mmapc__os_proc_ended(mmapc__proc *p)
+{
+    if (p->self || p->pid == my_pid())
+        return 0;
+    char state;
+    unsigned flags;
+    int err = read_stat(p->pid, &state, &flags);
+    if (err)
+        return mmapc__os_fail(err, MMAPC_ESRCH);
+    return ended_state(state) ? mmapc__os_fail(ESRCH, MMAPC_ESRCH) : 0;
 }
 
 /* Another process's maps: its path made apart, so that opening our own needs no buffer. */
@@ -431,6 +461,33 @@ MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *
     return query_fail(errno);
 }
 
+/*
+ * ESRCH through another process's descriptor, which is bound to the address space the process
+ * had when it was opened: a fresh open of the very same file is bound to the process (never to
+ * a later one that takes its pid) and reaches the address space it has now, a new one after an
+ * exec. The caller asks again through *nfd, then closes it; MMAPC_ESRCH when the process is gone.
+ */
+static __attribute__((noinline)) int open_again(int fd, int *nfd)
+{
+    char path[40];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    *nfd = open(path, O_RDONLY | O_CLOEXEC);
+    return *nfd < 0 ? open_fail(errno) : 0;
+}
+
+/* query() through open_again()'s descriptor. */
+static __attribute__((noinline)) int query_reopened(int fd, uint64_t addr, uint64_t flags,
+                                                    char *name, size_t cap,
+                                                    struct mmapc__procmap_query *q)
+{
+    int nfd, rc = open_again(fd, &nfd);
+    if (rc)
+        return rc;
+    rc = query(nfd, addr, flags, name, cap, q);
+    close(nfd);
+    return rc;
+}
+
 /* *out (every field but the path and the kind) and the name's length from an answer. */
 MMAPC__HOT static inline void fill_area(mmapc_area *out, const struct mmapc__procmap_query *q,
                                         char *name, size_t cap, size_t *name_len)
@@ -462,6 +519,8 @@ MMAPC__HOT int mmapc__os_area_from(mmapc__proc *p, uint64_t addr, mmapc_area *ou
         return rc;
     struct mmapc__procmap_query q;
     rc = query(fd, addr, PQ_COVERING_OR_NEXT, name, cap, &q);
+    if (rc == MMAPC_ESRCH && !p->self)
+        rc = query_reopened(fd, addr, PQ_COVERING_OR_NEXT, name, cap, &q);
     if (rc == NAME_SHORT) {
         *name_len = NAME_ROOM; /* not cap: never again with this buffer */
         return 0;
@@ -538,8 +597,17 @@ int mmapc__linux_query_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *o
     do
         r = ioctl(fd, request, &q);
     while (r < 0 && errno == EINTR);
-    if (r != 0) {
+    if (r != 0)
         rc = query_fail(errno);
+    int nfd;
+    if (rc == MMAPC_ESRCH && !p->self && (rc = open_again(fd, &nfd)) == 0) {
+        do
+            r = ioctl(nfd, request, &q);
+        while (r < 0 && errno == EINTR);
+        rc = r == 0 ? 0 : query_fail(errno);
+        close(nfd);
+    }
+    if (rc != 0) {
         if (rc == MMAPC_ESRCH && no_areas(p->pid, fd) == 0)
             return mmapc__fail(MMAPC_ENOTFOUND); /* a kernel thread: no area anywhere */
         return rc;

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 static size_t page;
@@ -162,6 +163,129 @@ static void test_no_process(void)
                 waitpid(child, NULL, 0);
         }
         mmapc_proc_close(p);
+    }
+}
+
+/* A thread of the process that vforked: ends the whole process while its vfork child, which
+ * shares the address space, lives on. */
+static void *end_process(void *arg)
+{
+    (void)arg;
+    struct timespec t = {0, 20 * 1000 * 1000};
+    nanosleep(&t, NULL);
+    syscall(SYS_exit_group, 0);
+    return NULL;
+}
+
+/*
+ * A process that has ended while its address space lives on: the kernel keeps an address space
+ * for as long as anything holds it (here a vfork child that shares it; in the wild a kernel
+ * thread such as khugepaged that scans it for a moment), and the maps descriptor a handle holds
+ * still answers from it. A query that finds nothing there says the process is gone, not that
+ * it has no area at the address.
+ */
+static void test_address_space_outlives(void)
+{
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    fflush(NULL);
+    pid_t owner = fork();
+    REQUIRE(owner >= 0);
+    if (owner == 0) {
+        /* in the owner: a thread that ends it, then a vfork child that holds the address space
+         * and tells its pid (the write is all it does before it waits to be killed) */
+        pthread_t t;
+        if (pthread_create(&t, NULL, end_process, NULL) != 0)
+            _exit(1);
+        pid_t holder = vfork();
+        if (holder == 0) {
+            pid_t me = (pid_t)syscall(SYS_getpid);
+            (void)!write(ready[1], &me, sizeof me);
+            for (;;)
+                pause();
+        }
+        _exit(1); /* not reached: the thread ends the process while the child holds it */
+    }
+    close(ready[1]);
+    mmapc_proc *p = NULL;
+    REQUIRE_OK(mmapc_proc_open(&p, owner, 0));
+    pid_t holder = -1;
+    REQUIRE(read(ready[0], &holder, sizeof holder) == (ssize_t)sizeof holder && holder > 0);
+    close(ready[0]);
+    int status = 0;
+    REQUIRE(waitpid(owner, &status, 0) == owner);
+    mmapc_area a;
+    char name[64];
+    /* the holder still runs in the address space the owner had */
+    CHECK(kill(holder, 0) == 0);
+    int rc = mmapc_proc_query(p, 0x10000, &a, name, sizeof name);
+    if (rc != MMAPC_ESRCH)
+        fprintf(stderr, "ended process, address space held: %s\n", mmapc_err_name(rc));
+    CHECK(rc == MMAPC_ESRCH);
+    CHECK_RC(mmapc_proc_query(p, 0x10000, &a, NULL, 0), MMAPC_ESRCH);
+    CHECK_RC(mmapc_area_query(owner, 0x10000, &a, NULL, 0), MMAPC_ESRCH);
+    mmapc_proc_close(p);
+    kill(holder, SIGKILL); /* not our child: init (or a subreaper) reaps it */
+}
+
+/* A handle follows its process across exec, by either path: the old program's address is gone,
+ * the shell's own file is there. */
+static void test_exec(void)
+{
+    for (int text = 0; text < 2; text++) {
+        /* sync: the handle is open; in, out: the shell's input (read to its end) and output */
+        int sync[2], in[2], out[2];
+        REQUIRE(pipe2(sync, O_CLOEXEC) == 0);
+        REQUIRE(pipe2(in, O_CLOEXEC) == 0);
+        REQUIRE(pipe2(out, O_CLOEXEC) == 0);
+        fflush(NULL);
+        pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            char go;
+            if (read(sync[0], &go, 1) != 1 || dup2(in[0], 0) != 0 || dup2(out[1], 1) != 1)
+                _exit(1);
+            execl("/bin/sh", "sh", "-c", "echo running; read line; exit 0", (char *)NULL);
+            _exit(127);
+        }
+        close(sync[0]);
+        close(in[0]);
+        close(out[1]);
+        mmapc_proc *p = NULL;
+        mmapc_area a;
+        REQUIRE_OK(mmapc_proc_open(&p, child, text ? MMAPC_PROC_TEXT : 0));
+        CHECK_OK(mmapc_proc_query(p, (uintptr_t)&page, &a, NULL, 0));
+        REQUIRE(write(sync[1], "g", 1) == 1); /* now exec */
+        close(sync[1]);
+        char said[16];
+        REQUIRE(read(out[0], said, sizeof said) > 0); /* the shell runs */
+        close(out[0]);
+        /* the shell's file by its inode (qemu-user resolves /bin/sh's links its own way) */
+        struct stat sh;
+        char buf[4096];
+        REQUIRE(stat("/bin/sh", &sh) == 0);
+        int rc = mmapc_proc_query(p, (uintptr_t)&page, &a, buf, sizeof buf);
+        /* where the shell happens to have an area at that address, it is not our file */
+        CHECK(rc == MMAPC_ENOTFOUND || (rc == 0 && a.start > (uintptr_t)&page) ||
+              (rc == 0 && strstr(buf, "test_areas_proc") == NULL));
+        mmapc_areas *it = NULL;
+        REQUIRE_OK(mmapc_proc_areas(&it, p, 0, UINT64_MAX));
+        int shell = 0, ours = 0;
+        uint64_t in_shell = 0;
+        while ((rc = mmapc_areas_next(it, &a)) == 1) {
+            if (a.kind == MMAPC_AREA_FILE && a.inode == (uint64_t)sh.st_ino && !shell++)
+                in_shell = a.start;
+            ours += strstr(a.path, "test_areas_proc") != NULL;
+        }
+        CHECK(rc == 0 && shell > 0 && ours == 0);
+        mmapc_areas_close(it);
+        CHECK_OK(mmapc_proc_query(p, in_shell, &a, buf, sizeof buf));
+        CHECK(a.start == in_shell && a.inode == (uint64_t)sh.st_ino);
+        mmapc_proc_close(p);
+        close(in[1]); /* the shell reads the end and exits */
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
 }
 
@@ -363,6 +487,8 @@ int main(void)
     test_bad_args();
     test_direct_detection();
     test_no_process();
+    test_address_space_outlives();
+    test_exec();
     test_no_permission();
     test_fork();
     test_threads();
