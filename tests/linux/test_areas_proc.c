@@ -166,13 +166,12 @@ static void test_no_process(void)
     }
 }
 
-/* A thread of the process that vforked: ends the whole process while its vfork child, which
- * shares the address space, lives on. */
+/* A thread of the process that vforked: ends the whole process (whose vfork child, sharing the
+ * address space, lives on) when the test says so through the pipe whose end arg is. */
 static void *end_process(void *arg)
 {
-    (void)arg;
-    struct timespec t = {0, 20 * 1000 * 1000};
-    nanosleep(&t, NULL);
+    char c;
+    (void)!read(*(int *)arg, &c, 1);
     syscall(SYS_exit_group, 0);
     return NULL;
 }
@@ -186,8 +185,8 @@ static void *end_process(void *arg)
  */
 static void test_address_space_outlives(void)
 {
-    int ready[2];
-    REQUIRE(pipe(ready) == 0);
+    int ready[2], go[2];
+    REQUIRE(pipe(ready) == 0 && pipe(go) == 0);
     fflush(NULL);
     pid_t owner = fork();
     REQUIRE(owner >= 0);
@@ -195,7 +194,7 @@ static void test_address_space_outlives(void)
         /* in the owner: a thread that ends it, then a vfork child that holds the address space
          * and tells its pid (the write is all it does before it waits to be killed) */
         pthread_t t;
-        if (pthread_create(&t, NULL, end_process, NULL) != 0)
+        if (pthread_create(&t, NULL, end_process, &go[0]) != 0)
             _exit(1);
         pid_t holder = vfork();
         if (holder == 0) {
@@ -207,11 +206,14 @@ static void test_address_space_outlives(void)
         _exit(1); /* not reached: the thread ends the process while the child holds it */
     }
     close(ready[1]);
+    close(go[0]);
     mmapc_proc *p = NULL;
-    REQUIRE_OK(mmapc_proc_open(&p, owner, 0));
+    REQUIRE_OK(mmapc_proc_open(&p, owner, 0)); /* the owner waits for go: it still runs */
     pid_t holder = -1;
     REQUIRE(read(ready[0], &holder, sizeof holder) == (ssize_t)sizeof holder && holder > 0);
     close(ready[0]);
+    REQUIRE(write(go[1], "g", 1) == 1); /* now end */
+    close(go[1]);
     int status = 0;
     REQUIRE(waitpid(owner, &status, 0) == owner);
     mmapc_area a;
