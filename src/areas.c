@@ -51,6 +51,14 @@ struct mmapc_areas {
     size_t name_cap;
     /* opened with usage (usage.c): the current area's, valid while usage->known is not 0 */
     mmapc_area_usage *usage;
+    /* the last whole name that ended in " (deleted)", its file and what check_deleted() found:
+     * the pieces of one file (Linux names every piece of shared anonymous memory "/dev/zero
+     * (deleted)") are looked up once per run of them, not once each */
+    char *dname;
+    size_t dname_cap, dname_len;
+    uint64_t dinode;
+    uint32_t dmajor, dminor;
+    bool dlive;
 };
 
 /* MMAPC_FORCE_TEXT=1 in the environment: queries scan the text, read once per process. */
@@ -574,6 +582,35 @@ int mmapc_areas_usage(const mmapc_areas *it, mmapc_area_usage *out)
     return 0;
 }
 
+/* check_deleted() of name (the whole name, suffix included) for an iteration: answered again
+ * without a lookup for the same name of the same file as the last time. */
+static void check_deleted_run(mmapc_areas *it, const char *name, mmapc_area *a)
+{
+    size_t len = a->path_len + MMAPC__DELETED_LEN;
+    if (it->dname && it->dname_len == len && it->dinode == a->inode && it->dmajor == a->dev_major &&
+        it->dminor == a->dev_minor && memcmp(it->dname, name, len) == 0) {
+        if (it->dlive) {
+            a->deleted = 0;
+            a->path_len = len;
+        }
+        return;
+    }
+    check_deleted(name, a);
+    if (len >= it->dname_cap) {
+        char *b = realloc(it->dname, len + 1);
+        if (!b) /* the last name stays; this one is looked up again next time */
+            return;
+        it->dname = b;
+        it->dname_cap = len + 1;
+    }
+    memcpy(it->dname, name, len);
+    it->dname_len = len;
+    it->dinode = a->inode;
+    it->dmajor = a->dev_major;
+    it->dminor = a->dev_minor;
+    it->dlive = !a->deleted;
+}
+
 static int next_text(mmapc_areas *it, mmapc_area *out)
 {
     for (;;) {
@@ -603,7 +640,7 @@ static int next_text(mmapc_areas *it, mmapc_area *out)
         text_name(it->proc, out, name);
         if (out->deleted) {
             name[out->path_len + MMAPC__DELETED_LEN] = '\0';
-            check_deleted(name, out);
+            check_deleted_run(it, name, out);
         }
         name[out->path_len] = '\0';
         if (out->path_len == 0)
@@ -693,6 +730,7 @@ void mmapc_areas_close(mmapc_areas *it)
         mmapc__os_proc_close(it->own.os);
     free(it->buf);
     free(it->name);
+    free(it->dname);
     free(it->usage);
     free(it);
 }

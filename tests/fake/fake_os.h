@@ -30,6 +30,9 @@ typedef struct fake_plan {
  */
 int fake_check(const char *text, size_t len, const fake_plan *plan, long *reads);
 
+/* How many times the core asked whether a name ending in " (deleted)" is a live file's. */
+extern long fake_name_lookups;
+
 /* Serve [text, text + len) under plan to the calls that follow, without checking them. */
 void fake_serve(const char *text, size_t len, const fake_plan *plan);
 
