@@ -502,7 +502,10 @@ typedef struct mmapc_area {
  * keep no state in the handle (each call brings its own buffers). In a forked child a MMAPC_SELF
  * handle opens a descriptor of its own at its first use, without a lock (so a fork by another
  * thread at any moment is safe); the descriptor inherited from the parent is left alone, as the
- * child may have closed it and reused its number (exec closes it).
+ * child may have closed it and reused its number (exec closes it). A handle on another process
+ * is taken over the same way in a forked child (Linux) while the descriptor it inherited still
+ * names the handle's file; once the child has closed it (and perhaps given its number to another
+ * file), queries and iterations through the handle answer MMAPC_EBADF.
  *
  * A handle stays with the process it was opened for: across an exec it answers for the new
  * program, and a process that later takes the same pid is never it (Linux binds the descriptor

@@ -89,6 +89,9 @@ struct mmapc__proc {
     int pid;           /* as asked: MMAPC_SELF or a pid */
     atomic_int unread; /* fd untouched by reads, and the handle serves one call: a text stream
                           may take it instead of opening again */
+    /* another process's handle: the device and inode of the file opened (0: not known), by
+     * which a forked child tells that the number it inherited still names that file */
+    uint64_t dev, ino;
 };
 
 static uint64_t fd_word(int owner, int fd)
@@ -259,6 +262,20 @@ static inline int open_maps(int pid, int *fd)
     return *fd < 0 ? open_fail(errno) : 0;
 }
 
+/*
+ * ESRCH through another process's descriptor, which is bound to the address space the process
+ * had when it was opened: a fresh open of the very same file is bound to the process (never to
+ * a later one that takes its pid) and reaches the address space it has now, a new one after an
+ * exec. The caller asks again through *nfd, then closes it; MMAPC_ESRCH when the process is gone.
+ */
+static __attribute__((noinline)) int open_again(int fd, int *nfd)
+{
+    char path[40];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    *nfd = open(path, O_RDONLY | O_CLOEXEC);
+    return *nfd < 0 ? open_fail(errno) : 0;
+}
+
 /* Whether memcheck runs the program, learnt once (see under_valgrind). */
 static __attribute__((noinline, cold)) void learn_valgrind(void)
 {
@@ -282,6 +299,7 @@ MMAPC__HOT static inline __attribute__((always_inline)) int proc_open_in(mmapc__
     p->self = pid == MMAPC_SELF;
     p->pid = pid;
     atomic_init(&p->unread, (flags & MMAPC__PROC_ONCE) != 0);
+    p->dev = p->ino = 0;
     return 0;
 }
 
@@ -294,6 +312,11 @@ int mmapc__os_proc_open(int pid, unsigned flags, mmapc__proc **out)
     if (rc) {
         free(p);
         return rc;
+    }
+    struct stat st;
+    if (!p->self && fstat(word_fd(atomic_load(&p->cur)), &st) == 0) {
+        p->dev = (uint64_t)st.st_dev;
+        p->ino = (uint64_t)st.st_ino;
     }
     *out = p;
     return 0;
@@ -366,15 +389,44 @@ static __attribute__((noinline)) int reopen_fd(mmapc__proc *p, uint64_t w, int m
     return 0;
 }
 
-/* On the usual path one load and a compare (reopen_fd above after a fork). */
+/*
+ * Another process's handle in a forked child: the descriptor the parent opened may have been
+ * closed here since, and its number given to another file (another process's maps, say), whose
+ * answers would then pass for the handle's. It is used only while it still names the handle's
+ * file (the device and inode of the open), through a descriptor of the child's own: a copy of
+ * it (which keeps the access checked when the parent opened it, as the child may have given up
+ * the right to open it again), published as reopen_fd() does. Otherwise MMAPC_EBADF: the
+ * handle's descriptor is gone from this process.
+ */
+static __attribute__((noinline)) int adopt_fd(mmapc__proc *p, uint64_t w, int me, int *fd)
+{
+    while (word_owner(w) != me) {
+        struct stat st;
+        int old = word_fd(w), nfd;
+        if (!p->ino || fstat(old, &st) != 0 || (uint64_t)st.st_ino != p->ino ||
+            (uint64_t)st.st_dev != p->dev)
+            return mmapc__os_fail(EBADF, MMAPC_EBADF);
+        nfd = fcntl(old, F_DUPFD_CLOEXEC, 0);
+        if (nfd < 0)
+            return mmapc__posix_fail(errno);
+        uint64_t mine = fd_word(me, nfd);
+        if (atomic_compare_exchange_strong_explicit(&p->cur, &w, mine, memory_order_acq_rel,
+                                                    memory_order_acquire))
+            w = mine;
+        else
+            close(nfd); /* w now holds what another thread published */
+    }
+    *fd = word_fd(w);
+    return 0;
+}
+
+/* On the usual path one load and a compare (reopen_fd or adopt_fd above after a fork). */
 static inline int current_fd(mmapc__proc *p, int *fd)
 {
     uint64_t w = atomic_load_explicit(&p->cur, memory_order_acquire);
-    if (p->self) {
-        int me = my_pid();
-        if (word_owner(w) != me)
-            return reopen_fd(p, w, me, fd);
-    }
+    int me = my_pid();
+    if (word_owner(w) != me)
+        return p->self ? reopen_fd(p, w, me, fd) : adopt_fd(p, w, me, fd);
     *fd = word_fd(w);
     return 0;
 }
@@ -459,20 +511,6 @@ MMAPC__HOT static inline int query(int fd, uint64_t addr, uint64_t flags, char *
     if (errno == ENAMETOOLONG && cap < NAME_ROOM)
         return NAME_SHORT;
     return query_fail(errno);
-}
-
-/*
- * ESRCH through another process's descriptor, which is bound to the address space the process
- * had when it was opened: a fresh open of the very same file is bound to the process (never to
- * a later one that takes its pid) and reaches the address space it has now, a new one after an
- * exec. The caller asks again through *nfd, then closes it; MMAPC_ESRCH when the process is gone.
- */
-static __attribute__((noinline)) int open_again(int fd, int *nfd)
-{
-    char path[40];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    *nfd = open(path, O_RDONLY | O_CLOEXEC);
-    return *nfd < 0 ? open_fail(errno) : 0;
 }
 
 /* query() through open_again()'s descriptor. */

@@ -335,6 +335,106 @@ static void test_no_permission(void)
 
 /* A MMAPC_SELF handle opened before fork() describes the child in the child; a handle for the
  * parent's pid still describes the parent. */
+/* Open a handle on pid into *out and return the number of its descriptor: the lowest free one
+ * (a handle opens one), checked to name pid's maps. */
+static int handle_fd_of(mmapc_proc **out, int pid, unsigned flags)
+{
+    int n = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    REQUIRE(n >= 0);
+    close(n);
+    REQUIRE_OK(mmapc_proc_open(out, pid, flags));
+    char link[64], want[64], got[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", n);
+    snprintf(want, sizeof want, "/proc/%d/maps", pid);
+    ssize_t len = readlink(link, got, sizeof got - 1);
+    REQUIRE(len > 0);
+    got[len] = '\0';
+    REQUIRE(strcmp(got, want) == 0);
+    return n;
+}
+
+/*
+ * A handle on another process, used in a forked child: while the descriptor it inherited still
+ * names the handle's file, the answers are that process's; once the child has closed it and given
+ * its number to another file (its own maps, /dev/null), MMAPC_EBADF, never the other file's
+ * answers, and the library's other handles are unharmed.
+ */
+static void test_fork_other_handle(void)
+{
+    for (int text = 0; text < 2; text++) {
+        fflush(NULL);
+        pid_t other = fork(); /* shares our areas up to here: page lies in both */
+        REQUIRE(other >= 0);
+        if (other == 0) {
+            for (;;)
+                pause();
+        }
+        unsigned flags = text ? MMAPC_PROC_TEXT : 0;
+        mmapc_proc *kept = NULL, *lost_maps = NULL, *lost_null = NULL;
+        REQUIRE_OK(mmapc_proc_open(&kept, other, flags));
+        int n1 = handle_fd_of(&lost_maps, other, flags),
+            n2 = handle_fd_of(&lost_null, other, flags);
+        int direct = mmapc_proc_direct(kept);
+        fflush(NULL);
+        pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            /* the exit status tells which check failed, one bit each */
+            int fails = 0;
+            /* only in this child: an area that the other process lacks */
+            char *mine = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (mine == MAP_FAILED)
+                _exit(64);
+            mmapc_area a;
+            /* qemu-user cannot show another emulated process's areas as that process sees them:
+             * there only the descriptors' part is checked */
+            int emulated = check_under_emulator();
+            int rc = mmapc_proc_query(kept, (uintptr_t)&page, &a, NULL, 0);
+            if (emulated ? rc != 0 && rc != MMAPC_ENOTFOUND : rc != 0)
+                fails |= 1;
+            if (!emulated &&
+                mmapc_proc_query(kept, (uintptr_t)mine, &a, NULL, 0) != MMAPC_ENOTFOUND)
+                fails |= 2;
+            /* the numbers of the other two now name files of this child's */
+            int mine_fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+            int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (mine_fd < 0 || null_fd < 0)
+                _exit(64);
+            if (dup2(mine_fd, n1) != n1 || dup2(null_fd, n2) != n2)
+                _exit(64);
+            if (mmapc_proc_query(lost_maps, (uintptr_t)mine, &a, NULL, 0) != MMAPC_EBADF)
+                fails |= 4;
+            if (mmapc_proc_query(lost_null, (uintptr_t)&page, &a, NULL, 0) != MMAPC_EBADF)
+                fails |= 8;
+            mmapc_areas *it = NULL;
+            if (mmapc_proc_areas(&it, lost_maps, 0, UINT64_MAX) != MMAPC_EBADF || it)
+                fails |= 16;
+            /* the kept handle still answers, as directly as before */
+            rc = mmapc_proc_query(kept, (uintptr_t)&page, &a, NULL, 0);
+            if ((emulated ? rc != 0 && rc != MMAPC_ENOTFOUND : rc != 0) ||
+                mmapc_proc_direct(kept) != direct)
+                fails |= 32;
+            mmapc_proc_close(kept);
+            mmapc_proc_close(lost_maps); /* closes nothing of this child's */
+            mmapc_proc_close(lost_null);
+            if (fcntl(n1, F_GETFD) < 0 || fcntl(n2, F_GETFD) < 0)
+                fails |= 64;
+            _exit(fails);
+        }
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            fprintf(stderr, "another process's handle in a child (%s): status 0x%x\n",
+                    text ? "text" : "direct", (unsigned)status);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        mmapc_proc_close(kept);
+        mmapc_proc_close(lost_maps);
+        mmapc_proc_close(lost_null);
+        kill(other, SIGKILL);
+        REQUIRE(waitpid(other, NULL, 0) == other);
+    }
+}
+
 static void test_fork(void)
 {
     /* each kind of handle, with fork() and with a raw fork system call that runs no
@@ -493,6 +593,7 @@ int main(void)
     test_exec();
     test_no_permission();
     test_fork();
+    test_fork_other_handle();
     test_threads();
     test_no_leak();
     return check_done();
