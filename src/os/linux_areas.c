@@ -617,6 +617,17 @@ int mmapc__linux_proc_self(mmapc__proc *p)
     return p->self || p->pid == my_pid();
 }
 
+/* The build ID query's ioctl through fd: 0, or the code of its refusal. */
+static int build_id_ioctl(int fd, struct mmapc__procmap_query *q)
+{
+    unsigned long request = PQ_REQUEST; /* glibc declares it unsigned long, musl int */
+    int r;
+    do
+        r = ioctl(fd, request, q);
+    while (r < 0 && errno == EINTR);
+    return r == 0 ? 0 : query_fail(errno);
+}
+
 int mmapc__linux_query_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *out)
 {
     if (atomic_load_explicit(&ioctl_state, memory_order_relaxed) == IOCTL_NO)
@@ -630,19 +641,10 @@ int mmapc__linux_query_build_id(mmapc__proc *p, uint64_t addr, mmapc_build_id *o
                                      .query_addr = addr,
                                      .build_id_size = (uint32_t)sizeof id.bytes,
                                      .build_id_addr = (uint64_t)(uintptr_t)id.bytes};
-    unsigned long request = PQ_REQUEST;
-    int r;
-    do
-        r = ioctl(fd, request, &q);
-    while (r < 0 && errno == EINTR);
-    if (r != 0)
-        rc = query_fail(errno);
+    rc = build_id_ioctl(fd, &q);
     int nfd;
     if (rc == MMAPC_ESRCH && !p->self && (rc = open_again(fd, &nfd)) == 0) {
-        do
-            r = ioctl(nfd, request, &q);
-        while (r < 0 && errno == EINTR);
-        rc = r == 0 ? 0 : query_fail(errno);
+        rc = build_id_ioctl(nfd, &q);
         close(nfd);
     }
     if (rc != 0) {
@@ -744,10 +746,7 @@ int mmapc__os_text_open(mmapc__proc *p, mmapc__text *t)
     } else {
         /* reopen the very file of the handle: it stays bound to the process it was opened
          * for, even if the pid number is reused after that process ends */
-        char path[40];
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        nfd = open(path, O_RDONLY | O_CLOEXEC);
-        rc = nfd < 0 ? open_fail(errno) : 0;
+        rc = open_again(fd, &nfd);
     }
     if (rc)
         return rc;
