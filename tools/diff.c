@@ -18,21 +18,7 @@
 #include <windows.h>
 #endif
 
-typedef enum change_kind { C_ADDED, C_REMOVED, C_RESIZED, C_PROTECTION, C_RSS } change_kind;
 static const char *const change_names[] = {"added", "removed", "resized", "protection", "rss"};
-
-typedef struct change {
-    change_kind kind;
-    uint64_t start, end;  /* the piece (added, removed, protection) or the area now */
-    const tool_area *was; /* the area before (removed, resized, protection, rss) */
-    const tool_area *now; /* the area after (added, resized, protection, rss) */
-} change;
-
-typedef struct changes {
-    change *v;
-    size_t n, cap;
-    int oom;
-} changes;
 
 static void push(changes *c, change_kind kind, uint64_t start, uint64_t end, const tool_area *was,
                  const tool_area *now)
@@ -110,7 +96,7 @@ static const tool_area *grown_from(const tool_snapshot *before, const tool_area 
     return NULL;
 }
 
-static void compare(const tool_snapshot *before, const tool_snapshot *after, changes *c)
+void tool_compare(const tool_snapshot *before, const tool_snapshot *after, changes *c)
 {
     size_t i = 0, j = 0;
     uint64_t addr = 0;
@@ -272,7 +258,7 @@ static int print_changes(const tool_opts *o, const tool_snapshot *before,
                          const tool_snapshot *after, const char *time, size_t *count)
 {
     changes c = {0};
-    compare(before, after, &c);
+    tool_compare(before, after, &c);
     if (c.oom) {
         free(c.v);
         return tool_fail(MMAPC_ENOMEM, "comparing the snapshots");

@@ -416,6 +416,7 @@ enum {
     F_PATH = 8,
     F_SIZE = 16,
     F_KIND = 32,
+    F_BUILD_ID = 64,
     F_REQUIRED = F_START | F_END | F_PERMS | F_PATH
 };
 
@@ -504,6 +505,7 @@ static int member(reader *r, const char *key, tool_area *t, unsigned *seen, char
         return 0;
     }
     if (strcmp(key, "build_id") == 0) {
+        *seen |= F_BUILD_ID;
         skip_ws(r);
         if (r->p < r->end && *r->p == 'n')
             return literal(r, "null");
@@ -601,6 +603,8 @@ static int area_object(reader *r, tool_snapshot *s)
     s->v[s->n - 1].bid = t.bid;
     if (t.u.known)
         s->has_usage = 1;
+    if (seen & F_BUILD_ID) /* (written with --build-id: null or the ID) */
+        s->has_build_id = 1;
     rc = 0;
 out:
     free(path);

@@ -24,6 +24,12 @@ static const char usage_text[] =
     "  diff A.json B.json the changes between two snapshots of `mmapc --json areas [-x] PID`:\n"
     "                     areas added, removed, resized, protection changed, Rss changed\n"
     "  watch PID          the same changes, printed as they happen (--interval, --count)\n"
+    "  report [PID | SNAPSHOT.json]\n"
+    "                     a self-contained HTML page of the memory of PID (default: self) or\n"
+    "                     of a snapshot: summary by kind, the address space as a picture,\n"
+    "                     resident memory by file, a table of every area (-o FILE, --svg)\n"
+    "  report --diff A.json B.json\n"
+    "                     the same page of what grew, shrank, appeared and vanished\n"
     "  page-sizes         the page sizes this system supports\n"
     "  info               page size, granularity, huge pages, THP mode, query method\n"
     "  demo               map one area of each kind, then list this process's areas\n"
@@ -42,6 +48,9 @@ static const char usage_text[] =
     "  --context N        query: also N areas on each side of the one found\n"
     "  --interval S       watch: seconds between two looks (default 1; fractions allowed)\n"
     "  --count N          watch: stop after N looks (default: until the process ends)\n"
+    "  -o, --output FILE  report: write the page to FILE instead of standard output\n"
+    "  --svg              report: the picture of the address space alone, as an SVG image\n"
+    "  --diff             report: compare two snapshots (report --diff A.json B.json)\n"
     "  -h, --help         print this help\n"
     "  -V, --version      print the version\n"
     "\n"
@@ -149,7 +158,17 @@ static int parse_addr(const char *s, uint64_t *addr)
     return 0;
 }
 
-enum { OPT_JSON = 256, OPT_TEXT, OPT_SORT, OPT_BUILD_ID, OPT_CONTEXT, OPT_INTERVAL, OPT_COUNT };
+enum {
+    OPT_JSON = 256,
+    OPT_TEXT,
+    OPT_SORT,
+    OPT_BUILD_ID,
+    OPT_CONTEXT,
+    OPT_INTERVAL,
+    OPT_COUNT,
+    OPT_SVG,
+    OPT_DIFF
+};
 
 static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
@@ -160,6 +179,9 @@ static const struct option long_options[] = {
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"count", required_argument, NULL, OPT_COUNT},
+    {"output", required_argument, NULL, 'o'},
+    {"svg", no_argument, NULL, OPT_SVG},
+    {"diff", no_argument, NULL, OPT_DIFF},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -169,7 +191,7 @@ enum { MAX_ARGS = 3 };
 
 /* The options that apply to a command only; each one given elsewhere is a usage error. */
 typedef struct given {
-    int sort, build_id, context, interval, count, extended;
+    int sort, build_id, context, interval, count, extended, output, svg, diff, json;
 } given;
 
 static int only_for(const char *cmd, int set, const char *option, const char *allowed)
@@ -192,7 +214,10 @@ static int check_options(const char *cmd, const given *g)
         (rc = only_for(cmd, g->build_id, "--build-id", " areas query ")) ||
         (rc = only_for(cmd, g->context, "--context", " query ")) ||
         (rc = only_for(cmd, g->interval, "--interval", " watch ")) ||
-        (rc = only_for(cmd, g->count, "--count", " watch ")))
+        (rc = only_for(cmd, g->count, "--count", " watch ")) ||
+        (rc = only_for(cmd, g->output, "-o", " report ")) ||
+        (rc = only_for(cmd, g->svg, "--svg", " report ")) ||
+        (rc = only_for(cmd, g->diff, "--diff", " report ")))
         return rc;
     return 0;
 }
@@ -200,6 +225,31 @@ static int check_options(const char *cmd, const given *g)
 static int bad_pid(const char *s)
 {
     return usage_error("bad pid '%s' (a positive decimal number or 'self')", s);
+}
+
+/* report [PID | SNAPSHOT.json], report --diff A.json B.json: a word that reads as a pid is one
+ * (a file named so is ./123). */
+static int report_command(tool_opts *o, const given *g, const char **args, int nargs)
+{
+    int pid = MMAPC_SELF;
+    if (g->json)
+        return usage_error("report writes HTML (or SVG with --svg), not JSON");
+    if (g->diff) {
+        if (nargs != 3)
+            return usage_error("report --diff takes two snapshot files (written by mmapc --json "
+                               "areas -x)");
+        if (g->svg)
+            return usage_error("--svg draws one process or snapshot, not a --diff");
+        return cmd_report(o, 0, args[2], args[1]);
+    }
+    if (nargs > 2)
+        return usage_error("report takes at most one PID or snapshot file");
+    if (nargs == 2 && parse_pid(args[1], &pid) != 0) {
+        if (args[1][0] == '-' && args[1][1]) /* a negative number: no pid, no file either */
+            return bad_pid(args[1]);
+        return cmd_report(o, 0, args[1], NULL);
+    }
+    return cmd_report(o, pid, NULL, NULL);
 }
 
 static int run_command(tool_opts *o, const given *g, const char **args, int nargs)
@@ -245,6 +295,8 @@ static int run_command(tool_opts *o, const given *g, const char **args, int narg
             return usage_error("diff takes two snapshot files (written by mmapc --json areas)");
         return cmd_diff(o, args[1], args[2]);
     }
+    if (strcmp(cmd, "report") == 0)
+        return report_command(o, g, args, nargs);
     if (strcmp(cmd, "watch") == 0) {
         if (nargs != 2)
             return usage_error("watch takes one PID");
@@ -286,7 +338,7 @@ static int run(int argc, char **argv)
             args[nargs++] = argv[optind++];
             continue;
         }
-        int c = getopt_long(argc, argv, "-:xhV", long_options, NULL);
+        int c = getopt_long(argc, argv, "-:xhVo:", long_options, NULL);
         if (c == -1)
             break;
         switch (c) {
@@ -305,7 +357,17 @@ static int run(int argc, char **argv)
             o.extended = g.extended = 1;
             break;
         case OPT_JSON:
-            o.json = 1;
+            o.json = g.json = 1;
+            break;
+        case 'o':
+            o.output = optarg;
+            g.output = 1;
+            break;
+        case OPT_SVG:
+            o.svg = g.svg = 1;
+            break;
+        case OPT_DIFF:
+            g.diff = 1;
             break;
         case OPT_TEXT:
             o.proc_flags |= MMAPC_PROC_TEXT;

@@ -24,6 +24,8 @@ typedef struct tool_opts {
     int context;         /* query --context N, -1 without */
     double interval;     /* watch --interval S */
     long count;          /* watch --count N, 0 for no end */
+    const char *output;  /* report -o FILE, NULL for standard output */
+    int svg;             /* report --svg */
 } tool_opts;
 
 /* Print "mmapc: WHAT: <message>" for an mmapc error code and return the exit status for it. */
@@ -95,11 +97,20 @@ extern const int usage_ncols;
 int usage_col_find(const char *name);
 /* The value of column i of u (a size in bytes, or the int). */
 uint64_t usage_value(const mmapc_area_usage *u, int i);
+/* Whether the table shows column i when the areas know the bits `known` (Resident_Shared and
+ * Resident_Private only where the four Shared_/Private_ figures are unknown). */
+int usage_col_shown(int i, uint64_t known);
+/* VmFlags as the kernel prints them ("rd mr mw me"), into out (3 * 64 + 1 bytes are enough);
+ * returns the length. */
+size_t usage_vm_flags_text(uint64_t flags, char *out, size_t size);
 
 /* The -x table of a snapshot: pmap -X's columns, a totals row; JSON objects with the figures. */
 int usage_print_table(FILE *out, const tool_snapshot *s, int build_id);
 /* The same table of pid's areas, printed as they come (columns of fixed widths). */
 int usage_stream_table(FILE *out, int pid, unsigned proc_flags, int build_id);
+/* Whether an area is shared memory: shared anonymous memory, and the files of System V segments,
+ * memfd, /dev/shm and shared /dev/zero (summary's "shmem"). */
+int tool_area_is_shmem(const mmapc_area *a);
 /* The figures of one area as JSON fields (", \"rss\": 4096..."), those known. */
 void usage_json_fields(obuf *b, const mmapc_area_usage *u);
 
@@ -120,6 +131,27 @@ typedef struct tool_note {
 int tool_print_areas(int pid, unsigned proc_flags, int json, const char *intro,
                      const tool_note *notes, int nnotes);
 
+/* ---- what changed between two snapshots (diff.c) ---- */
+
+typedef enum change_kind { C_ADDED, C_REMOVED, C_RESIZED, C_PROTECTION, C_RSS } change_kind;
+
+typedef struct change {
+    change_kind kind;
+    uint64_t start, end;  /* the piece (added, removed, protection) or the area now */
+    const tool_area *was; /* the area before (removed, resized, protection, rss) */
+    const tool_area *now; /* the area after (added, resized, protection, rss) */
+} change;
+
+typedef struct changes {
+    change *v;
+    size_t n, cap;
+    int oom; /* a change was lost for want of memory */
+} changes;
+
+/* Append the changes from before to after (both sorted by address) to c, in the order of the
+ * walk (the Rss changes last); the caller frees c->v. */
+void tool_compare(const tool_snapshot *before, const tool_snapshot *after, changes *c);
+
 /* ---- the commands ---- */
 int cmd_areas(const tool_opts *o, int pid);
 int cmd_query(const tool_opts *o, uint64_t addr, int pid);
@@ -129,6 +161,9 @@ int cmd_watch(const tool_opts *o, int pid);
 int cmd_info(int json, unsigned proc_flags);
 int cmd_page_sizes(int json);
 int cmd_demo(int json, unsigned proc_flags);
+/* report: an HTML page (or with svg the picture alone) of pid, or of the snapshot file, or of
+ * what changed from diff_a to the snapshot file (report.c). */
+int cmd_report(const tool_opts *o, int pid, const char *snapshot, const char *diff_a);
 
 /* ---- a snapshot read back from the tool's own JSON (json_read.c) ---- */
 

@@ -86,7 +86,7 @@ uint64_t usage_value(const mmapc_area_usage *u, int i)
 
 /* Whether column i is shown: some area knows it. Resident_Shared and Resident_Private only where
  * the four Shared_/Private_ figures are unknown (they are their sums on Linux). */
-static int shown(int i, uint64_t known)
+int usage_col_shown(int i, uint64_t known)
 {
     if (usage_cols[i].bit == MMAPC_USAGE_SIZE) /* the area's own size: always known */
         return 1;
@@ -127,8 +127,7 @@ static const vm_code *vm_codes(void)
     return codes;
 }
 
-/* VmFlags as the kernel prints them ("rd mr mw me"), into out; returns the length. */
-static size_t vm_flags_text(uint64_t flags, char *out, size_t size)
+size_t usage_vm_flags_text(uint64_t flags, char *out, size_t size)
 {
     const vm_code *codes = vm_codes();
     size_t n = 0;
@@ -199,7 +198,7 @@ static void measure(const tool_snapshot *s, int build_id, layout *l)
     l->vmf_w = (int)strlen("VmFlags");
     l->bid_w = build_id ? (int)strlen("BuildID") : 0;
     for (int i = 0; i < usage_ncols; i++) {
-        l->show[i] = shown(i, known);
+        l->show[i] = usage_col_shown(i, known);
         l->width[i] = (int)strlen(usage_cols[i].name);
     }
     index_columns(l);
@@ -226,7 +225,7 @@ static void measure(const tool_snapshot *s, int build_id, layout *l)
         }
         if (l->vmflags) {
             char text[VMF_SIZE];
-            l->vmf_w = imax(l->vmf_w, (int)vm_flags_text(t->u.vm_flags, text, sizeof text));
+            l->vmf_w = imax(l->vmf_w, (int)usage_vm_flags_text(t->u.vm_flags, text, sizeof text));
         }
         if (build_id)
             l->bid_w = imax(l->bid_w, (int)(2 * t->bid.size));
@@ -315,7 +314,7 @@ static void row(obuf *b, const tool_area *t, const layout *l, int build_id, int6
     b->len = (size_t)(o - b->p);
     if (l->vmflags) {
         char text[VMF_SIZE];
-        vm_flags_text(t->u.vm_flags, text, sizeof text);
+        usage_vm_flags_text(t->u.vm_flags, text, sizeof text);
         ob_char(b, ' ');
         right(b, text, l->vmf_w);
     }
@@ -370,7 +369,7 @@ static void fixed_layout(layout *l, uint64_t known, int build_id)
     l->vmf_w = 20;
     l->bid_w = build_id ? 40 : 0;
     for (int i = 0; i < usage_ncols; i++) {
-        l->show[i] = shown(i, known);
+        l->show[i] = usage_col_shown(i, known);
         int w = usage_cols[i].bit == MMAPC_USAGE_SIZE ? 10 : usage_cols[i].is_int ? 0 : 8;
         l->width[i] = imax((int)strlen(usage_cols[i].name), w);
     }
@@ -502,18 +501,30 @@ static int starts(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static int summary_kind(const mmapc_area *a)
+int tool_area_is_shmem(const mmapc_area *a)
 {
     switch (a->kind) {
     case MMAPC_AREA_FILE:
-        if (a->shared && (starts(a->path, "/SYSV") || starts(a->path, "/memfd:") ||
-                          starts(a->path, "/dev/shm/") || strcmp(a->path, "/dev/zero") == 0))
-            return K_SHMEM;
-        return K_FILE;
+        return a->shared && (starts(a->path, "/SYSV") || starts(a->path, "/memfd:") ||
+                             starts(a->path, "/dev/shm/") || strcmp(a->path, "/dev/zero") == 0);
     case MMAPC_AREA_ANON_SHMEM:
-        return K_SHMEM;
+        return 1;
     case MMAPC_AREA_ANON:
-        return a->shared ? K_SHMEM : K_ANON;
+        return a->shared;
+    default:
+        return 0;
+    }
+}
+
+static int summary_kind(const mmapc_area *a)
+{
+    if (tool_area_is_shmem(a))
+        return K_SHMEM;
+    switch (a->kind) {
+    case MMAPC_AREA_FILE:
+        return K_FILE;
+    case MMAPC_AREA_ANON:
+        return K_ANON;
     case MMAPC_AREA_ANON_NAMED:
         return K_ANON_NAMED;
     case MMAPC_AREA_HEAP:
