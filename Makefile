@@ -32,9 +32,11 @@ run:
 # The tools some tests need beyond the build (manual pages, API reference, the install check):
 # installed as root; otherwise the apt-get line is printed, and the tests they would run are
 # listed as left out after the run. The python3-* packages are the Python package's tests
-# (python/: the extension's headers and build, pytest, psutil to compare with, venv and pip).
+# (python/: the extension's headers and build, pytest, psutil to compare with, venv and pip);
+# chromium and librsvg2-bin the browser test of `mmapc report` (tests/linux/test_tool_report.sh).
 TEST_TOOLS := scdoc doxygen groff man-db python3 pkg-config binutils bash jq procps \
-	python3-dev python3-setuptools python3-pytest python3-psutil python3-venv python3-pip
+	python3-dev python3-setuptools python3-pytest python3-psutil python3-venv python3-pip \
+	chromium librsvg2-bin
 
 test:
 	$(NEED) --optional $(TEST_TOOLS)

@@ -308,7 +308,8 @@ typedef struct ident {
     char what[96];       /* "process 1234", "snapshot a.json" */
     char *cmdline, *exe; /* NULL when unknown */
     char when[40];       /* "2026-12-07 15:00:00 UTC", or "" */
-    int pid;             /* 0 for a snapshot */
+    int live;            /* a process (pid), not a snapshot */
+    int pid;
 } ident;
 
 static void when_text(char *out, size_t size, time_t t)
@@ -361,6 +362,7 @@ static char *read_small(const char *path, size_t *len)
 static void identify(ident *id, int pid)
 {
     tool_pid_name(pid, id->what, sizeof id->what);
+    id->live = 1;
     id->pid = pid;
     when_text(id->when, sizeof id->when, time(NULL));
 #if defined(__linux__)
@@ -1102,9 +1104,9 @@ static void area_table(obuf *b, const tool_snapshot *s, const unsigned char *kin
 static void identity(obuf *b, const ident *id, size_t areas)
 {
     char pid[24] = "";
-    if (id->pid == MMAPC_SELF)
+    if (id->live && id->pid == MMAPC_SELF)
         snprintf(pid, sizeof pid, "self");
-    else if (id->pid > 0)
+    else if (id->live)
         snprintf(pid, sizeof pid, "%d", id->pid);
     char n[24];
     snprintf(n, sizeof n, "%zu", areas);

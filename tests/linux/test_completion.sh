@@ -83,6 +83,14 @@ expect "" mmapc query 7f00 --context ""
 expect "" mmapc watch 1 --count ""
 expect "" mmapc watch 1 ""
 expect "" mmapc diff a.json b.json ""
+# report [PID | FILE.json], report --diff A.json B.json, -o FILE
+expect "self" mmapc report se
+expect "" mmapc report 1 ""
+got=$(complete_line mmapc report --diff "$(dirname "$completion")/mmapc.bash-")
+[[ $got == "$(dirname "$completion")/mmapc.bash-completion" ]] && passed=$((passed + 1)) || bad "report --diff FILE: '$got'"
+got=$(complete_line mmapc report -o "$(dirname "$completion")/mmapc.bash-")
+[[ $got == "$(dirname "$completion")/mmapc.bash-completion" ]] && passed=$((passed + 1)) || bad "report -o FILE: '$got'"
+expect "" mmapc report --diff a.json b.json ""
 
 # Nothing where nothing goes: an address, a second PID, arguments of argument-less commands,
 # after --help, after an unknown command.
