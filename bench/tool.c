@@ -4,7 +4,8 @@
  * this process (the listing read with its memory use, sorted into the table, every figure
  * formatted, written to /dev/null), against a plain read of the child's /proc/PID/smaps into a
  * buffer. Then the whole program, spawned and waited for, against `cat /proc/PID/smaps` and
- * `pmap -X PID` spawned the same way, output to /dev/null.
+ * `pmap -X PID` spawned the same way, output to /dev/null; and `mmapc report PID` (the HTML
+ * page) against `mmapc --json areas -x PID`.
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -138,12 +139,14 @@ void bench_tool_rows(void)
     char *xj_argv[] = {MMAPC_TOOL_PATH, "--json", "areas", "-x", pidtext, NULL};
     char *a_argv[] = {MMAPC_TOOL_PATH, "areas", pidtext, NULL};
     char *aj_argv[] = {MMAPC_TOOL_PATH, "--json", "areas", pidtext, NULL};
+    char *report_argv[] = {MMAPC_TOOL_PATH, "report", pidtext, NULL};
     char *cat_smaps_argv[] = {"cat", raw->smaps, NULL};
     char *cat_maps_argv[] = {"cat", maps, NULL};
     char *pmap_argv[] = {"pmap", "-X", pidtext, NULL};
     tool_ctx spawn_x = {.argv = x_argv}, spawn_xj = {.argv = xj_argv}, spawn_a = {.argv = a_argv},
              spawn_aj = {.argv = aj_argv}, spawn_cat_smaps = {.argv = cat_smaps_argv},
-             spawn_cat_maps = {.argv = cat_maps_argv}, spawn_pmap = {.argv = pmap_argv};
+             spawn_cat_maps = {.argv = cat_maps_argv}, spawn_pmap = {.argv = pmap_argv},
+             spawn_report = {.argv = report_argv};
     int spawn_rounds = bench_cfg.quick ? 3 : 41;
     struct {
         const char *op, *base, *target;
@@ -157,6 +160,9 @@ void bench_tool_rows(void)
         {"mmapc --json areas PID (program)", "cat /proc/PID/maps", "<= 1.2", &spawn_aj,
          &spawn_cat_maps},
         {"mmapc areas -x PID (program)", "pmap -X PID", "report", &spawn_x, &spawn_pmap},
+        /* the HTML page: the same listing with build IDs, smaps_rollup, the page formatted */
+        {"mmapc report PID (program)", "mmapc --json areas -x PID", "<= 1.5", &spawn_report,
+         &spawn_xj},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         if (!have(rows[i].against->argv[0]))

@@ -68,6 +68,55 @@ got=$?
 [ $? = 3 ] || { echo "mmapc --json diff >/dev/full: exit status not 3"; fail=1; }
 rm -rf "$tmp"
 
+# report: a page of the tool itself and of a snapshot, well-formed HTML (every element closed in
+# order, python3's html.parser), and the picture alone as well-formed XML (xmllint, where there)
+tmp=${TMPDIR:-/tmp}/mmapc-win-report.$$
+mkdir -p "$tmp"
+"$@" --json --build-id areas -x 2>/dev/null | tr -d '\r' >"$tmp/s.json" || "$@" --json areas | tr -d '\r' >"$tmp/s.json"
+for what in "" "$tmp/s.json"; do
+    # shellcheck disable=SC2086 # no word for the tool itself
+    if ! "$@" report $what -o "$tmp/r.html" 2>"$tmp/err"; then
+        echo "mmapc report $what failed: $(cat "$tmp/err")"
+        fail=1
+        continue
+    fi
+    if command -v python3 >/dev/null 2>&1 && ! python3 - "$tmp/r.html" <<'PY'; then
+import html.parser, sys
+VOID = {"meta", "input", "br", "img", "link", "hr"}
+class Check(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.open, self.rows, self.parts = [], 0, 0
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.open.append(tag)
+        self.parts += tag == "rect" and ("class", "seg") in attrs
+    def handle_startendtag(self, tag, attrs):
+        pass
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, (tag, self.open[-3:])
+        self.open.pop()
+c = Check()
+text = open(sys.argv[1], encoding="utf-8").read()
+c.feed(text)
+c.close()
+assert not c.open, c.open
+assert c.parts > 0 and 'id="mmapc-data"' in text and "default-src 'none'" in text
+PY
+        echo "mmapc report $what: not a well-formed page"
+        fail=1
+    fi
+    # shellcheck disable=SC2086
+    "$@" report --svg $what -o "$tmp/r.svg" || { echo "mmapc report --svg $what failed"; fail=1; }
+    if command -v xmllint >/dev/null 2>&1 && ! xmllint --noout "$tmp/r.svg"; then
+        echo "mmapc report --svg $what: not well-formed XML"
+        fail=1
+    fi
+done
+"$@" report >/dev/full 2>/dev/null
+[ $? = 3 ] || { echo "mmapc report >/dev/full: exit status not 3"; fail=1; }
+rm -rf "$tmp"
+
 # --json query of no area prints null (exit status 1)
 out=$("$@" --json query 0 2>/dev/null)
 got=$?
