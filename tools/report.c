@@ -465,14 +465,17 @@ static int gap_width(uint64_t size)
     return 2 + floor_log2(pages ? pages : 1);
 }
 
-/* Whether area i joins the run sg at this level of merging: 0 the same kind and name, a gap of
- * 64 KiB at most; 1 the same kind, 16 MiB; 2 any kind, 1 GiB; 3 anything. */
+/* Whether area i joins the run sg at this level of merging: -1 never (an area a part); 0 the
+ * same kind and name, a gap of 64 KiB at most; 1 the same kind, 16 MiB; 2 any kind, 1 GiB; 3
+ * anything. */
 static int joins(const tool_snapshot *s, const unsigned char *kinds, const seg *sg, size_t i,
                  int level)
 {
     const tool_area *t = &s->v[i], *first = &s->v[sg->first];
     uint64_t gap = t->a.start - sg->end;
     switch (level) {
+    case -1:
+        return 0;
     case 0:
         return kinds[i] == sg->kind && gap <= ((uint64_t)64 << 10) &&
                strcmp(t->a.path, first->a.path) == 0 && t->a.deleted == first->a.deleted;
@@ -485,15 +488,16 @@ static int joins(const tool_snapshot *s, const unsigned char *kinds, const seg *
     }
 }
 
-/* The parts of the picture: the areas, merged (level by level) until there are at most
- * MAX_SEGS of them. Returns the count, or -1 for want of memory; *out to be freed. */
+/* The parts of the picture: the areas, each a part while there are at most MAX_SEGS of them,
+ * else merged level by level until there are. Returns the count, or -1 for want of memory; *out to
+ * be freed. */
 static long make_segs(const tool_snapshot *s, const unsigned char *kinds, seg **out)
 {
     seg *v = malloc((s->n ? s->n : 1) * sizeof *v);
     if (!v)
         return -1;
     size_t n = 0;
-    for (int level = 0; level < 4; level++) {
+    for (int level = -1; level < 4; level++) {
         n = 0;
         for (size_t i = 0; i < s->n; i++) {
             const tool_area *t = &s->v[i];
