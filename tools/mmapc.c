@@ -24,6 +24,9 @@ static const char usage_text[] =
     "  diff A.json B.json the changes between two snapshots of `mmapc --json areas [-x] PID`:\n"
     "                     areas added, removed, resized, protection changed, Rss changed\n"
     "  watch PID          the same changes, printed as they happen (--interval, --count)\n"
+    "  wss PID            the working set: bytes of each area accessed and written during\n"
+    "                     each interval (--interval, --count); clears the process's accessed\n"
+    "                     and soft-dirty bits (see mmapc(1))\n"
     "  page-sizes         the page sizes this system supports\n"
     "  info               page size, granularity, huge pages, THP mode, query method\n"
     "  demo               map one area of each kind, then list this process's areas\n"
@@ -40,8 +43,8 @@ static const char usage_text[] =
     "                     pss, swap or any -x column, largest first)\n"
     "  --build-id         areas, query: the ELF build ID of each file area, in hex\n"
     "  --context N        query: also N areas on each side of the one found\n"
-    "  --interval S       watch: seconds between two looks (default 1; fractions allowed)\n"
-    "  --count N          watch: stop after N looks (default: until the process ends)\n"
+    "  --interval S       watch, wss: seconds between two looks (default 1; fractions allowed)\n"
+    "  --count N          watch, wss: stop after N looks (default: until the process ends)\n"
     "  -h, --help         print this help\n"
     "  -V, --version      print the version\n"
     "\n"
@@ -191,8 +194,8 @@ static int check_options(const char *cmd, const given *g)
         (rc = only_for(cmd, g->sort, "--sort", " areas ")) ||
         (rc = only_for(cmd, g->build_id, "--build-id", " areas query ")) ||
         (rc = only_for(cmd, g->context, "--context", " query ")) ||
-        (rc = only_for(cmd, g->interval, "--interval", " watch ")) ||
-        (rc = only_for(cmd, g->count, "--count", " watch ")))
+        (rc = only_for(cmd, g->interval, "--interval", " watch wss ")) ||
+        (rc = only_for(cmd, g->count, "--count", " watch wss ")))
         return rc;
     return 0;
 }
@@ -245,12 +248,12 @@ static int run_command(tool_opts *o, const given *g, const char **args, int narg
             return usage_error("diff takes two snapshot files (written by mmapc --json areas)");
         return cmd_diff(o, args[1], args[2]);
     }
-    if (strcmp(cmd, "watch") == 0) {
+    if (strcmp(cmd, "watch") == 0 || strcmp(cmd, "wss") == 0) {
         if (nargs != 2)
-            return usage_error("watch takes one PID");
+            return usage_error("%s takes one PID", cmd);
         if (parse_pid(args[1], &pid))
             return bad_pid(args[1]);
-        return cmd_watch(o, pid);
+        return cmd[0] == 'w' && cmd[1] == 'a' ? cmd_watch(o, pid) : cmd_wss(o, pid);
     }
     if (strcmp(cmd, "page-sizes") != 0 && strcmp(cmd, "info") != 0 && strcmp(cmd, "demo") != 0)
         return usage_error("unknown command '%s'", cmd);
