@@ -110,10 +110,14 @@ int mmapc__os_wss_reset(mmapc__proc *p, unsigned what)
     int fd, rc = open_file(p, "clear_refs", O_WRONLY, &fd);
     if (rc)
         return rc;
-    if (what & MMAPC_WSS_WRITTEN)
-        rc = write_word(fd, "4");
-    if (rc == 0 && (what & MMAPC_WSS_ACCESSED))
+    /* "1" clears the accessed bits without flushing the TLBs, so that a page whose translation
+     * a CPU still caches would be accessed unseen; "4" ends with a flush of the process's TLB
+     * entries (and clears nothing where the kernel keeps no soft-dirty bits), so it comes after,
+     * unless it would clear soft-dirty bits that were not asked for */
+    if (what & MMAPC_WSS_ACCESSED)
         rc = write_word(fd, "1");
+    if (rc == 0 && ((what & MMAPC_WSS_WRITTEN) || !(mmapc__os_wss_support() & MMAPC_WSS_WRITTEN)))
+        rc = write_word(fd, "4");
     close(fd);
     return rc;
 }
