@@ -17,6 +17,9 @@ int mmapc__os_wss_reset(mmapc__proc *p, unsigned what)
 {
     (void)what; /* accessed only: wss.c refused the rest */
     HANDLE h = mmapc__win_proc_handle(p), own = NULL;
+    DWORD code;
+    if (GetExitCodeProcess(h, &code) && code != STILL_ACTIVE)
+        return mmapc__os_fail(ERROR_INVALID_PARAMETER, MMAPC_ESRCH); /* ended */
     if (h != GetCurrentProcess()) {
         /* the handle reads; trimming needs PROCESS_SET_QUOTA. Its process cannot give its id
          * away while the handle is open, so the id names the same process. */
@@ -26,11 +29,8 @@ int mmapc__os_wss_reset(mmapc__proc *p, unsigned what)
             return mmapc__win_fail(GetLastError());
         h = own;
     }
-    DWORD code;
     int rc = 0;
-    if (GetExitCodeProcess(h, &code) && code != STILL_ACTIVE)
-        rc = mmapc__os_fail(ERROR_INVALID_PARAMETER, MMAPC_ESRCH); /* ended */
-    else if (!SetProcessWorkingSetSize(h, (SIZE_T)-1, (SIZE_T)-1))
+    if (!SetProcessWorkingSetSize(h, (SIZE_T)-1, (SIZE_T)-1))
         rc = mmapc__win_fail(GetLastError());
     if (own)
         CloseHandle(own);
