@@ -9,6 +9,7 @@
  * process (reaped, and a zombie), a reader that may not write clear_refs; no descriptor leaked.
  */
 #include "check.h"
+#include "soft_dirty.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -86,33 +87,10 @@ static void child_main(void)
     }
 }
 
-/* Whether the kernel keeps soft-dirty bits, the whole cycle in a child: two pages written, the
- * bits cleared, one written again: bit 55 set on that one only. */
+/* Whether the kernel keeps soft-dirty bits: the whole cycle (soft_dirty.h). */
 static int soft_dirty_works(void)
 {
-    pid_t c = fork();
-    REQUIRE(c >= 0);
-    if (c == 0) {
-        char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-            _exit(2);
-        p[0] = p[page] = 1;
-        int fd = open("/proc/self/clear_refs", O_WRONLY);
-        if (fd < 0 || write(fd, "4", 1) != 1)
-            _exit(3);
-        close(fd);
-        p[0] = 2;
-        uint64_t e[2];
-        fd = open("/proc/self/pagemap", O_RDONLY);
-        if (fd < 0 || pread(fd, e, sizeof e, (off_t)((uintptr_t)p / page * 8)) != sizeof e)
-            _exit(4);
-        int d0 = (int)(e[0] >> 55 & 1), d1 = (int)(e[1] >> 55 & 1);
-        _exit(d0 && !d1 ? 0 : !d0 && !d1 ? 1 : 5);
-    }
-    int status;
-    REQUIRE(waitpid(c, &status, 0) == c);
-    REQUIRE(WIFEXITED(status));
-    int code = WEXITSTATUS(status);
+    int code = soft_dirty_probe(page);
     fprintf(stderr, "soft-dirty: %s (probe exit %d)\n", code == 0 ? "kept" : "not kept", code);
     CHECK(code == 0 || code == 1); /* 5: a page never written again shows as written */
     return code == 0;

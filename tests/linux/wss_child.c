@@ -9,6 +9,8 @@
  * nothing of B. It writes with write(2) only.
  */
 #define _GNU_SOURCE
+#include "soft_dirty.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
@@ -23,31 +25,6 @@
 #define J 5
 
 static size_t page;
-
-static int soft_dirty_kept(void)
-{
-    pid_t c = fork();
-    if (c < 0)
-        return 0;
-    if (c == 0) {
-        char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED)
-            _exit(2);
-        p[0] = p[page] = 1;
-        int fd = open("/proc/self/clear_refs", O_WRONLY);
-        if (fd < 0 || write(fd, "4", 1) != 1)
-            _exit(3);
-        close(fd);
-        p[0] = 2;
-        uint64_t e[2];
-        fd = open("/proc/self/pagemap", O_RDONLY);
-        if (fd < 0 || pread(fd, e, sizeof e, (off_t)((uintptr_t)p / page * 8)) != sizeof e)
-            _exit(4);
-        _exit((e[0] >> 55 & 1) && !(e[1] >> 55 & 1) ? 0 : 1);
-    }
-    int status;
-    return waitpid(c, &status, 0) == c && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
 
 int main(void)
 {
@@ -64,7 +41,7 @@ int main(void)
     memset(b, 1, PAGES * page);
     char line[128];
     int n = snprintf(line, sizeof line, "ready %lx %lx %zu %d\n", (unsigned long)(uintptr_t)a,
-                     (unsigned long)(uintptr_t)b, page, soft_dirty_kept());
+                     (unsigned long)(uintptr_t)b, page, soft_dirty_probe(page) == 0);
     if (write(1, line, (size_t)n) != n)
         return 1;
     struct pollfd in = {0, POLLIN, 0};
