@@ -1534,7 +1534,10 @@ MMAPC_API int mmapc_proc_write(mmapc_proc *proc, uint64_t addr, const void *buf,
  * mmapc_proc_wss_areas() and mmapc_wss_areas_next().
  *
  * Linux: the reset writes `1` to `/proc/<pid>/clear_refs` (the accessed bits of every page of the
- * process are cleared) and `4` (the soft-dirty bits); the read takes each area's `Referenced`
+ * process are cleared) and `4` (the soft-dirty bits; its flush of the process's TLB entries makes
+ * every later access show, so it is written after `1` also where the kernel keeps no soft-dirty
+ * bits, but not where it would clear soft-dirty bits that were not asked for: a page whose
+ * translation a CPU still caches may then be accessed unseen); the read takes each area's `Referenced`
  * from `/proc/<pid>/smaps` and counts its resident or swapped pages whose soft-dirty bit (bit 55
  * of `/proc/<pid>/pagemap`) is set. Soft-dirty is missing where the kernel was built without
  * `CONFIG_MEM_SOFT_DIRTY` (the write of `4` is accepted and no bit is ever set; arm64 never has
