@@ -9,6 +9,11 @@
  * sets bit 55, so soft-dirty is probed: an area's flags start soft-dirty where the kernel keeps
  * the bits, so a fresh written page of the caller's shows bit 55 there and nowhere else. The
  * probe clears nothing.
+ *
+ * The written pages are counted with one PAGEMAP_SCAN ioctl (Linux 6.7+) where the kernel has it:
+ * it reports runs of soft-dirty pages and passes over what is not populated; older kernels read
+ * the area's 8-byte pagemap entries. The scan leaves out a page of the shared zero page (only
+ * read, never written), which pagemap's entries cannot tell apart from a page without the PFN.
  */
 #include "linux.h"
 
@@ -16,6 +21,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -25,6 +31,25 @@
 
 /* Entries read per pread: 8 KiB of the stack. */
 #define BATCH 1024
+
+/* PAGEMAP_SCAN (linux/fs.h of 6.7+), spelt out for older headers. */
+struct scan_region {
+    uint64_t start, end, categories;
+};
+struct scan_arg {
+    uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+    uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+#define SCAN_IOCTL _IOWR('f', 16, struct scan_arg)
+#define PAGE_IS_PRESENT (1u << 3)
+#define PAGE_IS_SWAPPED (1u << 4)
+#define PAGE_IS_PFNZERO (1u << 5)
+#define PAGE_IS_SOFT_DIRTY (1u << 7)
+/* Regions per ioctl: 1.5 KiB of the stack. */
+#define REGIONS 64
+
+/* Set once the kernel refused PAGEMAP_SCAN (ENOTTY before 6.7, EINVAL for a field it lacks). */
+static atomic_int no_scan;
 
 struct mmapc__wss {
     int fd; /* /proc/<pid>/pagemap */
@@ -140,12 +165,52 @@ int mmapc__os_wss_open(mmapc__proc *p, unsigned what, mmapc__wss **out)
     return 0;
 }
 
+/* The soft-dirty pages of [start, end), resident or swapped and not the zero page, counted by
+ * PAGEMAP_SCAN from *at up: 0 with *at at end, or at the first page it could not take (the
+ * kernel refused it: the caller reads the entries from there); an error code. */
+static int scan_written(int fd, uint64_t *at, uint64_t end, uint64_t *written)
+{
+    struct scan_region v[REGIONS];
+    while (*at < end && !atomic_load_explicit(&no_scan, memory_order_relaxed)) {
+        struct scan_arg arg = {
+            .size = sizeof arg,
+            .start = *at,
+            .end = end,
+            .vec = (uint64_t)(uintptr_t)v,
+            .vec_len = REGIONS,
+            .category_inverted = PAGE_IS_PFNZERO,
+            .category_mask = PAGE_IS_SOFT_DIRTY | PAGE_IS_PFNZERO,
+            .category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+            .return_mask = PAGE_IS_SOFT_DIRTY,
+        };
+        int n = ioctl(fd, SCAN_IOCTL, &arg);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {
+            atomic_store_explicit(&no_scan, 1, memory_order_relaxed);
+            break;
+        }
+        if (n < 0)
+            return mmapc__posix_fail(errno);
+        for (int i = 0; i < n && i < REGIONS; i++)
+            *written += v[i].end - v[i].start;
+        if (arg.walk_end <= *at)
+            break; /* no progress: the entries say the rest */
+        *at = arg.walk_end;
+    }
+    return 0;
+}
+
 /* The bytes of [start, end) soft-dirty, resident or swapped. Every entry is read: smaps' Rss
  * cannot bound the scan, as a page of the shared zero page is present in pagemap and left out of
  * Rss. */
 static int count_written(int fd, uint64_t start, uint64_t end, uint64_t *out)
 {
-    uint64_t page = mmapc__os_page_size(), written = 0;
+    uint64_t page = mmapc__os_page_size(), bytes = 0;
+    int rc = scan_written(fd, &start, end, &bytes);
+    if (rc)
+        return rc;
+    uint64_t written = bytes / page;
     uint64_t e[BATCH];
     for (uint64_t at = start / page; at < end / page;) {
         uint64_t n = end / page - at < BATCH ? end / page - at : BATCH;
