@@ -1553,8 +1553,8 @@ MMAPC_API int mmapc_proc_write(mmapc_proc *proc, uint64_t addr, const void *buf,
  * Side effects: clearing the accessed bits makes the kernel's page reclaim take every page of
  * the process for idle for a while (Windows: the pages leave the working set and fault back in);
  * clearing soft-dirty is process-wide and disturbs any other user of the bits (CRIU's incremental
- * dumps). Cost: the read is one smaps read; the written count reads 8 bytes of pagemap per page
- * of each area that holds resident or swapped pages.
+ * dumps). Cost: the read is one smaps read; the written count is a `PAGEMAP_SCAN` ioctl per area
+ * that holds resident or swapped pages (Linux 6.7+), or a read of its 8-byte pagemap entries.
  */
 /**@{*/
 
