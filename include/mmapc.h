@@ -1537,18 +1537,19 @@ MMAPC_API int mmapc_proc_write(mmapc_proc *proc, uint64_t addr, const void *buf,
  * process are cleared) and `4` (the soft-dirty bits; its flush of the process's TLB entries makes
  * every later access show, so it is written after `1` also where the kernel keeps no soft-dirty
  * bits, but not where it would clear soft-dirty bits that were not asked for: a page whose
- * translation a CPU still caches may then be accessed unseen); the read takes each area's `Referenced`
- * from `/proc/<pid>/smaps` and counts its resident or swapped pages whose soft-dirty bit (bit 55
- * of `/proc/<pid>/pagemap`) is set. Soft-dirty is missing where the kernel was built without
- * `CONFIG_MEM_SOFT_DIRTY` (the write of `4` is accepted and no bit is ever set; arm64 never has
- * it): mmapc_wss_support() probes for it, and written bytes are then unknown, never 0. An area
+ * translation a CPU still caches may then be accessed unseen); the read takes each area's
+ * `Referenced` from `/proc/<pid>/smaps` and counts its resident or swapped pages whose soft-dirty
+ * bit (bit 55 of `/proc/<pid>/pagemap`) is set. Soft-dirty is missing where the kernel was built
+ * without `CONFIG_MEM_SOFT_DIRTY` (the write of `4` is accepted and no bit is ever set; arm64 never
+ * has it): mmapc_wss_support() probes for it, and written bytes are then unknown, never 0. An area
  * mapped after the reset counts its resident pages as written (the kernel marks a new area
  * soft-dirty as a whole).
  *
  * Windows: the reset empties the working set of the process (`SetProcessWorkingSetSize` with
  * -1, -1: the process handle is opened again with `PROCESS_SET_QUOTA`); a page in the working set
  * at the read (`QueryWorkingSetEx`: valid) was accessed since. Windows keeps no record of writes
- * that another process may read: written bytes are unknown there. Other systems: MMAPC_EUNSUPPORTED.
+ * that another process may read: written bytes are unknown there. Other systems:
+ * MMAPC_EUNSUPPORTED.
  *
  * Side effects: clearing the accessed bits makes the kernel's page reclaim take every page of
  * the process for idle for a while (Windows: the pages leave the working set and fault back in);

@@ -298,8 +298,8 @@ typedef struct mmapc__wss mmapc__wss;
 int mmapc__os_wss_open(mmapc__proc *p, unsigned what, mmapc__wss **out);
 /* The figures what asks for (bits the system measures) of area a, whose use is u: *out zeroed
  * and filled, its known bits set. */
-int mmapc__os_wss_area(mmapc__wss *w, const mmapc_area *a, const mmapc_area_usage *u,
-                       unsigned what, mmapc_wss *out);
+int mmapc__os_wss_area(mmapc__wss *w, const mmapc_area *a, const mmapc_area_usage *u, unsigned what,
+                       mmapc_wss *out);
 void mmapc__os_wss_close(mmapc__wss *w);
 /* ===== end of Working set =================================================================== */
 
