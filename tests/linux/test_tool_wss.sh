@@ -14,7 +14,7 @@ tool="$*"
 emulator=
 while [ $# -gt 1 ]; do emulator="$emulator $1"; shift; done
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq is needed"; exit 77; }
-work=$(mktemp -d)
+. "$(dirname "$0")/shcheck.sh"
 pids=
 cleanup() {
     exec 3>&- 2>/dev/null
@@ -22,10 +22,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); printf 'FAILED: %s\n' "$*" >&2; }
 expect() { # expect STATUS ARGS...: the tool's stdout in $work/out, stderr in $work/err
     want=$1
     shift
@@ -49,6 +45,7 @@ child=$!
 pids="$pids $child"
 exec 3>"$work/child.in"
 for _ in $(seq 300); do grep -q ready "$work/child.out" 2>/dev/null && break; sleep 0.1; done
+# shellcheck disable=SC2046 # the words of its line
 set -- $(head -n 1 "$work/child.out")
 [ "${1:-}" = ready ] || { bad "wss_child did not start: $*"; exit 1; }
 a=$2 b=$3 page=$4 sd=$5
@@ -85,7 +82,7 @@ fi
 if [ "$sd" != 1 ]; then
     jq_true "written unknown everywhere" 'all(.areas[]; .written == null) and .total.written == null'
 fi
-cat "$work/out" | head -c 300; echo
+head -c 300 "$work/out"; echo
 
 # ---- text: a block an interval, a row an area, a total row ----
 expect 0 wss "$child" --interval 0.1 --count 2
@@ -93,6 +90,7 @@ expect 0 wss "$child" --interval 0.1 --count 2
 [ "$(grep -c '^total ' "$work/out")" -eq 2 ] && ok || bad "two total rows"
 row_a=$(grep -m 1 "^0*$a-" "$work/out")
 if [ "$have_a" = 1 ]; then
+    # shellcheck disable=SC2086 # the words of A's row
     set -- $row_a
     [ "${2:-0}" -ge $((k_bytes / 1024)) ] && ok || bad "text: A accessed: $row_a"
     if [ "$sd" = 1 ]; then
@@ -100,6 +98,7 @@ if [ "$have_a" = 1 ]; then
     else
         [ "${3:-}" = - ] && ok || bad "text: A written unknown: $row_a"
     fi
+    # shellcheck disable=SC2046 # the words of B's row
     set -- $(grep -m 1 "^0*$b-" "$work/out")
     [ "${2:-}" = 0 ] && ok || bad "text: B accessed nothing"
 fi
@@ -143,5 +142,4 @@ jq_true "the intervals before are whole JSON lines" '.total | type == "object"'
 expect 1 wss "$child" --interval 0.1 --count 1
 grep -q 'no such process' "$work/err" && ok || bad "gone: $(cat "$work/err")"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sh_done
