@@ -4,7 +4,9 @@
  * in pause(): the library's iteration with usage (open, every area and its use, close) against
  * a plain read of the child's /proc/PID/smaps into a buffer, the cost the kernel sets; the totals
  * (mmapc_proc_usage_totals) against a read of smaps_rollup; and a query with usage of the
- * child's last area against a read of smaps to that area's entry.
+ * child's last area against a read of smaps to that area's entry; and one look of the working
+ * set (mmapc_proc_wss_reset of the accessed bits, then every area's figures) against the raw
+ * steps it needs: the same words written to the child's clear_refs, then a read of its smaps.
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -83,6 +85,48 @@ static void r_read(void *arg)
     if (len < 0)
         bench_die(c->path, 0);
     c->sum += (uint64_t)len;
+}
+
+/* What the library writes to clear_refs for the accessed bits (src/os/linux_wss.c): "1", and
+ * "4" for its TLB flush where the kernel keeps no soft-dirty bits. */
+static const char *wss_words(void)
+{
+    unsigned what = 0;
+    mmapc_wss_support(&what);
+    return (what & MMAPC_WSS_WRITTEN) ? "1" : "14";
+}
+
+static void u_wss(void *arg)
+{
+    usage_ctx *c = arg;
+    int rc = mmapc_proc_wss_reset(c->proc, MMAPC_WSS_ACCESSED);
+    if (rc)
+        bench_die("mmapc_proc_wss_reset", rc);
+    mmapc_wss_areas *it;
+    if ((rc = mmapc_proc_wss_areas(&it, c->proc, 0, UINT64_MAX, MMAPC_WSS_ACCESSED)) != 0)
+        bench_die("mmapc_proc_wss_areas", rc);
+    mmapc_area a;
+    mmapc_wss w;
+    while ((rc = mmapc_wss_areas_next(it, &a, &w)) == 1)
+        c->sum += w.accessed;
+    mmapc_wss_areas_close(it);
+    if (rc)
+        bench_die("wss iteration", rc);
+}
+
+static void r_wss(void *arg)
+{
+    usage_ctx *c = arg;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/clear_refs", c->pid);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        bench_die(path, 0);
+    for (const char *w = wss_words(); *w; w++)
+        if (write(fd, w, 1) != 1)
+            bench_die("write clear_refs", 0);
+    close(fd);
+    r_read(arg);
 }
 
 static void r_read_to(void *arg)
@@ -192,6 +236,12 @@ void bench_usage_rows(void)
     bench_run(q, 2, rounds, &r);
     bench_row("query with usage, last area", param, r.median_ns[0], "read smaps up to its entry",
               r.median_ns[1], r.ratio[1], "report", "PROCMAP_QUERY, then smaps to the entry");
+
+    bench_variant wss[] = {{"mmapc", u_wss, mine}, {"clear_refs + read smaps", r_wss, raw}};
+    bench_run(wss, 2, rounds, &r);
+    bench_row("wss look (reset + read)", param, r.median_ns[0], "clear_refs + read smaps",
+              r.median_ns[1], r.ratio[1], "<= 1.3",
+              "the accessed bits; written bytes read pagemap too");
 
     mmapc_proc_close(mine->proc);
     kill(pid, SIGKILL);

@@ -1526,6 +1526,99 @@ MMAPC_API int mmapc_proc_write(mmapc_proc *proc, uint64_t addr, const void *buf,
 /**@}*/
 /* ===== end of Another process's memory ===== */
 
+/* ===== Working set ===== */
+/** @name Working set
+ * How much of its memory a process touches: the bytes of each area accessed (read or written)
+ * and written during an interval, as Brendan Gregg's `wss.pl` measures them. Start the interval
+ * with mmapc_proc_wss_reset(), let the process run, then read each area's figures with
+ * mmapc_proc_wss_areas() and mmapc_wss_areas_next().
+ *
+ * Linux: the reset writes `1` to `/proc/<pid>/clear_refs` (the accessed bits of every page of the
+ * process are cleared) and `4` (the soft-dirty bits; its flush of the process's TLB entries makes
+ * every later access show, so it is written after `1` also where the kernel keeps no soft-dirty
+ * bits, but not where it would clear soft-dirty bits that were not asked for: a page whose
+ * translation a CPU still caches may then be accessed unseen); the read takes each area's
+ * `Referenced` from `/proc/<pid>/smaps` and counts its resident or swapped pages whose soft-dirty
+ * bit (bit 55 of `/proc/<pid>/pagemap`) is set. Soft-dirty is missing where the kernel was built
+ * without `CONFIG_MEM_SOFT_DIRTY` (the write of `4` is accepted and no bit is ever set; arm64 never
+ * has it): mmapc_wss_support() probes for it, and written bytes are then unknown, never 0. An area
+ * mapped after the reset counts its resident pages as written (the kernel marks a new area
+ * soft-dirty as a whole).
+ *
+ * Windows: the reset empties the working set of the process (`SetProcessWorkingSetSize` with
+ * -1, -1: the process handle is opened again with `PROCESS_SET_QUOTA`); a page in the working set
+ * at the read (`QueryWorkingSetEx`: valid) was accessed since. Windows keeps no record of writes
+ * that another process may read: written bytes are unknown there. Other systems:
+ * MMAPC_EUNSUPPORTED.
+ *
+ * Side effects: clearing the accessed bits makes the kernel's page reclaim take every page of
+ * the process for idle for a while (Windows: the pages leave the working set and fault back in);
+ * clearing soft-dirty is process-wide and disturbs any other user of the bits (CRIU's incremental
+ * dumps). Cost: the read is one smaps read; the written count is a `PAGEMAP_SCAN` ioctl per area
+ * that holds resident or swapped pages (Linux 6.7+), or a read of its 8-byte pagemap entries.
+ */
+/**@{*/
+
+/** Figures of the working set: bits of mmapc_wss_support(), of mmapc_proc_wss_reset() and
+ *  mmapc_proc_wss_areas() arguments, and of ::mmapc_wss::known. */
+#define MMAPC_WSS_ACCESSED 1u /**< bytes accessed (read or written): the accessed bits */
+#define MMAPC_WSS_WRITTEN 2u  /**< bytes written: the soft-dirty bits (Linux) */
+
+/** The working set of one area during an interval. */
+typedef struct mmapc_wss {
+    unsigned known;    /**< MMAPC_WSS_* bits of the figures measured; the others are 0 */
+    uint64_t accessed; /**< bytes of pages accessed since the reset */
+    uint64_t written;  /**< bytes of pages written since the reset */
+} mmapc_wss;
+
+/**
+ * Which figures this system can measure: `*out` gets MMAPC_WSS_* bits (0 where it can measure
+ * none). Linux probes once whether the kernel keeps soft-dirty bits (in the calling process,
+ * without clearing anything).
+ * @return 0 and `*out` set; MMAPC_EINVAL_ARG for NULL.
+ */
+MMAPC_API int mmapc_wss_support(unsigned *out);
+
+/**
+ * Start an interval: clear the bits that @p what (MMAPC_WSS_* bits) names, in every page of the
+ * process @p proc (MMAPC_SELF included). The bits are the process's, not the caller's: two
+ * measurers of one process reset each other's intervals.
+ * @return 0; MMAPC_EINVAL_ARG (NULL, @p what 0 or an unknown bit); MMAPC_EUNSUPPORTED when the
+ * system cannot measure a figure asked for (nothing is cleared then); MMAPC_ESRCH when the
+ * process has ended; MMAPC_EACCES (Linux: `clear_refs` may be written by the process's owner
+ * only; Windows: no `PROCESS_SET_QUOTA` right) or MMAPC_EPERM; another OS error code.
+ */
+MMAPC_API int mmapc_proc_wss_reset(mmapc_proc *proc, unsigned what);
+
+/** An iteration over areas with their working set (mmapc_proc_wss_areas()). */
+typedef struct mmapc_wss_areas mmapc_wss_areas;
+
+/**
+ * Iterate over the areas of @p proc that intersect [@p start, @p end) (0 and UINT64_MAX: all)
+ * with the figures @p what asks for (MMAPC_WSS_* bits; those the system cannot measure are left
+ * out of ::mmapc_wss::known). The figures tell what happened since the last reset of each bit
+ * (written: or since the area was mapped). The areas and accessed bytes are one snapshot (Linux
+ * `smaps`, read whole first); written bytes are counted as each area comes. The process handle
+ * must outlive the iteration.
+ * @return 0 and `*out` set; MMAPC_EINVAL_ARG (NULL, @p what 0 or an unknown bit); the errors of
+ * mmapc_proc_areas_usage(); MMAPC_EUNSUPPORTED where the system measures nothing.
+ */
+MMAPC_API int mmapc_proc_wss_areas(mmapc_wss_areas **out, mmapc_proc *proc, uint64_t start,
+                                   uint64_t end, unsigned what);
+
+/**
+ * The next area and its working set (its strings valid until the next call on @p it).
+ * @return 1 with `*area` and `*wss` set; 0 at the end; the errors of mmapc_areas_next(), and of
+ * reading the written bits (MMAPC_ESRCH: the process ended), after which every call returns the
+ * same error.
+ */
+MMAPC_API int mmapc_wss_areas_next(mmapc_wss_areas *it, mmapc_area *area, mmapc_wss *wss);
+
+/** End an iteration. Accepts NULL. */
+MMAPC_API void mmapc_wss_areas_close(mmapc_wss_areas *it);
+/**@}*/
+/* ===== end of Working set ===== */
+
 #ifdef __cplusplus
 }
 #endif

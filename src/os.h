@@ -285,4 +285,22 @@ int mmapc__os_usage_open(mmapc__proc *p, int which, mmapc__text *t);
 int mmapc__os_area_usage(mmapc__proc *p, uint64_t start, uint64_t end, mmapc_area_usage *u);
 /* ===== end of Memory use per area =========================================================== */
 
+/* ===== Working set (wss.c is the portable side; src/os/linux_wss.c, windows_wss.c; systems
+ * without it: src/os/no_wss.c, MMAPC_EUNSUPPORTED). The areas and their use come from the usage
+ * iteration (mmapc_proc_areas_usage); the platform clears the bits and turns an area's use into
+ * its figures. ============================================================================== */
+/* The MMAPC_WSS_* bits the system can measure (probed once). */
+unsigned mmapc__os_wss_support(void);
+/* Clear the bits of what (bits the system can measure, non-zero) in every page of p. */
+int mmapc__os_wss_reset(mmapc__proc *p, unsigned what);
+/* What a read keeps open between areas (Linux: the pagemap descriptor); NULL when nothing. */
+typedef struct mmapc__wss mmapc__wss;
+int mmapc__os_wss_open(mmapc__proc *p, unsigned what, mmapc__wss **out);
+/* The figures what asks for (bits the system measures) of area a, whose use is u: *out zeroed
+ * and filled, its known bits set. */
+int mmapc__os_wss_area(mmapc__wss *w, const mmapc_area *a, const mmapc_area_usage *u, unsigned what,
+                       mmapc_wss *out);
+void mmapc__os_wss_close(mmapc__wss *w);
+/* ===== end of Working set =================================================================== */
+
 #endif

@@ -314,7 +314,7 @@ int cmd_diff(const tool_opts *o, const char *a, const char *b)
     return rc;
 }
 
-static double now_seconds(void)
+double tool_now_seconds(void)
 {
 #ifdef _WIN32
     return (double)GetTickCount64() / 1e3;
@@ -325,7 +325,7 @@ static double now_seconds(void)
 #endif
 }
 
-static void sleep_seconds(double s)
+void tool_sleep_seconds(double s)
 {
 #ifdef _WIN32
     Sleep((DWORD)(s * 1000));
@@ -343,14 +343,14 @@ int cmd_watch(const tool_opts *o, int pid)
     int rc = tool_snapshot_read(&prev, pid, o->proc_flags, what);
     if (rc)
         return rc;
-    double t0 = now_seconds();
+    double t0 = tool_now_seconds();
     for (long look = 0; o->count == 0 || look < o->count; look++) {
-        sleep_seconds(o->interval);
+        tool_sleep_seconds(o->interval);
         rc = tool_snapshot_read(&cur, pid, o->proc_flags, what);
         if (rc) /* the process has ended (its message said so), or may no longer be read */
             break;
         char time[32];
-        snprintf(time, sizeof time, "%.1f", now_seconds() - t0);
+        snprintf(time, sizeof time, "%.1f", tool_now_seconds() - t0);
         size_t n;
         rc = print_changes(o, &prev, &cur, time, &n);
         tool_snapshot_free(&prev);

@@ -29,6 +29,9 @@ static const char usage_text[] =
     "                     of a snapshot: summary by kind, the address space as a picture,\n"
     "                     resident memory by file, a table of every area (-o FILE, --svg);\n"
     "                     report --diff A.json B.json: what grew, shrank, appeared, vanished\n"
+    "  wss PID            the working set: bytes of each area accessed and written during\n"
+    "                     each interval (--interval, --count); clears the process's accessed\n"
+    "                     and soft-dirty bits (see mmapc(1))\n"
     "  page-sizes         the page sizes this system supports\n"
     "  info               page size, granularity, huge pages, THP mode, query method\n"
     "  demo               map one area of each kind, then list this process's areas\n"
@@ -45,8 +48,8 @@ static const char usage_text[] =
     "                     pss, swap or any -x column, largest first)\n"
     "  --build-id         areas, query: the ELF build ID of each file area, in hex\n"
     "  --context N        query: also N areas on each side of the one found\n"
-    "  --interval S       watch: seconds between two looks (default 1; fractions allowed)\n"
-    "  --count N          watch: stop after N looks (default: until the process ends)\n"
+    "  --interval S       watch, wss: seconds between two looks (default 1; fractions allowed)\n"
+    "  --count N          watch, wss: stop after N looks (default: until the process ends)\n"
     "  -o, --output FILE  report: write the page to FILE instead of standard output\n"
     "  --svg              report: the picture of the address space alone, as an SVG image\n"
     "  --diff             report: compare two snapshots, A.json then B.json\n"
@@ -212,8 +215,8 @@ static int check_options(const char *cmd, const given *g)
         (rc = only_for(cmd, g->sort, "--sort", " areas ")) ||
         (rc = only_for(cmd, g->build_id, "--build-id", " areas query ")) ||
         (rc = only_for(cmd, g->context, "--context", " query ")) ||
-        (rc = only_for(cmd, g->interval, "--interval", " watch ")) ||
-        (rc = only_for(cmd, g->count, "--count", " watch ")) ||
+        (rc = only_for(cmd, g->interval, "--interval", " watch wss ")) ||
+        (rc = only_for(cmd, g->count, "--count", " watch wss ")) ||
         (rc = only_for(cmd, g->output, "-o", " report ")) ||
         (rc = only_for(cmd, g->svg, "--svg", " report ")) ||
         (rc = only_for(cmd, g->diff, "--diff", " report ")))
@@ -296,12 +299,12 @@ static int run_command(tool_opts *o, const given *g, const char **args, int narg
     }
     if (strcmp(cmd, "report") == 0)
         return report_command(o, g, args, nargs);
-    if (strcmp(cmd, "watch") == 0) {
+    if (strcmp(cmd, "watch") == 0 || strcmp(cmd, "wss") == 0) {
         if (nargs != 2)
-            return usage_error("watch takes one PID");
+            return usage_error("%s takes one PID", cmd);
         if (parse_pid(args[1], &pid))
             return bad_pid(args[1]);
-        return cmd_watch(o, pid);
+        return cmd[0] == 'w' && cmd[1] == 'a' ? cmd_watch(o, pid) : cmd_wss(o, pid);
     }
     if (strcmp(cmd, "page-sizes") != 0 && strcmp(cmd, "info") != 0 && strcmp(cmd, "demo") != 0)
         return usage_error("unknown command '%s'", cmd);

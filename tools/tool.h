@@ -22,8 +22,8 @@ typedef struct tool_opts {
     int build_id;        /* --build-id */
     const char *sort;    /* --sort COLUMN, NULL for address order */
     int context;         /* query --context N, -1 without */
-    double interval;     /* watch --interval S */
-    long count;          /* watch --count N, 0 for no end */
+    double interval;     /* watch, wss --interval S */
+    long count;          /* watch, wss --count N, 0 for no end */
     const char *output;  /* report -o FILE, NULL for standard output */
     int svg;             /* report --svg */
 } tool_opts;
@@ -158,6 +158,11 @@ int cmd_query(const tool_opts *o, uint64_t addr, int pid);
 int cmd_summary(const tool_opts *o, int pid);
 int cmd_diff(const tool_opts *o, const char *a, const char *b);
 int cmd_watch(const tool_opts *o, int pid);
+/* wss PID: the working set of each area during each interval (wss.c). */
+int cmd_wss(const tool_opts *o, int pid);
+/* Seconds on a monotonic clock; sleep for s seconds (diff.c). */
+double tool_now_seconds(void);
+void tool_sleep_seconds(double s);
 int cmd_info(int json, unsigned proc_flags);
 int cmd_page_sizes(int json);
 int cmd_demo(int json, unsigned proc_flags);

@@ -66,6 +66,17 @@ got=$?
     { echo "mmapc diff >/dev/full exited $got"; fail=1; }
 "$@" --json diff "$tmp/a.json" "$tmp/b.json" >/dev/full 2>/dev/null
 [ $? = 3 ] || { echo "mmapc --json diff >/dev/full: exit status not 3"; fail=1; }
+# wss of the tool itself: a block with a total row, written unknown ("-"; null in JSON), the
+# total the sum of the areas
+"$@" wss self --interval 0.1 --count 1 | tr -d '\r' >"$tmp/wss" || { echo "mmapc wss self failed"; fail=1; }
+grep -q '^interval 1 ' "$tmp/wss" && grep -q '^total  *[0-9][0-9]*  *-$' "$tmp/wss" ||
+    { echo "mmapc wss self: $(cat "$tmp/wss")"; fail=1; }
+if command -v jq >/dev/null 2>&1; then
+    "$@" --json wss self --interval 0.1 --count 2 | tr -d '\r' >"$tmp/wss.json"
+    [ "$(jq -s 'length == 2 and all(.[]; .total.written == null and .total.accessed > 0 and
+        .total.accessed == ([.areas[].accessed] | add))' "$tmp/wss.json")" = true ] ||
+        { echo "mmapc --json wss self: $(head -c 300 "$tmp/wss.json")"; fail=1; }
+fi
 rm -rf "$tmp"
 
 # report: a page of the tool itself and of a snapshot, well-formed HTML (every element closed in
