@@ -129,6 +129,8 @@ int cmd_watch(const tool_opts *o, int pid);
 int cmd_info(int json, unsigned proc_flags);
 int cmd_page_sizes(int json);
 int cmd_demo(int json, unsigned proc_flags);
+/* pages PID ADDR [LEN] (has_len 0: to the end of the area that holds addr). */
+int cmd_pages(const tool_opts *o, int pid, uint64_t addr, uint64_t len, int has_len);
 
 /* ---- a snapshot read back from the tool's own JSON (json_read.c) ---- */
 
