@@ -146,7 +146,8 @@ void mmapc__os_pages_close(mmapc__text *h)
 }
 
 /* What one pagemap entry says; huge: the scan's word on it (-1: none, so unknown when present). */
-static void decode(uint64_t e, unsigned flags, int huge, unsigned *f, unsigned *u, uint64_t *frame)
+static void decode(uint64_t e, unsigned flags, int huge, bool sd, unsigned *f, unsigned *u,
+                   uint64_t *frame)
 {
     unsigned fl = 0, un = 0;
     *frame = 0;
@@ -173,7 +174,7 @@ static void decode(uint64_t e, unsigned flags, int huge, unsigned *f, unsigned *
         fl |= MMAPC_PAGE_FILE;
     if (e & PM_UFFD_WP)
         fl |= MMAPC_PAGE_WP;
-    if (!has_soft_dirty())
+    if (!sd)
         un |= MMAPC_PAGE_SOFT_DIRTY;
     else if (e & PM_SOFT_DIRTY)
         fl |= MMAPC_PAGE_SOFT_DIRTY;
@@ -181,30 +182,42 @@ static void decode(uint64_t e, unsigned flags, int huge, unsigned *f, unsigned *
     *u = un;
 }
 
+/* A window of pagemap entries read ahead: the entries of the pages in memory that the scan
+ * reports one run at a time come from one read per BATCH pages, not one read per run. */
+typedef struct entry_window {
+    uint64_t start; /* address of buf[0] */
+    size_t n;       /* entries held */
+    uint64_t buf[BATCH];
+} entry_window;
+
 /* The entries of [start, end) read and added page by page (equal neighbours joined first). */
 static int read_entries(int fd, uint64_t start, uint64_t end, unsigned flags, int huge,
-                        mmapc__page_sink *s)
+                        entry_window *w, mmapc__page_sink *s)
 {
     uint64_t page = mmapc__os_page_size();
-    uint64_t buf[BATCH];
     uint64_t run_at = start, run_n = 0, run_frame = 0;
     unsigned run_f = 0, run_u = 0;
+    bool sd = has_soft_dirty();
     for (uint64_t at = start; at < end;) {
-        uint64_t want = (end - at) / page;
-        size_t n = want < BATCH ? (size_t)want : BATCH;
-        ssize_t r;
-        do
-            r = pread(fd, buf, n * sizeof buf[0], (off_t)(at / page * sizeof buf[0]));
-        while (r < 0 && errno == EINTR);
-        if (r < 0)
-            return mmapc__posix_fail(errno);
-        if (r < (ssize_t)sizeof buf[0]) /* the address space has ended (its process has) */
-            return mmapc__fail(MMAPC_ESRCH);
-        n = (size_t)r / sizeof buf[0];
-        for (size_t i = 0; i < n; i++) {
+        if (!(w->n && at >= w->start && (at - w->start) / page < w->n)) {
+            ssize_t r;
+            do
+                r = pread(fd, w->buf, sizeof w->buf, (off_t)(at / page * sizeof w->buf[0]));
+            while (r < 0 && errno == EINTR);
+            if (r < 0)
+                return mmapc__posix_fail(errno);
+            if (r < (ssize_t)sizeof w->buf[0]) /* the address space has ended (its process has) */
+                return mmapc__fail(MMAPC_ESRCH);
+            w->start = at;
+            w->n = (size_t)r / sizeof w->buf[0];
+        }
+        size_t i = (size_t)((at - w->start) / page);
+        uint64_t left = (end - at) / page;
+        size_t stop = left < w->n - i ? i + (size_t)left : w->n;
+        for (; i < stop; i++, at += page) {
             unsigned f, u;
             uint64_t frame;
-            decode(buf[i], flags, huge, &f, &u, &frame);
+            decode(w->buf[i], flags, huge, sd, &f, &u, &frame);
             if (run_n && f == run_f && u == run_u &&
                 (!(f & MMAPC_PAGE_FRAME) || run_frame + run_n == frame)) {
                 run_n++;
@@ -212,13 +225,12 @@ static int read_entries(int fd, uint64_t start, uint64_t end, unsigned flags, in
             }
             if (mmapc__pages_add(s, run_at, run_n, run_f, run_u, run_frame))
                 return 0;
-            run_at = at + i * page;
+            run_at = at;
             run_n = 1;
             run_f = f;
             run_u = u;
             run_frame = frame;
         }
-        at += n * page;
     }
     mmapc__pages_add(s, run_at, run_n, run_f, run_u, run_frame);
     return 0;
@@ -232,10 +244,13 @@ static bool scan_missing(int err)
 
 /* [start, end) through PAGEMAP_SCAN: 0, 1 when the ioctl cannot answer (read the file), or an
  * error code. */
-static int scan(int fd, uint64_t start, uint64_t end, unsigned flags, mmapc__page_sink *s)
+static int scan(int fd, uint64_t start, uint64_t end, unsigned flags, entry_window *w,
+                mmapc__page_sink *s)
 {
     uint64_t page = mmapc__os_page_size();
     bool sd = has_soft_dirty();
+    unsigned empty =
+        sd ? 0u : (unsigned)MMAPC_PAGE_SOFT_DIRTY; /* what an empty page leaves unknown */
     struct mmapc__page_region regs[REGIONS];
     uint64_t at = start;
     while (at < end && !s->full) {
@@ -246,6 +261,11 @@ static int scan(int fd, uint64_t start, uint64_t end, unsigned flags, mmapc__pag
             .end = end,
             .vec = (uint64_t)(uintptr_t)regs,
             .vec_len = REGIONS,
+            /* only pages in memory or swap (or soft-dirty) come back: the pages between them
+             * are of an area (the caller's stretch) and hold nothing, which saves the
+             * kernel's writing a region for each of them */
+            .category_anyof_mask =
+                PAGE_IS_PRESENT | PAGE_IS_SWAPPED | (sd ? PAGE_IS_SOFT_DIRTY : 0),
             .return_mask = PAGE_IS_WRITTEN | PAGE_IS_FILE | PAGE_IS_PRESENT | PAGE_IS_SWAPPED |
                            PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY,
         };
@@ -271,12 +291,12 @@ static int scan(int fd, uint64_t start, uint64_t end, unsigned flags, mmapc__pag
             return mmapc__fail(MMAPC_EOS); /* no progress: cannot be */
         for (int i = 0; i < n && !s->full; i++) {
             const struct mmapc__page_region *g = &regs[i];
-            if (g->start > at) /* no area there (gone since the listing) */
-                mmapc__pages_add(s, at, (g->start - at) / page, MMAPC_PAGE_UNMAPPED, 0, 0);
+            if (g->start > at) /* pages of the area that hold nothing */
+                mmapc__pages_add(s, at, (g->start - at) / page, 0, empty, 0);
             uint64_t c = g->categories;
             int huge = (c & PAGE_IS_HUGE) != 0;
             if ((c & PAGE_IS_PRESENT) && !(flags & MMAPC_PAGES_QUICK)) {
-                int rc = read_entries(fd, g->start, g->end, flags, huge, s);
+                int rc = read_entries(fd, g->start, g->end, flags, huge, w, s);
                 if (rc)
                     return rc;
             } else {
@@ -300,8 +320,8 @@ static int scan(int fd, uint64_t start, uint64_t end, unsigned flags, mmapc__pag
             }
             at = g->end;
         }
-        if (!s->full && arg.walk_end > at) { /* no area up to where the walk stopped */
-            mmapc__pages_add(s, at, (arg.walk_end - at) / page, MMAPC_PAGE_UNMAPPED, 0, 0);
+        if (!s->full && arg.walk_end > at) { /* nothing up to where the walk stopped */
+            mmapc__pages_add(s, at, (arg.walk_end - at) / page, 0, empty, 0);
             at = arg.walk_end;
         }
     }
@@ -312,11 +332,13 @@ int mmapc__os_pages_read(mmapc__text *h, uint64_t start, uint64_t end, unsigned 
                          mmapc__page_sink *s)
 {
     int fd = (int)h->h;
+    entry_window w;
+    w.n = 0;
     if (!h->aux && atomic_load_explicit(&scan_state, memory_order_relaxed) != SCAN_NO) {
-        int rc = scan(fd, start, end, flags, s);
+        int rc = scan(fd, start, end, flags, &w, s);
         if (rc <= 0)
             return rc;
         h->aux = 1; /* the ioctl cannot answer: the file for the rest of the call */
     }
-    return read_entries(fd, start, end, flags, -1, s);
+    return read_entries(fd, start, end, flags, -1, &w, s);
 }
