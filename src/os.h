@@ -305,7 +305,8 @@ int mmapc__pages_add(mmapc__page_sink *s, uint64_t start, uint64_t n, unsigned f
 int mmapc__os_pages_open(mmapc__proc *p, uint64_t first, uint64_t last, unsigned flags,
                          mmapc__text *h);
 /* Add the pages of [start, end) (whole pages, inside areas as a listing just saw them) to s,
- * up to where s fills; a page found without an area (unmapped since) is added as unmapped. */
+ * up to where s fills. A page whose area went away since the listing may come as unmapped or as
+ * a page of an area that holds nothing (Linux's scan does not tell the two apart). */
 int mmapc__os_pages_read(mmapc__text *h, uint64_t start, uint64_t end, unsigned flags,
                          mmapc__page_sink *s);
 void mmapc__os_pages_close(mmapc__text *h);
