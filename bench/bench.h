@@ -137,6 +137,7 @@ void bench_guard_rows(void);     /* guarded copy against memcpy (guard.c) */
 void bench_tool_rows(void);      /* mmapc areas -x against a read of smaps (tool.c) */
 void bench_usage_rows(void);     /* enumerate, totals, query with memory use (usage.c) */
 void bench_inspect_rows(void);   /* build-id query, read of another process (inspect.c) */
+void bench_pages_rows(void);     /* page state of 1 GiB, 1% written, against pagemap (pages.c) */
 int bench_syscall_check(void);   /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
 void bench_cxx_rows(void);       /* mmapc.hpp's owners against the C calls (cxx.cpp) */
 

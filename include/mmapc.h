@@ -1618,6 +1618,117 @@ MMAPC_API int mmapc_wss_areas_next(mmapc_wss_areas *it, mmapc_area *area, mmapc_
 MMAPC_API void mmapc_wss_areas_close(mmapc_wss_areas *it);
 /**@}*/
 /* ===== end of Working set ===== */
+/* ------------------------------------------------------------------------------------------ */
+/* ===== Page state of a process ===== */
+/** @name Page state of a process
+ * The state of each page of a range of a process opened with mmapc_proc_open() (MMAPC_SELF
+ * included): whether it is in memory, swapped out, a page of a file or of shared memory, mapped
+ * by this process alone, soft-dirty, write-protected by userfaultfd, part of a huge page, and its
+ * physical frame where the system shows it. Pages of equal state come as one run, so a range of
+ * a gigabyte with a few pages touched is a few runs.
+ *
+ * Every run says what it knows: a bit of ::mmapc_page_run::flags is true when set, false when
+ * clear, and unknown when set in ::mmapc_page_run::unknown (then it is clear in flags). Nothing
+ * the system does not tell is guessed: a kernel without soft-dirty tracking
+ * (CONFIG_MEM_SOFT_DIRTY off, arm64) reports MMAPC_PAGE_SOFT_DIRTY unknown rather than clean, and
+ * the physical frame is given only where the system shows it (Linux: to a reader with
+ * CAP_SYS_ADMIN; others see it as unknown).
+ *
+ * Linux asks the `PAGEMAP_SCAN` ioctl (Linux 6.7+), which sums up runs of pages in one call, and
+ * reads `/proc/<pid>/pagemap` for what the ioctl does not tell (whether a page is mapped by this
+ * process alone, its frame) for the pages in memory only. Kernels and emulators without the ioctl
+ * (Linux 6.1, qemu-user) are detected once and answered from `/proc/<pid>/pagemap` alone; there
+ * MMAPC_PAGE_HUGE is unknown for pages in memory (the file has no such bit). The environment
+ * variable `MMAPC_FORCE_PAGEMAP=1` (read once per process) or MMAPC_PAGES_READ takes that way
+ * everywhere. Reading another process's pagemap needs the right to read its memory as a debugger
+ * (the same user and no Yama restriction, or CAP_SYS_PTRACE), else MMAPC_EACCES. Pages of memory
+ * registered for userfaultfd write protection that were never touched show as swapped (the
+ * kernel's marker), write-protected.
+ *
+ * Windows asks QueryWorkingSetEx: a page in the working set is present; MMAPC_PAGE_FILE is a page
+ * of a section (a file or shared memory), MMAPC_PAGE_EXCLUSIVE one that no other process shares,
+ * MMAPC_PAGE_HUGE a large page. Whether a page is in the page file, soft-dirty or
+ * write-protected, and its frame, are not told there (unknown). macOS and other systems return
+ * MMAPC_EUNSUPPORTED.
+ *
+ * The state is read while the process runs, a piece at a time: pages that change meanwhile may
+ * be seen before or after the change (stop the process for one instant's picture).
+ */
+/**@{*/
+
+/** Bits of mmapc_page_run::flags and mmapc_page_run::unknown. */
+enum mmapc_page_flag {
+    /** No area there: the run is a hole in the address space, and no other bit is set. */
+    MMAPC_PAGE_UNMAPPED = 1u << 0,
+    /** In memory (Linux pagemap bit 63; Windows: in the working set). */
+    MMAPC_PAGE_PRESENT = 1u << 1,
+    /** In swap (bit 62), or a userfaultfd marker of a never-touched write-protected page. */
+    MMAPC_PAGE_SWAPPED = 1u << 2,
+    /** A page of a file or of shared memory (page cache, shmem), not private anonymous memory
+     *  (bit 61). A private file mapping's page is one until it is written, when it becomes a
+     *  private copy. */
+    MMAPC_PAGE_FILE = 1u << 3,
+    /** In memory and mapped by this process alone (bit 56; Windows: not shared with another
+     *  process). */
+    MMAPC_PAGE_EXCLUSIVE = 1u << 4,
+    /** Written since the soft-dirty bits were last cleared (bit 55; `/proc/<pid>/clear_refs`). */
+    MMAPC_PAGE_SOFT_DIRTY = 1u << 5,
+    /** Write-protected by userfaultfd (bit 57). */
+    MMAPC_PAGE_WP = 1u << 6,
+    /** Mapped as part of a huge page (a transparent huge page mapped whole, or hugetlbfs). */
+    MMAPC_PAGE_HUGE = 1u << 7,
+    /** mmapc_page_run::frame holds the physical frame number of the run's first page, and the
+     *  run's pages are at consecutive frames. Clear for pages not in memory. */
+    MMAPC_PAGE_FRAME = 1u << 8,
+};
+
+/** Flags of mmapc_proc_pages(). */
+enum mmapc_pages_flag {
+    /** Only what the fastest way tells: on Linux with `PAGEMAP_SCAN`, one ioctl and no read of
+     *  the pagemap file; MMAPC_PAGE_EXCLUSIVE and MMAPC_PAGE_FRAME are then unknown everywhere. */
+    MMAPC_PAGES_QUICK = 1u << 0,
+    /** Linux: read `/proc/<pid>/pagemap` alone, as on a kernel without `PAGEMAP_SCAN`. */
+    MMAPC_PAGES_READ = 1u << 1,
+};
+
+/** A run of pages of equal state, from mmapc_proc_pages(). */
+typedef struct mmapc_page_run {
+    uint64_t start;   /**< address of the first page */
+    uint64_t pages;   /**< number of pages (of the system's page size, mmapc_page_size()) */
+    uint64_t frame;   /**< with MMAPC_PAGE_FRAME: physical frame number of the first page; else 0 */
+    unsigned flags;   /**< MMAPC_PAGE_* bits that are true */
+    unsigned unknown; /**< MMAPC_PAGE_* bits that the system does not tell for these pages */
+} mmapc_page_run;
+
+/**
+ * The state of the pages that hold [@p addr, @p addr + @p len) in @p proc, as runs of pages of
+ * equal state in ascending order: runs[0] starts at @p addr's page, each run starts where the one
+ * before ends, and two runs next to each other differ in state (or their frames are not
+ * consecutive). Holes between areas come as MMAPC_PAGE_UNMAPPED runs.
+ *
+ * At most @p cap runs are written; `*count` gets how many, and `*next` the address up to which
+ * the range is described (its last page's end when all of it is; less when @p runs was full, and
+ * then a call from `*next` goes on). A @p len of 0 describes nothing: `*count` 0, `*next` @p addr.
+ * @return 0 with `*count` and `*next` set; MMAPC_EINVAL_ARG (NULL proc, count or next, NULL runs
+ * with a non-zero cap, an unknown flag); MMAPC_EINVAL_OFFSET when the range runs past 2^64 or
+ * past the end of the process's user address space (all of it, for a process without one, as
+ * a kernel thread); MMAPC_ESRCH when the process has ended; MMAPC_EACCES when its pages may not
+ * be read; MMAPC_EUNSUPPORTED on systems without it. Nothing is written on failure.
+ */
+MMAPC_API int mmapc_proc_pages(mmapc_proc *proc, uint64_t addr, uint64_t len, unsigned flags,
+                               mmapc_page_run *runs, size_t cap, size_t *count, uint64_t *next);
+
+/**
+ * The MMAPC_PAGE_* bits that this system can tell about pages, MMAPC_PAGE_UNMAPPED included
+ * (0 where mmapc_proc_pages() is unsupported). MMAPC_PAGE_SOFT_DIRTY is in it only where the
+ * kernel tracks soft-dirty pages (probed once: the bit of a page just written); MMAPC_PAGE_FRAME
+ * is in it where the system can show frames to someone (a given reader may still not see them).
+ */
+MMAPC_API unsigned mmapc_pages_reported(void);
+/** The name of one MMAPC_PAGE_* bit, e.g. "present", "soft_dirty" (NULL for another value). */
+MMAPC_API const char *mmapc_page_flag_name(unsigned flag);
+/**@}*/
+/* ===== end of Page state of a process ===== */
 
 #ifdef __cplusplus
 }

@@ -302,5 +302,33 @@ int mmapc__os_wss_area(mmapc__wss *w, const mmapc_area *a, const mmapc_area_usag
                        mmapc_wss *out);
 void mmapc__os_wss_close(mmapc__wss *w);
 /* ===== end of Working set =================================================================== */
+/* ===== Page state of a process (pages.c is the portable side; src/os/linux_pages.c,
+ * windows_pages.c; src/os/no_pages.c where the system has no way to ask). ================== */
+/* What the portable side collects runs into (pages.c). */
+typedef struct mmapc__page_sink {
+    mmapc_page_run *runs;
+    size_t cap, count;
+    uint64_t next; /* where the description stopped (the caller's array full) */
+    bool full;
+} mmapc__page_sink;
+/* Add n pages from start (page-aligned, right after what was added before, or a gap the caller
+ * fills as unmapped): joined to the last run when of equal state (and frames consecutive).
+ * Returns 1 when the caller's array is full (stop: nothing more is taken), else 0. */
+int mmapc__pages_add(mmapc__page_sink *s, uint64_t start, uint64_t n, unsigned flags,
+                     unsigned unknown, uint64_t frame);
+/* Get ready to describe the pages [first, last] of p (first and last page-aligned, last >= first,
+ * the caller's flags checked): MMAPC_EINVAL_OFFSET when last is past the end of p's user address
+ * space, MMAPC_ESRCH, MMAPC_EACCES... *h is closed with mmapc__os_pages_close(). */
+int mmapc__os_pages_open(mmapc__proc *p, uint64_t first, uint64_t last, unsigned flags,
+                         mmapc__text *h);
+/* Add the pages of [start, end) (whole pages, inside areas as a listing just saw them) to s,
+ * up to where s fills. A page whose area went away since the listing may come as unmapped or as
+ * a page of an area that holds nothing (Linux's scan does not tell the two apart). */
+int mmapc__os_pages_read(mmapc__text *h, uint64_t start, uint64_t end, unsigned flags,
+                         mmapc__page_sink *s);
+void mmapc__os_pages_close(mmapc__text *h);
+/* The MMAPC_PAGE_* bits the system can tell (mmapc_pages_reported()). */
+unsigned mmapc__os_pages_reported(void);
+/* ===== end of Page state of a process ====================================================== */
 
 #endif

@@ -24,6 +24,10 @@ static const char usage_text[] =
     "  diff A.json B.json the changes between two snapshots of `mmapc --json areas [-x] PID`:\n"
     "                     areas added, removed, resized, protection changed, Rss changed\n"
     "  watch PID          the same changes, printed as they happen (--interval, --count)\n"
+    "  pages PID ADDR [LEN]  the state of each page from ADDR (hexadecimal) for LEN bytes\n"
+    "                     (hexadecimal; default: to the end of the area): runs of equal pages,\n"
+    "                     one per line: present, swapped, file, exclusive, soft_dirty, wp,\n"
+    "                     huge, the frame where shown, and what the system does not tell\n"
     "  report [PID | FILE.json]\n"
     "                     a self-contained HTML page of the memory of PID (default: self) or\n"
     "                     of a snapshot: summary by kind, the address space as a picture,\n"
@@ -189,7 +193,7 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-enum { MAX_ARGS = 3 };
+enum { MAX_ARGS = 4 };
 
 /* The options that apply to a command only; each one given elsewhere is a usage error. */
 typedef struct given {
@@ -305,6 +309,18 @@ static int run_command(tool_opts *o, const given *g, const char **args, int narg
         if (parse_pid(args[1], &pid))
             return bad_pid(args[1]);
         return cmd[0] == 'w' && cmd[1] == 'a' ? cmd_watch(o, pid) : cmd_wss(o, pid);
+    }
+    if (strcmp(cmd, "pages") == 0) {
+        uint64_t addr, len = 0;
+        if (nargs < 3 || nargs > 4)
+            return usage_error("pages takes a PID, an address and an optional length");
+        if (parse_pid(args[1], &pid))
+            return bad_pid(args[1]);
+        if (parse_addr(args[2], &addr))
+            return usage_error("bad address '%s' (hexadecimal, 0x optional)", args[2]);
+        if (nargs == 4 && parse_addr(args[3], &len))
+            return usage_error("bad length '%s' (hexadecimal, 0x optional)", args[3]);
+        return cmd_pages(o, pid, addr, len, nargs == 4);
     }
     if (strcmp(cmd, "page-sizes") != 0 && strcmp(cmd, "info") != 0 && strcmp(cmd, "demo") != 0)
         return usage_error("unknown command '%s'", cmd);

@@ -169,6 +169,8 @@ int cmd_demo(int json, unsigned proc_flags);
 /* report: an HTML page (or with svg the picture alone) of pid, or of the snapshot file, or of
  * what changed from diff_a to the snapshot file (report.c). */
 int cmd_report(const tool_opts *o, int pid, const char *snapshot, const char *diff_a);
+/* pages PID ADDR [LEN] (has_len 0: to the end of the area that holds addr). */
+int cmd_pages(const tool_opts *o, int pid, uint64_t addr, uint64_t len, int has_len);
 
 /* ---- a snapshot read back from the tool's own JSON (json_read.c) ---- */
 

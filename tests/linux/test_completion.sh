@@ -46,7 +46,9 @@ expect "$commands" mmapc ""
 expect "$commands" mmapc --json ""
 expect "$commands" mmapc --text --json ""
 expect "areas" mmapc a
-expect "page-sizes" mmapc p
+expect "page-sizes pages" mmapc p
+expect "pages" mmapc pages
+expect "page-sizes" mmapc page-
 expect "query" mmapc --json q
 
 # Options: every long option the help lists.
