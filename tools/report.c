@@ -723,6 +723,8 @@ typedef struct group {
     const char *name; /* a file's path, a pseudo-area's name, or the kind's */
     int deleted;
     uint64_t rss, pss, areas;
+    uint64_t top;  /* the resident bytes of its largest area, */
+    unsigned kind; /* whose kind colours the bar */
 } group;
 
 typedef struct named {
@@ -768,7 +770,11 @@ static int bars(obuf *b, const tool_snapshot *s, const unsigned char *kinds)
     for (size_t k = 0; k < s->n; k++) {
         const tool_area *t = &s->v[v[k].i];
         if (!ng || cmp_named(&v[k], &v[k - 1]) != 0)
-            g[ng++] = (group){v[k].name, v[k].deleted, 0, 0, 0};
+            g[ng++] = (group){v[k].name, v[k].deleted, 0, 0, 0, 0, kinds[v[k].i]};
+        if (t->u.rss > g[ng - 1].top) {
+            g[ng - 1].top = t->u.rss;
+            g[ng - 1].kind = kinds[v[k].i];
+        }
         g[ng - 1].rss += t->u.rss;
         g[ng - 1].pss += t->u.pss;
         g[ng - 1].areas++;
@@ -808,7 +814,9 @@ static int bars(obuf *b, const tool_snapshot *s, const unsigned char *kinds)
         ob_u64(b, y, 0);
         ob_str(b, "\" width=\"");
         ob_u64(b, (uint64_t)(w > 0 ? w : 1), 0);
-        ob_str(b, "\" height=\"14\" fill=\"#4a90d9\"/><text class=\"bar-value\" x=\"");
+        ob_str(b, "\" height=\"14\" fill=\"");
+        ob_str(b, rkinds[gr->kind].colour);
+        ob_str(b, "\"/><text class=\"bar-value\" x=\"");
         ob_u64(b, (uint64_t)(BAR_LEFT + (w > 0 ? w : 1) + 6), 0);
         ob_str(b, "\" y=\"");
         ob_u64(b, y + 11, 0);
