@@ -255,9 +255,17 @@ MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
     mmapc__backing *b = m->backing;
     bool own = m != &block_of(b)->map, has_file = m->has_file;
     mmapc_file file = m->file;
+    struct mmapc__track *track = m->track;
+    if (track && size)
+        mmapc__track_leave(m, false);      /* before the pages go, so that no fault there is ours */
     int rc = release_piece(b, addr, size); /* may free the block that holds m */
-    if (rc)
+    if (rc) {
+        if (track && size)
+            mmapc__track_leave(m, true);
         return rc;
+    }
+    if (track)
+        mmapc__track_put(track);
     if (has_file)
         mmapc__os_file_close(file);
     if (own)
@@ -370,6 +378,7 @@ create_plain(mmapc_map **out, first_block *blk, size_t bytes, size_t size, size_
     m->file = (mmapc_file)0; /* not used without has_file */
     m->has_file = false;
     m->sealed = false;
+    m->track = NULL;
     m->backing = b;
     atomic_init(&b->refs, 1);
     b->is_file = info != NULL;
@@ -571,6 +580,8 @@ int mmapc_commit(mmapc_map *m)
         mmapc__os_file_close(m->file);
         m->has_file = false;
     }
+    if (m->track)
+        mmapc__track_commit(m); /* its pages are new: each counts as written */
     return 0;
 }
 
@@ -605,7 +616,7 @@ MMAPC__HOT void mmapc_unmap(mmapc_map *m)
     if (!m)
         return;
     mmapc__backing *b = m->backing;
-    if (m != &block_of(b)->map || m->has_file ||
+    if (m != &block_of(b)->map || m->has_file || m->track ||
         atomic_load_explicit(&b->refs, memory_order_acquire) != 1) {
         unmap_other(m);
         return;
@@ -693,12 +704,16 @@ static int protect(mmapc_map *m, mmapc_prot prot, bool flush_icache)
         return mmapc__fail(MMAPC_EPERM);
     unsigned char *base = mmapc__map_base(m);
     size_t span = mmapc__map_span(m);
-    rc = span ? mmapc__os_protect(base, span, prot) : 0; /* an empty mapping: no page to change */
+    /* an empty mapping: no page to change; a tracked one's pages change as tracking says */
+    rc = !span ? 0 : m->track ? mmapc__track_protect(m, prot) : mmapc__os_protect(base, span, prot);
     if (rc) {
         /* mprotect over several kernel areas can stop half-way; put the old protection back
          * (it was in force a moment ago, so this cannot ask for more than we had) */
         int raw = mmapc_last_os_error();
-        mmapc__os_protect(base, span, m->prot);
+        if (m->track)
+            mmapc__track_protect(m, m->prot);
+        else
+            mmapc__os_protect(base, span, m->prot);
         return mmapc__os_fail(raw, rc);
     }
     m->prot = prot;
@@ -806,6 +821,8 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
         }
     }
     atomic_fetch_add(&m->backing->refs, 1);
+    if (m->track)
+        mmapc__track_split(piece);
     mmapc_map *front = keep_front ? m : piece;
     mmapc_map *back = keep_front ? piece : m;
     front->size = at;
@@ -848,7 +865,7 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
     if (m->prot != other->prot || ((m->flags ^ other->flags) & MERGE_FLAGS) ||
         ((m->unsafe_flags ^ other->unsafe_flags) & MMAPC_UNSAFE_JIT) ||
         m->reserved != other->reserved || m->page_size != other->page_size ||
-        m->sealed != other->sealed)
+        m->sealed != other->sealed || m->track != other->track)
         return mmapc__fail(MMAPC_EATTR_MISMATCH);
 
     const mmapc_map *lo = other_after ? m : other;
