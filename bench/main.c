@@ -14,7 +14,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: mmapc_bench [--quick] [--out DIR] [--only "
-            "map|areas|file|shm|range|size|guard|tool|usage|inspect|cxx]\n"
+            "map|areas|file|shm|range|size|guard|tool|usage|inspect|track|cxx]\n"
             "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
             "            its figures are not meant to be read)\n"
             "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
@@ -73,6 +73,8 @@ int main(int argc, char **argv)
         bench_usage_rows();
     if (runs(only, "inspect"))
         bench_inspect_rows();
+    if (runs(only, "track"))
+        bench_track_rows();
 #ifdef MMAPC_BENCH_CXX
     if (runs(only, "cxx"))
         bench_cxx_rows();

@@ -14,9 +14,10 @@
  * with a count of the handlers looking at it, which the close waits for.
  *
  * A fault on a page of a tracker that is not armed (a piece stopped, unmapped or protected
- * read-only), or the same fault again on a page the handler just made writable (an execute,
- * not a write), may have raced a change: the handler lets the instruction run once more, and
- * passes the fault on if it comes back with nothing changed in between.
+ * read-only), or on an armed page already marked written (made writable by another thread
+ * since the fault, or an execute, not a write), may have raced a change: the handler lets the
+ * instruction run once more, and passes the fault on if the same thread faults at the same
+ * address again with no report and no change of the tracker in between.
  */
 #include "../track.h"
 #include "posix.h"
@@ -39,7 +40,7 @@
 
 typedef struct mp_state {
     atomic_int lock;
-    atomic_uint gen; /* changes of armed pages, for the handler's second look */
+    atomic_uint gen; /* reports and changes of armed pages, for the handler's second look */
     size_t slot;
     atomic_uintptr_t *dirty; /* written since the last report */
     atomic_uintptr_t *armed; /* tracked, and writable by the mapping's protection */
@@ -234,6 +235,8 @@ int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, 
         rc = mmapc__posix_fail(errno); /* pages made read-only so far stay armed: no harm */
     else
         mmapc__bits_take(s->dirty, first, n, out);
+    /* a fault that comes back after this is a new one, not the same one again */
+    atomic_fetch_add_explicit(&s->gen, 1, memory_order_relaxed);
     unlock_blocked(s, &old);
     return rc;
 }
