@@ -59,7 +59,13 @@ struct mmapc_map {
     mmapc_file file; /* a reservation's own duplicate of its file, until commit */
     bool ahead;      /* made with a capacity: pages given up by a shrink join the tail */
     bool reserved;
-    bool has_file;
+    union {
+        struct {
+            bool has_file;
+            bool tracked; /* track is set */
+        };
+        uint16_t kept; /* either: mmapc_unmap() takes its general path, in one test */
+    };
     bool sealed; /* mmapc_seal(): no protect, decommit, discard, remap or unmap any more */
     struct mmapc__track *track; /* write tracking (track.c); shared by split pieces */
 };

@@ -250,27 +250,49 @@ MMAPC__HOT static int release_piece(mmapc__backing *b, void *addr, size_t size)
 
 /* Free a handle's own memory and its share of the backing; addr/size as in release_piece. On
  * failure the handle is untouched. */
-MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
+MMAPC__HOT __attribute__((always_inline)) static inline int free_plain(mmapc_map *m, void *addr,
+                                                                       size_t size)
 {
     mmapc__backing *b = m->backing;
     bool own = m != &block_of(b)->map, has_file = m->has_file;
     mmapc_file file = m->file;
-    struct mmapc__track *track = m->track;
-    if (track && size)
-        mmapc__track_leave(m, false);      /* before the pages go, so that no fault there is ours */
     int rc = release_piece(b, addr, size); /* may free the block that holds m */
-    if (rc) {
-        if (track && size)
-            mmapc__track_leave(m, true);
+    if (rc)
         return rc;
-    }
-    if (track)
-        mmapc__track_put(track);
     if (has_file)
         mmapc__os_file_close(file);
     if (own)
         piece_free(m);
     return 0;
+}
+
+/* free_plain() of a tracked handle: its pages leave the record before they go (so that no
+ * fault there is taken for the record's), and its share of the record goes after. A block
+ * freed has no record (create_plain() takes one as it is). */
+__attribute__((noinline, cold)) static int free_tracked(mmapc_map *m, void *addr, size_t size)
+{
+    struct mmapc__track *track = m->track;
+    if (size)
+        mmapc__track_leave(m, false);
+    m->track = NULL;
+    m->tracked = false;
+    int rc = free_plain(m, addr, size);
+    if (rc) {
+        m->track = track;
+        m->tracked = true;
+        if (size)
+            mmapc__track_leave(m, true);
+        return rc;
+    }
+    mmapc__track_put(track);
+    return 0;
+}
+
+MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
+{
+    if (__builtin_expect(m->tracked, 0))
+        return free_tracked(m, addr, size);
+    return free_plain(m, addr, size);
 }
 
 MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
@@ -376,9 +398,9 @@ create_plain(mmapc_map **out, first_block *blk, size_t bytes, size_t size, size_
     m->reserved = false;
     m->offset = offset + lead;
     m->file = (mmapc_file)0; /* not used without has_file */
-    m->has_file = false;
+    m->kept = 0;             /* has_file, tracked */
     m->sealed = false;
-    m->track = NULL;
+    /* m->track: NULL in every block (create_plain_new(), free_tracked()) */
     m->backing = b;
     atomic_init(&b->refs, 1);
     b->is_file = info != NULL;
@@ -403,6 +425,7 @@ __attribute__((noinline)) static int create_plain_new(mmapc_map **out, size_t si
     first_block *blk = malloc(sizeof *blk);
     if (!blk)
         return mmapc__fail(MMAPC_ENOMEM);
+    blk->map.track = NULL;
     return create_plain(out, blk, size, size, page, prot, (mmapc_file)0, 0, 0, NULL);
 }
 
@@ -616,7 +639,7 @@ MMAPC__HOT void mmapc_unmap(mmapc_map *m)
     if (!m)
         return;
     mmapc__backing *b = m->backing;
-    if (m != &block_of(b)->map || m->has_file || m->track ||
+    if (m != &block_of(b)->map || m->kept ||
         atomic_load_explicit(&b->refs, memory_order_acquire) != 1) {
         unmap_other(m);
         return;
@@ -821,7 +844,7 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
         }
     }
     atomic_fetch_add(&m->backing->refs, 1);
-    if (m->track)
+    if (__builtin_expect(m->tracked, 0))
         mmapc__track_split(piece);
     mmapc_map *front = keep_front ? m : piece;
     mmapc_map *back = keep_front ? piece : m;
@@ -892,8 +915,12 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
         m->tail = other->tail;
     }
     m->size += other->size;
-    /* other's memory now belongs to m: drop its handle and its share of the backing only */
-    free_handle(other, NULL, 0);
+    /* other's memory now belongs to m: drop its handle and its share of the backing (and of
+     * the record of write tracking, m's too) only */
+    if (__builtin_expect(other->tracked, 0))
+        free_tracked(other, NULL, 0);
+    else
+        free_plain(other, NULL, 0);
     return 0;
 }
 

@@ -62,6 +62,7 @@ int mmapc_track_start(mmapc_map *m, unsigned flags)
         return rc;
     }
     m->track = t;
+    m->tracked = true;
     return 0;
 }
 
@@ -100,6 +101,7 @@ int mmapc_track_stop(mmapc_map *m)
     if (rc)
         return rc;
     m->track = NULL;
+    m->tracked = false;
     mmapc__track_put(t);
     return 0;
 }
