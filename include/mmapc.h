@@ -1640,7 +1640,9 @@ MMAPC_API mmapc_tracker mmapc_track_backend(const mmapc_map *map);
  * @return 0; MMAPC_EINVAL_ARG (NULL @p map, NULL @p bits with @p len > 0);
  * MMAPC_EINVAL_OFFSET (the range not inside the mapping, or not on page boundaries);
  * MMAPC_EINVAL_OP (not tracked, or a reservation); MMAPC_EBADF (uffd-wp in a child made by
- * fork()); an OS error. On failure nothing was reset and @p bits is untouched.
+ * fork()); an OS error. A refused call (any code but an OS error) resets nothing and leaves
+ * @p bits untouched; after an OS error part of the range may have been reported in @p bits and
+ * reset.
  */
 MMAPC_API int mmapc_track_bitmap(mmapc_map *map, size_t offset, size_t len, unsigned char *bits,
                                  size_t *count);
@@ -1651,8 +1653,10 @@ MMAPC_API int mmapc_track_bitmap(mmapc_map *map, size_t offset, size_t len, unsi
  * none adjacent to the next unless @p runs filled up between them) and `*next` the offset where
  * the report stopped: `offset + len` when the whole range was reported, less when @p runs
  * filled up, and then the pages from `*next` on were neither reported nor reset: call again
- * from `*next`. Arguments and codes as in mmapc_track_bitmap(); @p capacity 0 is
- * MMAPC_EINVAL_ARG.
+ * from `*next`. The report goes in steps of up to 4096 pages, smaller when fewer than 2048
+ * entries are left (a step of k pages holds at most (k + 1) / 2 runs), so a small array costs
+ * more system calls. Arguments and codes as in mmapc_track_bitmap(); @p capacity 0, or NULL
+ * @p runs, @p count or @p next, is MMAPC_EINVAL_ARG.
  */
 MMAPC_API int mmapc_track_runs(mmapc_map *map, size_t offset, size_t len, mmapc_page_run *runs,
                                size_t capacity, size_t *count, size_t *next);

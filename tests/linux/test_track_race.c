@@ -14,7 +14,7 @@
 
 #define PAGES 256
 #define WRITERS 3
-#define ROUNDS 300
+#define ROUNDS 200
 
 static size_t page;
 static unsigned char *base;
@@ -93,7 +93,7 @@ static void run(unsigned flags, const char *what)
         REQUIRE(pthread_create(&th[i], NULL, writer, (void *)(uintptr_t)(i + 1)) == 0);
     for (int k = 1; k <= ROUNDS; k++) {
         unsigned long before = atomic_load(&writes);
-        while (atomic_load(&writes) - before < 50)
+        while (atomic_load(&writes) - before < 20)
             sched_yield();
         report(m, k);
         snapshot(k);
