@@ -1608,6 +1608,7 @@ typedef struct mmapc_page_run {
 /**
  * Start tracking the writes to @p map, a committed mapping (its whole pages), with the best
  * backend the system has, unless @p flags ask for one. From now on no page counts as written.
+ * @param map   the mapping to track.
  * @param flags 0, #MMAPC_TRACK_MPROTECT or #MMAPC_TRACK_KERNEL_ONLY (not both).
  * @return 0; MMAPC_EINVAL_ARG (NULL @p map, an unknown flag, both flags); MMAPC_EINVAL_OP (a
  * reservation, an empty mapping, a mapping already tracked, a sealed one); MMAPC_EUNSUPPORTED
@@ -1634,8 +1635,10 @@ MMAPC_API mmapc_tracker mmapc_track_backend(const mmapc_map *map);
  * that covered them, as a bitmap, and reset them: bit i (bit `i % 8` of byte `i / 8`) of
  * @p bits is 1 when page i of the range was written. @p bits gets `len / page size` bits
  * (rounded up to whole bytes: the spare bits are 0).
+ * @param map    a tracked mapping.
  * @param offset a multiple of the mapping's page size, from mmapc_ptr().
  * @param len a multiple of the page size (the end of the mapping may also end the range).
+ * @param bits   gets the bitmap: `(len / page size + 7) / 8` bytes.
  * @param count gets the number of pages written (bits set). May be NULL.
  * @return 0; MMAPC_EINVAL_ARG (NULL @p map, NULL @p bits with @p len > 0);
  * MMAPC_EINVAL_OFFSET (the range not inside the mapping, or not on page boundaries);
