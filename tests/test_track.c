@@ -170,6 +170,21 @@ static void test_independent(unsigned flags)
     CHECK_OK(mmapc_track_bitmap(a, 0, 8 * page, bits, &count));
     CHECK(count == 0);
     mmapc_unmap(piece);
+    /* a tracked piece unmapped: the other goes on with the record */
+    REQUIRE_OK(mmapc_split_off(b, 8 * page, &piece));
+    mmapc_unmap(piece);
+    ((unsigned char *)mmapc_ptr(b))[7 * page] = 1;
+    CHECK_OK(mmapc_track_bitmap(b, 0, 8 * page, bits, &count));
+    CHECK(count == 1 && bits[0] == 0x80);
+    /* and a new mapping where the piece was is not taken for it (written plainly) */
+    mmapc_map *again;
+    REQUIRE_OK(mmapc_map_anon(&again, 8 * page, MMAPC_PROT_RW,
+                              &(mmapc_options){.address = (unsigned char *)mmapc_ptr(b) + 8 * page,
+                                               .flags = MMAPC_FIXED_NOREPLACE}));
+    memset(mmapc_ptr(again), 3, 8 * page);
+    CHECK_OK(mmapc_track_bitmap(b, 0, 8 * page, bits, &count));
+    CHECK(count == 0);
+    mmapc_unmap(again);
     mmapc_unmap(a);
     mmapc_unmap(b);
 }
