@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/userfaultfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +54,23 @@ static void write_some(unsigned char *p, size_t n, unsigned round)
 
 /* ---- the report without PAGEMAP_SCAN: pagemap's uffd-wp bit, and a protect per run ---- */
 
+/* linux/userfaultfd.h's structures and requests, which a C library without the kernel's headers
+ * (musl) lacks */
+typedef struct wp_range {
+    uint64_t start, len;
+} wp_range;
+typedef struct wp_arg {
+    wp_range range;
+    uint64_t mode;
+} wp_arg;
+typedef struct reg_arg {
+    wp_range range;
+    uint64_t mode, ioctls;
+} reg_arg;
+#define RAW_UFFDIO_API _IOWR(0xAA, 0x3F, uint64_t[3])
+#define RAW_UFFDIO_REGISTER _IOWR(0xAA, 0x00, reg_arg)
+#define RAW_UFFDIO_WRITEPROTECT _IOWR(0xAA, 0x06, wp_arg)
+
 typedef struct raw_wp {
     int uffd, pagemap;
     uint64_t *entries;
@@ -65,14 +81,15 @@ static int raw_wp_open(raw_wp *r, void *addr, size_t len)
     r->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | 1 /* user mode only */);
     if (r->uffd < 0)
         return -1;
-    struct uffdio_api api = {.api = UFFD_API, .features = (1u << 15) | (1u << 13)};
-    struct uffdio_register reg = {.range = {(uintptr_t)addr, len}, .mode = UFFDIO_REGISTER_MODE_WP};
-    struct uffdio_writeprotect wp = {.range = {(uintptr_t)addr, len},
-                                     .mode = UFFDIO_WRITEPROTECT_MODE_WP};
+    uint64_t api[3] = {0xAA, (1u << 15) | (1u << 13), 0}; /* WP_ASYNC, WP_UNPOPULATED */
+    reg_arg reg = {.range = {(uintptr_t)addr, len}, .mode = 1u << 1};
+    wp_arg wp = {.range = {(uintptr_t)addr, len}, .mode = 1};
     r->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     r->entries = malloc(len / page * sizeof(uint64_t));
-    if (ioctl(r->uffd, UFFDIO_API, &api) || ioctl(r->uffd, UFFDIO_REGISTER, &reg) ||
-        ioctl(r->uffd, UFFDIO_WRITEPROTECT, &wp) || r->pagemap < 0 || !r->entries)
+    if (ioctl(r->uffd, (raw_ioctl_request)RAW_UFFDIO_API, api) ||
+        ioctl(r->uffd, (raw_ioctl_request)RAW_UFFDIO_REGISTER, &reg) ||
+        ioctl(r->uffd, (raw_ioctl_request)RAW_UFFDIO_WRITEPROTECT, &wp) || r->pagemap < 0 ||
+        !r->entries)
         return -1;
     return 0;
 }
@@ -93,9 +110,8 @@ static size_t raw_wp_report(raw_wp *r, unsigned char *addr, size_t len)
         size_t j = i;
         while (j < n && (r->entries[j] >> 63 & 1) && !(r->entries[j] >> 57 & 1))
             j++;
-        struct uffdio_writeprotect wp = {.range = {(uintptr_t)(addr + i * page), (j - i) * page},
-                                         .mode = UFFDIO_WRITEPROTECT_MODE_WP};
-        if (ioctl(r->uffd, UFFDIO_WRITEPROTECT, &wp))
+        wp_arg wp = {.range = {(uintptr_t)(addr + i * page), (j - i) * page}, .mode = 1};
+        if (ioctl(r->uffd, (raw_ioctl_request)RAW_UFFDIO_WRITEPROTECT, &wp))
             bench_die("UFFDIO_WRITEPROTECT", 0);
         count += j - i;
         i = j;

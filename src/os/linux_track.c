@@ -16,23 +16,39 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/userfaultfd.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The kernel's values, for headers older than Linux 6.7 (Debian 12's). */
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC (1 << 15)
-#endif
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY 1
-#endif
+/* linux/userfaultfd.h, under names of ours: the kernel's values, for C libraries without the
+ * kernel's headers (musl) and headers older than Linux 6.7 (Debian 12's). */
+typedef struct uffd_range {
+    uint64_t start, len;
+} uffd_range;
+typedef struct uffd_api {
+    uint64_t api, features, ioctls;
+} uffd_api;
+typedef struct uffd_register {
+    uffd_range range;
+    uint64_t mode, ioctls;
+} uffd_register;
+typedef struct uffd_writeprotect {
+    uffd_range range;
+    uint64_t mode;
+} uffd_writeprotect;
+#define UFFD_API_VERSION 0xAAu
+#define UFFD_IOCTL_API _IOWR(0xAA, 0x3F, uffd_api)
+#define UFFD_IOCTL_REGISTER _IOWR(0xAA, 0x00, uffd_register)
+#define UFFD_IOCTL_UNREGISTER _IOR(0xAA, 0x01, uffd_range)
+#define UFFD_IOCTL_WRITEPROTECT _IOWR(0xAA, 0x06, uffd_writeprotect)
+#define UFFD_REGISTER_MODE_WP (1u << 1)
+#define UFFD_WRITEPROTECT_MODE_WP (1u << 0)
+#define UFFD_FEAT_WP_HUGETLBFS_SHMEM (1u << 12)
+#define UFFD_FEAT_WP_UNPOPULATED (1u << 13)
+#define UFFD_FEAT_WP_ASYNC (1u << 15)
+#define UFFD_FLAG_USER_MODE_ONLY 1
 
 /* linux/fs.h's PAGEMAP_SCAN, under names of ours (the header may have them, or not). */
 typedef struct scan_region {
@@ -48,6 +64,12 @@ typedef struct scan_arg {
 #define SCAN_WP_MATCHING (1u << 0)
 #define SCAN_CHECK_WPASYNC (1u << 1)
 #define SCAN_IS_WRITTEN (1u << 1)
+
+/* ioctl() with a request through a variable: glibc declares it unsigned long, musl int. */
+static int req(int fd, unsigned long request, void *arg)
+{
+    return ioctl(fd, request, arg);
+}
 
 typedef struct uffd_state {
     int uffd;
@@ -65,25 +87,25 @@ static int fail_errno(int err)
 
 static int protect(int uffd, uintptr_t start, size_t len, bool wp)
 {
-    struct uffdio_writeprotect w = {
+    uffd_writeprotect w = {
         .range = {.start = start, .len = len},
-        .mode = wp ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+        .mode = wp ? UFFD_WRITEPROTECT_MODE_WP : 0,
     };
-    return ioctl(uffd, UFFDIO_WRITEPROTECT, &w) == 0 ? 0 : fail_errno(errno);
+    return req(uffd, UFFD_IOCTL_WRITEPROTECT, &w) == 0 ? 0 : fail_errno(errno);
 }
 
 static int enroll(int uffd, uintptr_t start, size_t len)
 {
-    struct uffdio_register r = {
+    uffd_register r = {
         .range = {.start = start, .len = len},
-        .mode = UFFDIO_REGISTER_MODE_WP,
+        .mode = UFFD_REGISTER_MODE_WP,
     };
-    if (ioctl(uffd, UFFDIO_REGISTER, &r) != 0)
+    if (req(uffd, UFFD_IOCTL_REGISTER, &r) != 0)
         return fail_errno(errno);
     int rc = protect(uffd, start, len, true);
     if (rc) {
-        struct uffdio_range u = {.start = start, .len = len};
-        ioctl(uffd, UFFDIO_UNREGISTER, &u);
+        uffd_range u = {.start = start, .len = len};
+        req(uffd, UFFD_IOCTL_UNREGISTER, &u);
     }
     return rc;
 }
@@ -102,7 +124,7 @@ static int scan_once(uffd_state *s, uint64_t start, uint64_t end, scan_region *v
         .category_mask = SCAN_IS_WRITTEN,
         .return_mask = SCAN_IS_WRITTEN,
     };
-    long got = ioctl(s->pagemap, SCAN_IOCTL, &a);
+    long got = req(s->pagemap, SCAN_IOCTL, &a);
     if (got < 0)
         return fail_errno(errno);
     *walk_end = a.walk_end;
@@ -110,20 +132,24 @@ static int scan_once(uffd_state *s, uint64_t start, uint64_t end, scan_region *v
     return 0;
 }
 
+#ifndef SYS_userfaultfd
+#define SYS_userfaultfd (-1) /* a C library that does not know it: ENOSYS */
+#endif
+
 static int open_fds(uffd_state *s, bool shared)
 {
-    int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+    int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_FLAG_USER_MODE_ONLY);
     if (fd < 0 && errno == EINVAL) /* before Linux 5.11: no user-mode-only flag */
         fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return fail_errno(errno);
-    struct uffdio_api api = {
-        .api = UFFD_API,
-        .features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED |
-                    (shared ? UFFD_FEATURE_WP_HUGETLBFS_SHMEM : 0),
+    uffd_api api = {
+        .api = UFFD_API_VERSION,
+        .features = UFFD_FEAT_WP_ASYNC | UFFD_FEAT_WP_UNPOPULATED |
+                    (shared ? UFFD_FEAT_WP_HUGETLBFS_SHMEM : 0),
     };
     int rc = 0;
-    if (ioctl(fd, UFFDIO_API, &api) != 0)
+    if (req(fd, UFFD_IOCTL_API, &api) != 0)
         rc = fail_errno(errno);
     int pm = rc ? -1 : open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     if (!rc && pm < 0)

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/userfaultfd.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -26,8 +25,10 @@ static int kernel_has_wp_scan(void)
     int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | 1 /* user mode only */);
     if (fd < 0)
         return 0;
-    struct uffdio_api api = {.api = UFFD_API, .features = 1u << 15 /* WP_ASYNC */};
-    int ok = ioctl(fd, UFFDIO_API, &api) == 0;
+    /* struct uffdio_api (api, features, ioctls) and UFFDIO_API, as the kernel has them */
+    uint64_t api[3] = {0xAA, 1u << 15 /* WP_ASYNC */, 0};
+    unsigned long request = _IOWR(0xAA, 0x3F, uint64_t[3]); /* glibc: unsigned long; musl: int */
+    int ok = ioctl(fd, request, api) == 0;
     close(fd);
     if (!ok)
         return 0;
@@ -42,7 +43,8 @@ static int kernel_has_wp_scan(void)
     int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     if (pm < 0)
         return 0;
-    ok = ioctl(pm, _IOWR('f', 16, uint64_t[12]), arg) >= 0;
+    request = _IOWR('f', 16, uint64_t[12]);
+    ok = ioctl(pm, request, arg) >= 0;
     close(pm);
     return ok;
 }
