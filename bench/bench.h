@@ -139,7 +139,10 @@ void bench_usage_rows(void);     /* enumerate, totals, query with memory use (us
 void bench_inspect_rows(void);   /* build-id query, read of another process (inspect.c) */
 void bench_pages_rows(void);     /* page state of 1 GiB, 1% written, against pagemap (pages.c) */
 int bench_syscall_check(void);   /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
-void bench_cxx_rows(void);       /* mmapc.hpp's owners against the C calls (cxx.cpp) */
+void bench_cxx_rows(void);
+void bench_track_rows(void);
+    /* write tracking: report, first write, restore (track.c) */ /* mmapc.hpp's owners against the C
+                                                                    calls (cxx.cpp) */
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: mmapc_bench [--quick] [--out DIR] [--only "
-            "map|areas|file|shm|range|size|guard|tool|usage|inspect|pages|cxx]\n"
+            "map|areas|file|shm|range|size|guard|tool|usage|inspect|pages|track|cxx]\n"
             "  --quick   few short rounds and a small file (for CI: proves it runs;\n"
             "            its figures are not meant to be read)\n"
             "  --out     directory for bench.csv, bench.md, query.dat and the temporary file\n"
@@ -75,6 +75,8 @@ int main(int argc, char **argv)
         bench_inspect_rows();
     if (runs(only, "pages"))
         bench_pages_rows();
+    if (runs(only, "track"))
+        bench_track_rows();
 #ifdef MMAPC_BENCH_CXX
     if (runs(only, "cxx"))
         bench_cxx_rows();

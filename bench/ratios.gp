@@ -27,6 +27,7 @@ set ytics noenhanced font "sans,11" scale 0
 set xtics ("0.1" 0.1, "0.25" 0.25, "0.5" 0.5, "1" 1, "1.5" 1.5, "2" 2, "3" 3, "5" 5, "10" 10, \
            "20" 20, "50" 50, "100" 100)
 if (hi < 4) set xtics add ("0.75" 0.75, "1.25" 1.25)
+if (lo < 0.1) set xtics add ("0.01" 0.01, "0.025" 0.025, "0.05" 0.05)
 set lmargin at screen 0.47
 set bmargin 7
 set grid xtics

@@ -1730,6 +1730,146 @@ MMAPC_API const char *mmapc_page_flag_name(unsigned flag);
 /**@}*/
 /* ===== end of Page state of a process ===== */
 
+/* ===== Write tracking ===== */
+/** @name Write tracking
+ * Which pages of a mapping were written since a moment: for incremental snapshots and
+ * checkpoints (copy or restore only the pages a run dirtied), garbage collectors' dirty cards,
+ * databases that flush only changed pages.
+ *
+ * mmapc_track_start() starts tracking a committed mapping; mmapc_track_bitmap() and
+ * mmapc_track_runs() report the pages of a range written since the last report (or the start)
+ * and reset them in the same call. Nothing is lost: a write that races with a report shows up
+ * in that report or in the next one, never in neither. Each tracked mapping has its own record:
+ * a report on one never changes what another reports (the process-wide soft-dirty bits of
+ * Linux, which a reset clears for every user, are therefore not used).
+ *
+ * A page counts as written when its content may have changed: a store, and also a discard
+ * (mmapc_discard(): the page reads as zeros now) and a decommit followed by a commit (every
+ * page of the mapping counts as written after mmapc_commit()). A report may name a page that a
+ * store reached only after the page was reported by the previous one (the store raced the
+ * report), never miss one.
+ *
+ * Backends, queried by mmapc_track_backend():
+ * - #MMAPC_TRACKER_UFFD_WP, Linux 6.7+: userfaultfd asynchronous write protection and the
+ *   PAGEMAP_SCAN ioctl, which reports the written pages and protects them again atomically, in
+ *   the kernel, with no signal and no handler thread. A write after a reset costs one minor
+ *   fault inside the kernel. Private anonymous memory and shared memory (memory objects,
+ *   MMAPC_SHARED anonymous); two descriptors per tracked mapping. Chosen when a probe (once per
+ *   process) finds it working: not on Linux before 6.7, nor under an emulator that lacks it.
+ * - #MMAPC_TRACKER_MPROTECT, every POSIX system: the tracked pages are made read-only, and
+ *   mmapc's SIGSEGV handler (the one of guarded copies, mmapc_guard_install()) records the first
+ *   write to each and makes the page writable again; a report makes the written pages read-only
+ *   again. A write after a reset costs a signal and two mprotect calls. Faults that are not a
+ *   first write to a tracked page go where they would without mmapc. The program must leave the
+ *   handler in place (a SIGSEGV handler installed later must pass faults on to it, or call
+ *   mmapc_guard_install() again), must not change the protection of tracked pages other than by
+ *   mmapc_protect(), and a write by the kernel into a read-only tracked page (read() into it)
+ *   fails with EFAULT instead of faulting: write such buffers yourself first, or use the
+ *   uffd-wp backend. At most 64 mappings are tracked this way at a time (MMAPC_ELIMIT).
+ * - #MMAPC_TRACKER_WRITE_WATCH (Windows MEM_WRITE_WATCH + GetWriteWatch()) is reserved; Windows
+ *   returns MMAPC_EUNSUPPORTED for now.
+ *
+ * With other calls: split pieces share their mapping's record, and each reports its own pages;
+ * a merge needs both mappings tracked by the same record (pieces of one tracked mapping) or both
+ * untracked (MMAPC_EATTR_MISMATCH otherwise: stop tracking one first); mmapc_protect() keeps
+ * tracking (a read-only tracked mapping faults on a write as an untracked one does);
+ * mmapc_decommit() suspends it (a report on a reservation is MMAPC_EINVAL_OP) and
+ * mmapc_commit() resumes it with every page counted as written; mmapc_unmap() stops it;
+ * mmapc_resize() of a tracked mapping is MMAPC_EINVAL_OP.
+ *
+ * In a child made by fork(), a mapping tracked by uffd-wp is not tracked (the kernel does not
+ * copy the protection, and the inherited descriptors act on the parent's memory): reports there
+ * are MMAPC_EBADF until mmapc_track_stop() and mmapc_track_start() again. The mprotect backend
+ * goes on working in the child.
+ */
+/**@{*/
+
+/** How a mapping's writes are tracked (mmapc_track_backend()). */
+typedef enum mmapc_tracker {
+    MMAPC_TRACKER_NONE = 0,        /**< not tracked */
+    MMAPC_TRACKER_UFFD_WP = 1,     /**< Linux userfaultfd write protection + PAGEMAP_SCAN */
+    MMAPC_TRACKER_MPROTECT = 2,    /**< read-only pages and mmapc's fault handler */
+    MMAPC_TRACKER_WRITE_WATCH = 3, /**< Windows write watch (reserved) */
+} mmapc_tracker;
+
+/** Flags of mmapc_track_start(). */
+enum mmapc_track_flag {
+    /** Use the mprotect backend even where a kernel backend works (tests, measurements). */
+    MMAPC_TRACK_MPROTECT = 1u << 0,
+    /** Use a kernel backend (uffd-wp, write watch) or fail with MMAPC_EUNSUPPORTED: no
+     *  fallback to the mprotect backend. */
+    MMAPC_TRACK_KERNEL_ONLY = 1u << 1,
+};
+/** Every flag of mmapc_track_start(). */
+#define MMAPC_TRACK_FLAGS_ALL (MMAPC_TRACK_MPROTECT | MMAPC_TRACK_KERNEL_ONLY)
+
+/** A run of written pages, in bytes from mmapc_ptr() (whole pages of the mapping). */
+typedef struct mmapc_page_run {
+    size_t offset; /**< first byte of the run */
+    size_t len;    /**< bytes in the run, a multiple of the page size */
+} mmapc_page_run;
+
+/**
+ * Start tracking the writes to @p map, a committed mapping (its whole pages), with the best
+ * backend the system has, unless @p flags ask for one. From now on no page counts as written.
+ * @param map   the mapping to track.
+ * @param flags 0, #MMAPC_TRACK_MPROTECT or #MMAPC_TRACK_KERNEL_ONLY (not both).
+ * @return 0; MMAPC_EINVAL_ARG (NULL @p map, an unknown flag, both flags); MMAPC_EINVAL_OP (a
+ * reservation, an empty mapping, a mapping already tracked, a sealed one); MMAPC_EUNSUPPORTED
+ * (no backend: Windows for now, or #MMAPC_TRACK_KERNEL_ONLY where the kernel has none, or for
+ * a file mapping, which only the mprotect backend tracks); MMAPC_ELIMIT (descriptors or
+ * trackers exhausted with #MMAPC_TRACK_KERNEL_ONLY or #MMAPC_TRACK_MPROTECT; without a flag the
+ * other backend is tried); MMAPC_EHANDLER (another SIGSEGV handler displaced mmapc's); an OS
+ * error. On failure nothing changed.
+ */
+MMAPC_API int mmapc_track_start(mmapc_map *map, unsigned flags);
+
+/**
+ * Stop tracking @p map: its pages get the mapping's protection back. Pieces split from it
+ * before go on being tracked. 0 for a mapping that is not tracked.
+ * @return 0; MMAPC_EINVAL_ARG (NULL); an OS error (still tracked).
+ */
+MMAPC_API int mmapc_track_stop(mmapc_map *map);
+
+/** The backend that tracks @p map; #MMAPC_TRACKER_NONE when it is not tracked or NULL. */
+MMAPC_API mmapc_tracker mmapc_track_backend(const mmapc_map *map);
+
+/**
+ * Report the pages of [@p offset, @p offset + @p len) of @p map written since the last report
+ * that covered them, as a bitmap, and reset them: bit i (bit `i % 8` of byte `i / 8`) of
+ * @p bits is 1 when page i of the range was written. @p bits gets `len / page size` bits
+ * (rounded up to whole bytes: the spare bits are 0).
+ * @param map    a tracked mapping.
+ * @param offset a multiple of the mapping's page size, from mmapc_ptr().
+ * @param len a multiple of the page size (the end of the mapping may also end the range).
+ * @param bits   gets the bitmap: `(len / page size + 7) / 8` bytes.
+ * @param count gets the number of pages written (bits set). May be NULL.
+ * @return 0; MMAPC_EINVAL_ARG (NULL @p map, NULL @p bits with @p len > 0);
+ * MMAPC_EINVAL_OFFSET (the range not inside the mapping, or not on page boundaries);
+ * MMAPC_EINVAL_OP (not tracked, or a reservation); MMAPC_EBADF (uffd-wp in a child made by
+ * fork()); an OS error. A refused call (any code but an OS error) resets nothing and leaves
+ * @p bits untouched; after an OS error part of the range may have been reported in @p bits and
+ * reset.
+ */
+MMAPC_API int mmapc_track_bitmap(mmapc_map *map, size_t offset, size_t len, unsigned char *bits,
+                                 size_t *count);
+
+/**
+ * Report the written pages of [@p offset, @p offset + @p len) of @p map as runs of pages, and
+ * reset them, up to @p capacity runs: `*count` gets the runs written to @p runs (ascending,
+ * none adjacent to the next unless @p runs filled up between them) and `*next` the offset where
+ * the report stopped: `offset + len` when the whole range was reported, less when @p runs
+ * filled up, and then the pages from `*next` on were neither reported nor reset: call again
+ * from `*next`. The report goes in steps of up to 4096 pages, smaller when fewer than 2048
+ * entries are left (a step of k pages holds at most (k + 1) / 2 runs), so a small array costs
+ * more system calls. Arguments and codes as in mmapc_track_bitmap(); @p capacity 0, or NULL
+ * @p runs, @p count or @p next, is MMAPC_EINVAL_ARG.
+ */
+MMAPC_API int mmapc_track_runs(mmapc_map *map, size_t offset, size_t len, mmapc_page_run *runs,
+                               size_t capacity, size_t *count, size_t *next);
+/**@}*/
+/* ===== end of Write tracking ===== */
+
 #ifdef __cplusplus
 }
 #endif

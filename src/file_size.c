@@ -211,7 +211,7 @@ int mmapc_resize(mmapc_map *m, size_t new_size, unsigned flags)
            lead = is_file ? (size_t)(m->offset & (mmapc__os_granularity() - 1)) : 0;
     if (new_size == 0 || new_size > (size_t)PTRDIFF_MAX - lead - page) /* past any system's */
         return mmapc__fail(MMAPC_EINVAL_SIZE);
-    if (m->reserved || (is_file && !m->has_file) ||
+    if (m->reserved || (is_file && !m->has_file) || m->track ||
         atomic_load_explicit(&m->backing->refs, memory_order_acquire) != 1)
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (m->sealed)

@@ -59,8 +59,15 @@ struct mmapc_map {
     mmapc_file file; /* a reservation's own duplicate of its file, until commit */
     bool ahead;      /* made with a capacity: pages given up by a shrink join the tail */
     bool reserved;
-    bool has_file;
+    union {
+        struct {
+            bool has_file;
+            bool tracked; /* track is set */
+        };
+        uint16_t kept; /* either: mmapc_unmap() takes its general path, in one test */
+    };
     bool sealed; /* mmapc_seal(): no protect, decommit, discard, remap or unmap any more */
+    struct mmapc__track *track; /* write tracking (track.c); shared by split pieces */
 };
 
 /* The memory a mapping holds: from its base, lead bytes before ptr, whole pages up to the end
@@ -117,6 +124,21 @@ struct mmapc_proc {
     mmapc__proc *os;
     bool text; /* queries use the text listing */
 };
+
+/* Write tracking's hooks (track.c), called only for a tracked mapping (m->track set). */
+/* A piece split from a tracked mapping shares its record. */
+void mmapc__track_split(mmapc_map *piece);
+/* m's pages leave the record (unmap, decommit: before the system call), or come back to it
+ * (back true: that call failed). */
+void mmapc__track_leave(mmapc_map *m, bool back);
+/* m's handle goes (after the unmap): drop its share of the record. */
+void mmapc__track_put(struct mmapc__track *t);
+/* Change the protection of tracked m's pages (mmapc_protect()), keeping them tracked. */
+int mmapc__track_protect(mmapc_map *m, mmapc_prot prot);
+/* m was committed again, or [from, to) of its pages (from its base) discarded: they count as
+ * written. */
+int mmapc__track_commit(mmapc_map *m);
+void mmapc__track_discard(mmapc_map *m, size_t from, size_t to);
 
 /* Record the raw OS error of a failure in this thread and return code. */
 int mmapc__os_fail(int raw, int code);

@@ -250,7 +250,8 @@ MMAPC__HOT static int release_piece(mmapc__backing *b, void *addr, size_t size)
 
 /* Free a handle's own memory and its share of the backing; addr/size as in release_piece. On
  * failure the handle is untouched. */
-MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
+MMAPC__HOT __attribute__((always_inline)) static inline int free_plain(mmapc_map *m, void *addr,
+                                                                       size_t size)
 {
     mmapc__backing *b = m->backing;
     bool own = m != &block_of(b)->map, has_file = m->has_file;
@@ -263,6 +264,35 @@ MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
     if (own)
         piece_free(m);
     return 0;
+}
+
+/* free_plain() of a tracked handle: its pages leave the record before they go (so that no
+ * fault there is taken for the record's), and its share of the record goes after. A block
+ * freed has no record (create_plain() takes one as it is). */
+__attribute__((noinline, cold)) static int free_tracked(mmapc_map *m, void *addr, size_t size)
+{
+    struct mmapc__track *track = m->track;
+    if (size)
+        mmapc__track_leave(m, false);
+    m->track = NULL;
+    m->tracked = false;
+    int rc = free_plain(m, addr, size);
+    if (rc) {
+        m->track = track;
+        m->tracked = true;
+        if (size)
+            mmapc__track_leave(m, true);
+        return rc;
+    }
+    mmapc__track_put(track);
+    return 0;
+}
+
+MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
+{
+    if (__builtin_expect(m->tracked, 0))
+        return free_tracked(m, addr, size);
+    return free_plain(m, addr, size);
 }
 
 MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
@@ -368,8 +398,9 @@ create_plain(mmapc_map **out, first_block *blk, size_t bytes, size_t size, size_
     m->reserved = false;
     m->offset = offset + lead;
     m->file = (mmapc_file)0; /* not used without has_file */
-    m->has_file = false;
+    m->kept = 0;             /* has_file, tracked */
     m->sealed = false;
+    /* m->track: NULL in every block (create_plain_new(), free_tracked()) */
     m->backing = b;
     atomic_init(&b->refs, 1);
     b->is_file = info != NULL;
@@ -394,6 +425,7 @@ __attribute__((noinline)) static int create_plain_new(mmapc_map **out, size_t si
     first_block *blk = malloc(sizeof *blk);
     if (!blk)
         return mmapc__fail(MMAPC_ENOMEM);
+    blk->map.track = NULL;
     return create_plain(out, blk, size, size, page, prot, (mmapc_file)0, 0, 0, NULL);
 }
 
@@ -571,6 +603,8 @@ int mmapc_commit(mmapc_map *m)
         mmapc__os_file_close(m->file);
         m->has_file = false;
     }
+    if (m->track)
+        mmapc__track_commit(m); /* its pages are new: each counts as written */
     return 0;
 }
 
@@ -605,7 +639,7 @@ MMAPC__HOT void mmapc_unmap(mmapc_map *m)
     if (!m)
         return;
     mmapc__backing *b = m->backing;
-    if (m != &block_of(b)->map || m->has_file ||
+    if (m != &block_of(b)->map || m->kept ||
         atomic_load_explicit(&b->refs, memory_order_acquire) != 1) {
         unmap_other(m);
         return;
@@ -693,12 +727,16 @@ static int protect(mmapc_map *m, mmapc_prot prot, bool flush_icache)
         return mmapc__fail(MMAPC_EPERM);
     unsigned char *base = mmapc__map_base(m);
     size_t span = mmapc__map_span(m);
-    rc = span ? mmapc__os_protect(base, span, prot) : 0; /* an empty mapping: no page to change */
+    /* an empty mapping: no page to change; a tracked one's pages change as tracking says */
+    rc = !span ? 0 : m->track ? mmapc__track_protect(m, prot) : mmapc__os_protect(base, span, prot);
     if (rc) {
         /* mprotect over several kernel areas can stop half-way; put the old protection back
          * (it was in force a moment ago, so this cannot ask for more than we had) */
         int raw = mmapc_last_os_error();
-        mmapc__os_protect(base, span, m->prot);
+        if (m->track)
+            mmapc__track_protect(m, m->prot);
+        else
+            mmapc__os_protect(base, span, m->prot);
         return mmapc__os_fail(raw, rc);
     }
     m->prot = prot;
@@ -806,6 +844,8 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
         }
     }
     atomic_fetch_add(&m->backing->refs, 1);
+    if (__builtin_expect(m->tracked, 0))
+        mmapc__track_split(piece);
     mmapc_map *front = keep_front ? m : piece;
     mmapc_map *back = keep_front ? piece : m;
     front->size = at;
@@ -848,7 +888,7 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
     if (m->prot != other->prot || ((m->flags ^ other->flags) & MERGE_FLAGS) ||
         ((m->unsafe_flags ^ other->unsafe_flags) & MMAPC_UNSAFE_JIT) ||
         m->reserved != other->reserved || m->page_size != other->page_size ||
-        m->sealed != other->sealed)
+        m->sealed != other->sealed || m->track != other->track)
         return mmapc__fail(MMAPC_EATTR_MISMATCH);
 
     const mmapc_map *lo = other_after ? m : other;
@@ -875,8 +915,12 @@ int mmapc_merge(mmapc_map *m, mmapc_map *other)
         m->tail = other->tail;
     }
     m->size += other->size;
-    /* other's memory now belongs to m: drop its handle and its share of the backing only */
-    free_handle(other, NULL, 0);
+    /* other's memory now belongs to m: drop its handle and its share of the backing (and of
+     * the record of write tracking, m's too) only */
+    if (__builtin_expect(other->tracked, 0))
+        free_tracked(other, NULL, 0);
+    else
+        free_plain(other, NULL, 0);
     return 0;
 }
 

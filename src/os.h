@@ -331,4 +331,31 @@ void mmapc__os_pages_close(mmapc__text *h);
 unsigned mmapc__os_pages_reported(void);
 /* ===== end of Page state of a process ====================================================== */
 
+/* ===== Write tracking (track.c is the portable side, src/track.h the record; backends:
+ * src/os/linux_track.c uffd-wp, posix_track.c mprotect; no_uffd_track.c and
+ * no_mprotect_track.c where a system lacks one: MMAPC_EUNSUPPORTED from start). Pages are
+ * indices from t->base, the range checked by track.c. ======================================== */
+typedef struct mmapc__track mmapc__track;
+/* Start tracking t's pages with uffd-wp (shared: MMAPC_SHARED memory): registered and protected,
+ * t->os set. MMAPC_EUNSUPPORTED when the kernel (or an emulator) lacks it; nothing held on
+ * failure. */
+int mmapc__os_uffd_start(mmapc__track *t, bool shared);
+/* Report the written pages of [first, first + n) into out (bit 0: first) and protect them
+ * again, atomically per page. MMAPC_EBADF in a child made by fork(). */
+int mmapc__os_uffd_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out);
+/* Register [first, first + n) again and protect it (after a commit replaced its pages), or,
+ * with protect false, leave the pages unprotected (a piece no longer tracked). */
+int mmapc__os_uffd_reset(mmapc__track *t, size_t first, size_t n, bool protect);
+void mmapc__os_uffd_close(mmapc__track *t);
+/* The mprotect backend: start with the pages' protection prot (armed when it allows writes). */
+int mmapc__os_mp_start(mmapc__track *t, mmapc_prot prot);
+/* As mmapc__os_uffd_scan(); prot is the protection of the pages (of their mapping). */
+int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out);
+#define MMAPC__MP_ARM 0    /* track [first, first + n) with protection prot (protect, commit) */
+#define MMAPC__MP_DISARM 1 /* stop tracking it, giving it prot (a piece stops) */
+#define MMAPC__MP_DROP 2   /* stop tracking it, its protection left alone (unmap, decommit) */
+int mmapc__os_mp_set(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, int how);
+void mmapc__os_mp_close(mmapc__track *t);
+/* ===== end of Write tracking ================================================================ */
+
 #endif

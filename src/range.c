@@ -66,7 +66,10 @@ int mmapc_discard(mmapc_map *m, size_t offset, size_t len, mmapc_discard_mode mo
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (m->sealed)
         return mmapc__fail(MMAPC_EPERM);
-    return mmapc__os_discard(mmapc__map_base(m) + from, to - from, mode, m->prot);
+    rc = mmapc__os_discard(mmapc__map_base(m) + from, to - from, mode, m->prot);
+    if (!rc && m->track)
+        mmapc__track_discard(m, from, to); /* zeros now: the pages changed */
+    return rc;
 }
 
 int mmapc_decommit(mmapc_map *m)
@@ -77,10 +80,15 @@ int mmapc_decommit(mmapc_map *m)
         return mmapc__fail(MMAPC_EINVAL_OP);
     if (m->sealed)
         return mmapc__fail(MMAPC_EPERM);
+    if (m->track)
+        mmapc__track_leave(m, false); /* tracking rests until the commit */
     int rc = mmapc__os_decommit(m->backing, mmapc__map_base(m), mmapc__map_span(m), m->flags,
                                 m->page_size);
-    if (rc)
+    if (rc) {
+        if (m->track)
+            mmapc__track_leave(m, true);
         return rc;
+    }
     m->reserved = true;
     return 0;
 }

@@ -60,4 +60,11 @@ int mmapc__posix_remap(void *old, size_t old_size, size_t new_size, int may_move
  * disk is full, EOPNOTSUPP when the file system cannot allocate ahead. */
 int mmapc__posix_allocate(int fd, uint64_t offset, uint64_t len);
 
+/* Write tracking (posix_track.c): the fault sig described by si, raised by the system in this
+ * thread, is a first write to a page the mprotect backend tracks: recorded and the page made
+ * writable (1: return from the handler, the instruction runs again), or not (0). Called first
+ * by the fault handler of posix_guard.c; async-signal-safe. */
+#include <signal.h>
+int mmapc__posix_track_fault(int sig, const siginfo_t *si);
+
 #endif

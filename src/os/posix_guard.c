@@ -157,6 +157,9 @@ __attribute__((noinline)) static void pass_on(int sig, siginfo_t *si, void *uc, 
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
+    /* a first write to a tracked page, before all else: a guarded copy may make it too */
+    if (mmapc__posix_track_fault(sig, si))
+        return;
     guard_frame *f = current;
     /* A fault raised by the system (not sent) on the guarded bytes: anywhere else it is not the
      * copy's, even while a copy runs (a handler that interrupted it faults elsewhere). */
