@@ -141,8 +141,8 @@ void bench_pages_rows(void);     /* page state of 1 GiB, 1% written, against pag
 int bench_syscall_check(void);   /* split+merge under seccomp (syscalls.c): 0 ok, 1 failed */
 void bench_cxx_rows(void);
 void bench_track_rows(void);
-    /* write tracking: report, first write, restore (track.c) */ /* mmapc.hpp's owners against the C
-                                                                    calls (cxx.cpp) */
+/* write tracking: report, first write, restore (track.c) */ /* mmapc.hpp's owners against the C
+                                                                calls (cxx.cpp) */
 
 #ifdef __cplusplus
 }

@@ -267,7 +267,7 @@ static void restore_rows(size_t size, int rounds)
     if ((rc = mmapc_track_start(m, 0)) != 0)
         bench_die("mmapc_track_start", rc);
     size_t n = size / page, cap = 4096;
-    mmapc_page_run *runs = malloc(cap * sizeof *runs);
+    mmapc_track_run *runs = malloc(cap * sizeof *runs);
     double mine[MAX_ROUNDS], base[MAX_ROUNDS], ratio[MAX_ROUNDS];
     for (int k = 0; k < rounds; k++) {
         for (int side = 0; side < 2; side++) {

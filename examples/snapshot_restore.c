@@ -21,7 +21,7 @@
 /* Copy the written pages of region (reported and reset) from src to dst; returns the pages. */
 static size_t copy_written(mmapc_map *region, unsigned char *dst, const unsigned char *src)
 {
-    static mmapc_page_run runs[MAX_RUNS];
+    static mmapc_track_run runs[MAX_RUNS];
     size_t pages = 0, at = 0;
     while (at < REGION) {
         size_t count = 0, next = 0;

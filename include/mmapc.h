@@ -1804,10 +1804,10 @@ enum mmapc_track_flag {
 #define MMAPC_TRACK_FLAGS_ALL (MMAPC_TRACK_MPROTECT | MMAPC_TRACK_KERNEL_ONLY)
 
 /** A run of written pages, in bytes from mmapc_ptr() (whole pages of the mapping). */
-typedef struct mmapc_page_run {
+typedef struct mmapc_track_run {
     size_t offset; /**< first byte of the run */
     size_t len;    /**< bytes in the run, a multiple of the page size */
-} mmapc_page_run;
+} mmapc_track_run;
 
 /**
  * Start tracking the writes to @p map, a committed mapping (its whole pages), with the best
@@ -1865,7 +1865,7 @@ MMAPC_API int mmapc_track_bitmap(mmapc_map *map, size_t offset, size_t len, unsi
  * more system calls. Arguments and codes as in mmapc_track_bitmap(); @p capacity 0, or NULL
  * @p runs, @p count or @p next, is MMAPC_EINVAL_ARG.
  */
-MMAPC_API int mmapc_track_runs(mmapc_map *map, size_t offset, size_t len, mmapc_page_run *runs,
+MMAPC_API int mmapc_track_runs(mmapc_map *map, size_t offset, size_t len, mmapc_track_run *runs,
                                size_t capacity, size_t *count, size_t *next);
 /**@}*/
 /* ===== end of Write tracking ===== */

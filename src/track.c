@@ -216,8 +216,8 @@ int mmapc_track_bitmap(mmapc_map *m, size_t offset, size_t len, unsigned char *b
     return 0;
 }
 
-int mmapc_track_runs(mmapc_map *m, size_t offset, size_t len, mmapc_page_run *runs, size_t capacity,
-                     size_t *count, size_t *next)
+int mmapc_track_runs(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *runs,
+                     size_t capacity, size_t *count, size_t *next)
 {
     size_t first, n;
     int rc = check(m, offset, len, &first, &n);

@@ -49,7 +49,7 @@ static void model_round(mmapc_map *m, const unsigned char *want, size_t n, int r
     }
     unsigned char seen[PAGES] = {0};
     size_t at = 0, total = 0, calls = 0;
-    mmapc_page_run runs[64];
+    mmapc_track_run runs[64];
     while (at < n * page && calls++ < 10000) {
         size_t count = 0, next = 0;
         CHECK_OK(mmapc_track_runs(m, at, n * page - at, runs, (size_t)runs_cap, &count, &next));
@@ -126,7 +126,7 @@ static void test_model(unsigned flags)
     CHECK(count == 1 && bits[0] == 0x02);
     CHECK_OK(mmapc_merge(m, half));
     p[150 * page] = 1;
-    mmapc_page_run runs[4];
+    mmapc_track_run runs[4];
     size_t next = 0;
     CHECK_OK(mmapc_track_runs(m, 0, PAGES * page, runs, 4, &count, &next));
     CHECK(count == 1 && runs[0].offset == 150 * page && runs[0].len == page &&
@@ -240,7 +240,7 @@ static void test_refused(unsigned flags)
     REQUIRE_OK(mmapc_map_anon(&m, 8 * page, MMAPC_PROT_RW, NULL));
     unsigned char bits[2];
     size_t count = 7, next = 0;
-    mmapc_page_run runs[2];
+    mmapc_track_run runs[2];
     CHECK_RC(mmapc_track_bitmap(m, 0, page, bits, &count), MMAPC_EINVAL_OP); /* untracked */
     CHECK_RC(mmapc_track_start(NULL, 0), MMAPC_EINVAL_ARG);
     CHECK_RC(mmapc_track_start(m, 1u << 7), MMAPC_EINVAL_ARG);

@@ -61,7 +61,7 @@ static void report(mmapc_map *m, int k)
     }
     size_t at = 0;
     while (at < PAGES * page) {
-        mmapc_page_run runs[5];
+        mmapc_track_run runs[5];
         size_t count = 0, next = 0;
         CHECK_OK(mmapc_track_runs(m, at, PAGES * page - at, runs, 5, &count, &next));
         for (size_t r = 0; r < count; r++)
