@@ -1867,6 +1867,44 @@ MMAPC_API int mmapc_track_bitmap(mmapc_map *map, size_t offset, size_t len, unsi
  */
 MMAPC_API int mmapc_track_runs(mmapc_map *map, size_t offset, size_t len, mmapc_track_run *runs,
                                size_t capacity, size_t *count, size_t *next);
+
+/**
+ * As mmapc_track_bitmap(), without the reset: the pages stay as they are, and the next report
+ * names them again (with those written since). With mmapc_track_reset() it makes the loop of a
+ * snapshot that restores what a run dirtied: peek, copy the written pages back, reset. Copying
+ * into pages that a report-and-reset has just protected again would make every copied page
+ * fault (and count as written at the next report).
+ * @param map    a tracked mapping.
+ * @param offset a multiple of the mapping's page size, from mmapc_ptr().
+ * @param len    a multiple of the page size (the end of the mapping may also end the range).
+ * @param bits   gets the bitmap: `(len / page size + 7) / 8` bytes.
+ * @param count  gets the number of pages written (bits set). May be NULL.
+ * @return the codes of mmapc_track_bitmap(); after an OS error nothing was reset.
+ */
+MMAPC_API int mmapc_track_peek(mmapc_map *map, size_t offset, size_t len, unsigned char *bits,
+                               size_t *count);
+
+/**
+ * As mmapc_track_runs(), without the reset (see mmapc_track_peek()).
+ * @return the codes of mmapc_track_runs(); after an OS error nothing was reset.
+ */
+MMAPC_API int mmapc_track_peek_runs(mmapc_map *map, size_t offset, size_t len,
+                                    mmapc_track_run *runs, size_t capacity, size_t *count,
+                                    size_t *next);
+
+/**
+ * Reset the pages of [@p offset, @p offset + @p len) of @p map without reporting them: from
+ * now on none of them counts as written. A write that comes between the caller's last look and
+ * this call is forgotten, which is what a caller wants after it has written the pages itself
+ * (restored them from a snapshot) while nothing else wrote to them; to lose nothing, report
+ * with mmapc_track_bitmap() or mmapc_track_runs() instead.
+ * @param map    a tracked mapping.
+ * @param offset a multiple of the mapping's page size, from mmapc_ptr().
+ * @param len    a multiple of the page size (the end of the mapping may also end the range).
+ * @return 0; the codes of mmapc_track_bitmap(); after an OS error part of the range may have
+ * been reset.
+ */
+MMAPC_API int mmapc_track_reset(mmapc_map *map, size_t offset, size_t len);
 /**@}*/
 /* ===== end of Write tracking ===== */
 

@@ -340,9 +340,13 @@ typedef struct mmapc__track mmapc__track;
  * t->os set. MMAPC_EUNSUPPORTED when the kernel (or an emulator) lacks it; nothing held on
  * failure. */
 int mmapc__os_uffd_start(mmapc__track *t, bool shared);
+/* What a scan does (how): */
+#define MMAPC__SCAN_RESET 0 /* report the written pages into out and protect them again */
+#define MMAPC__SCAN_PEEK 1  /* report them, leave them as they are */
+#define MMAPC__SCAN_CLEAR 2 /* protect the range again, report nothing (out unused) */
 /* Report the written pages of [first, first + n) into out (bit 0: first) and protect them
- * again, atomically per page. MMAPC_EBADF in a child made by fork(). */
-int mmapc__os_uffd_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out);
+ * again, atomically per page; or as how says. MMAPC_EBADF in a child made by fork(). */
+int mmapc__os_uffd_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out, int how);
 /* Register [first, first + n) again and protect it (after a commit replaced its pages), or,
  * with protect false, leave the pages unprotected (a piece no longer tracked). */
 int mmapc__os_uffd_reset(mmapc__track *t, size_t first, size_t n, bool protect);
@@ -350,7 +354,8 @@ void mmapc__os_uffd_close(mmapc__track *t);
 /* The mprotect backend: start with the pages' protection prot (armed when it allows writes). */
 int mmapc__os_mp_start(mmapc__track *t, mmapc_prot prot);
 /* As mmapc__os_uffd_scan(); prot is the protection of the pages (of their mapping). */
-int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out);
+int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out,
+                      int how);
 #define MMAPC__MP_ARM 0    /* track [first, first + n) with protection prot (protect, commit) */
 #define MMAPC__MP_DISARM 1 /* stop tracking it, giving it prot (a piece stops) */
 #define MMAPC__MP_DROP 2   /* stop tracking it, its protection left alone (unmap, decommit) */

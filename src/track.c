@@ -174,20 +174,31 @@ static int check(const mmapc_map *m, size_t offset, size_t len, size_t *first, s
     return 0;
 }
 
-/* Report and reset [first, first + n) of m's record (n <= CHUNK) into out, zeroed here. */
-static int report(mmapc_map *m, size_t first, size_t n, uintptr_t *out)
+/* Report and reset [first, first + n) of m's record (n <= CHUNK) into out, zeroed here; or as
+ * how (MMAPC__SCAN_*) says. */
+static int report(mmapc_map *m, size_t first, size_t n, uintptr_t *out, int how)
 {
     mmapc__track *t = m->track;
     memset(out, 0, mmapc__bit_words(n) * sizeof *out);
-    int rc = t->backend == MMAPC_TRACKER_UFFD_WP ? mmapc__os_uffd_scan(t, first, n, out)
-                                                 : mmapc__os_mp_scan(t, first, n, m->prot, out);
+    int rc = t->backend == MMAPC_TRACKER_UFFD_WP
+                 ? mmapc__os_uffd_scan(t, first, n, out, how)
+                 : mmapc__os_mp_scan(t, first, n, m->prot, out, how);
     if (rc)
         return rc;
-    mmapc__bits_take(t->pending, first, n, out);
+    if (how == MMAPC__SCAN_RESET) {
+        mmapc__bits_take(t->pending, first, n, out);
+    } else if (how == MMAPC__SCAN_CLEAR) {
+        mmapc__bits_set(t->pending, first, n, false);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (mmapc__bit_get(t->pending, first + i))
+                mmapc__out_set(out, i, 1);
+    }
     return 0;
 }
 
-int mmapc_track_bitmap(mmapc_map *m, size_t offset, size_t len, unsigned char *bits, size_t *count)
+static int bitmap(mmapc_map *m, size_t offset, size_t len, unsigned char *bits, size_t *count,
+                  int how)
 {
     size_t first, n;
     int rc = check(m, offset, len, &first, &n);
@@ -199,7 +210,7 @@ int mmapc_track_bitmap(mmapc_map *m, size_t offset, size_t len, unsigned char *b
     size_t written = 0;
     for (size_t done = 0; done < n;) {
         size_t k = n - done < CHUNK ? n - done : CHUNK;
-        rc = report(m, first + done, k, chunk);
+        rc = report(m, first + done, k, chunk, how);
         if (rc)
             return rc;
         /* done is a multiple of 8 until the last chunk: whole bytes */
@@ -216,8 +227,35 @@ int mmapc_track_bitmap(mmapc_map *m, size_t offset, size_t len, unsigned char *b
     return 0;
 }
 
-int mmapc_track_runs(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *runs,
-                     size_t capacity, size_t *count, size_t *next)
+int mmapc_track_bitmap(mmapc_map *m, size_t offset, size_t len, unsigned char *bits, size_t *count)
+{
+    return bitmap(m, offset, len, bits, count, MMAPC__SCAN_RESET);
+}
+
+int mmapc_track_peek(mmapc_map *m, size_t offset, size_t len, unsigned char *bits, size_t *count)
+{
+    return bitmap(m, offset, len, bits, count, MMAPC__SCAN_PEEK);
+}
+
+int mmapc_track_reset(mmapc_map *m, size_t offset, size_t len)
+{
+    size_t first, n;
+    int rc = check(m, offset, len, &first, &n);
+    if (rc)
+        return mmapc__fail(rc);
+    uintptr_t chunk[CHUNK / MMAPC__WBITS];
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < CHUNK ? n - done : CHUNK;
+        rc = report(m, first + done, k, chunk, MMAPC__SCAN_CLEAR);
+        if (rc)
+            return rc;
+        done += k;
+    }
+    return 0;
+}
+
+static int runs_of(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *runs, size_t capacity,
+                   size_t *count, size_t *next, int how)
 {
     size_t first, n;
     int rc = check(m, offset, len, &first, &n);
@@ -235,7 +273,7 @@ int mmapc_track_runs(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *r
         size_t k = left > CHUNK / 2 ? CHUNK : 2 * left - 1;
         if (k > n - done)
             k = n - done;
-        rc = report(m, first + done, k, chunk);
+        rc = report(m, first + done, k, chunk, how);
         if (rc)
             return rc;
         for (size_t i = 0; i < k;) {
@@ -264,4 +302,16 @@ int mmapc_track_runs(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *r
     size_t stop = (base_page + done) * page - origin;
     *next = done == n ? offset + len : stop;
     return 0;
+}
+
+int mmapc_track_runs(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *runs,
+                     size_t capacity, size_t *count, size_t *next)
+{
+    return runs_of(m, offset, len, runs, capacity, count, next, MMAPC__SCAN_RESET);
+}
+
+int mmapc_track_peek_runs(mmapc_map *m, size_t offset, size_t len, mmapc_track_run *runs,
+                          size_t capacity, size_t *count, size_t *next)
+{
+    return runs_of(m, offset, len, runs, capacity, count, next, MMAPC__SCAN_PEEK);
 }

@@ -11,13 +11,15 @@ int mmapc__os_mp_start(mmapc__track *t, mmapc_prot prot)
 }
 
 /* Never called: no tracker has this backend. */
-int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out)
+int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out,
+                      int how)
 {
     (void)t;
     (void)first;
     (void)n;
     (void)prot;
     (void)out;
+    (void)how;
     return mmapc__fail(MMAPC_EUNSUPPORTED);
 }
 

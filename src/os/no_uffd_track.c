@@ -11,12 +11,13 @@ int mmapc__os_uffd_start(mmapc__track *t, bool shared)
 }
 
 /* Never called: no tracker has this backend. */
-int mmapc__os_uffd_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out)
+int mmapc__os_uffd_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out, int how)
 {
     (void)t;
     (void)first;
     (void)n;
     (void)out;
+    (void)how;
     return mmapc__fail(MMAPC_EUNSUPPORTED);
 }
 

@@ -224,15 +224,24 @@ int mmapc__os_mp_start(mmapc__track *t, mmapc_prot prot)
     return 0;
 }
 
-int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out)
+int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, uintptr_t *out,
+                      int how)
 {
     mp_state *s = t->os;
     sigset_t old;
     int rc = 0;
+    if (how == MMAPC__SCAN_PEEK) { /* the marks as they are: a handler only adds to them */
+        for (size_t i = 0; i < n; i++)
+            if (mmapc__bit_get(s->dirty, first + i))
+                mmapc__out_set(out, i, 1);
+        return 0;
+    }
     lock_blocked(s, &old);
     if ((prot & MMAPC_PROT_WRITE) &&
         mprotect(page_at(t, first), n * t->page, pprot(prot & ~MMAPC_PROT_WRITE)) != 0)
         rc = mmapc__posix_fail(errno); /* pages made read-only so far stay armed: no harm */
+    else if (how == MMAPC__SCAN_CLEAR)
+        mmapc__bits_set(s->dirty, first, n, false);
     else
         mmapc__bits_take(s->dirty, first, n, out);
     /* a fault that comes back after this is a new one, not the same one again */
