@@ -824,6 +824,23 @@ int mmapc_flush_icache(const void *addr, size_t size)
 /* ---- split and merge ---- */
 
 /* Split m at `at`: m keeps [0, at) when keep_front, else [at, size); *out gets the other part. */
+/* split()'s part for a piece of a file reservation (each piece commits on its own, so each
+ * keeps its own file) or of a tracked mapping (the pieces share the record). On failure the
+ * piece is freed. */
+__attribute__((noinline, cold)) static int split_kept(const mmapc_map *m, mmapc_map *piece)
+{
+    if (m->has_file) {
+        int rc = mmapc__os_file_dup(m->file, &piece->file);
+        if (rc) {
+            piece_free(piece);
+            return rc;
+        }
+    }
+    if (m->tracked)
+        mmapc__track_split(piece);
+    return 0;
+}
+
 static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
 {
     if (!m || !out)
@@ -835,17 +852,12 @@ static int split(mmapc_map *m, size_t at, mmapc_map **out, bool keep_front)
     if (!piece)
         return mmapc__fail(MMAPC_ENOMEM);
     *piece = *m;
-    if (m->has_file) {
-        /* each piece of a file reservation commits on its own, so each keeps its own file */
-        int rc = mmapc__os_file_dup(m->file, &piece->file);
-        if (rc) {
-            piece_free(piece);
+    if (__builtin_expect(m->kept, 0)) { /* has_file or tracked: one test on the common path */
+        int rc = split_kept(m, piece);
+        if (rc)
             return rc;
-        }
     }
     atomic_fetch_add(&m->backing->refs, 1);
-    if (__builtin_expect(m->tracked, 0))
-        mmapc__track_split(piece);
     mmapc_map *front = keep_front ? m : piece;
     mmapc_map *back = keep_front ? piece : m;
     front->size = at;
