@@ -160,6 +160,50 @@ static int refused_reader(mmapc_proc *p, unsigned what)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* A handle opened before its process runs exec measures the new program: the process lives on
+ * (its old address space is gone, not the process). */
+static void after_exec(unsigned what)
+{
+    int gate[2], done[2];
+    REQUIRE(pipe(gate) == 0 && pipe2(done, O_CLOEXEC) == 0);
+    fflush(NULL);
+    pid_t c = fork();
+    REQUIRE(c >= 0);
+    if (c == 0) {
+        close(gate[1]);
+        close(done[0]);
+        char x;
+        if (read(gate[0], &x, 1) != 1)
+            _exit(1);
+        dup2(gate[0], 0); /* the shell waits for the end of the pipe */
+        execl("/bin/sh", "sh", "-c", "read x", (char *)NULL);
+        _exit(127);
+    }
+    close(gate[0]);
+    close(done[1]);
+    mmapc_proc *p;
+    REQUIRE_OK(mmapc_proc_open(&p, c, 0));
+    REQUIRE_OK(mmapc_proc_wss_reset(p, what));
+    REQUIRE(write(gate[1], "x", 1) == 1);
+    char x;
+    REQUIRE(read(done[0], &x, 1) == 0); /* closed by the exec */
+    close(done[0]);
+    CHECK_OK(mmapc_proc_wss_reset(p, what));
+    mmapc_wss_areas *it;
+    mmapc_area area;
+    mmapc_wss w;
+    int rc = mmapc_proc_wss_areas(&it, p, 0, UINT64_MAX, what);
+    CHECK_RC(rc, MMAPC_OK);
+    if (rc == 0) {
+        CHECK_RC(mmapc_wss_areas_next(it, &area, &w), 1);
+        mmapc_wss_areas_close(it);
+    }
+    close(gate[1]);
+    int st;
+    REQUIRE(waitpid(c, &st, 0) == c);
+    mmapc_proc_close(p);
+}
+
 int main(void)
 {
     page = mmapc_page_size();
@@ -263,6 +307,8 @@ int main(void)
     CHECK_RC(mmapc_proc_wss_reset(p, MMAPC_WSS_ACCESSED), MMAPC_ESRCH);
     CHECK_RC(mmapc_proc_wss_areas(&it, p, 0, UINT64_MAX, what), MMAPC_ESRCH);
     mmapc_proc_close(p);
+
+    after_exec(what);
 
     /* this process itself */
     REQUIRE_OK(mmapc_proc_open(&p, MMAPC_SELF, 0));
