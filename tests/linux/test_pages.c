@@ -12,6 +12,7 @@
  * the right are refused with their codes, nothing written, no descriptor left open.
  */
 #include "check.h"
+#include "exec_child.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -420,34 +421,16 @@ static void uffd_wp(void)
  * lives on (its old address space is gone, not the process). */
 static void after_exec(void)
 {
-    int gate[2], done[2];
-    REQUIRE(pipe(gate) == 0 && pipe2(done, O_CLOEXEC) == 0);
-    fflush(NULL);
-    pid_t c = fork();
-    REQUIRE(c >= 0);
-    if (c == 0) {
-        close(gate[1]);
-        close(done[0]);
-        char x;
-        if (read(gate[0], &x, 1) != 1)
-            _exit(1);
-        dup2(gate[0], 0); /* the shell waits for the end of the pipe */
-        execl("/bin/sh", "sh", "-c", "read x", (char *)NULL);
-        _exit(127);
-    }
-    close(gate[0]);
-    close(done[1]);
+    exec_child c;
+    exec_child_start(&c);
     mmapc_proc *p;
-    REQUIRE_OK(mmapc_proc_open(&p, c, 0));
+    REQUIRE_OK(mmapc_proc_open(&p, c.pid, 0));
     mmapc_areas *it;
     mmapc_area a;
     REQUIRE_OK(mmapc_proc_areas(&it, p, 0, UINT64_MAX));
     REQUIRE(mmapc_areas_next(it, &a) == 1);
     mmapc_areas_close(it);
-    REQUIRE(write(gate[1], "x", 1) == 1);
-    char x;
-    REQUIRE(read(done[0], &x, 1) == 0); /* closed by the exec */
-    close(done[0]);
+    exec_child_go(&c);
     REQUIRE_OK(mmapc_proc_areas(&it, p, 0, UINT64_MAX));
     REQUIRE(mmapc_areas_next(it, &a) == 1);
     mmapc_areas_close(it);
@@ -458,9 +441,7 @@ static void after_exec(void)
         CHECK_OK(mmapc_proc_pages(p, a.start, page, how, &r, 1, &n, &next));
         CHECK(n == 1 && next == a.start + page && !(r.flags & MMAPC_PAGE_UNMAPPED));
     }
-    close(gate[1]);
-    int st;
-    REQUIRE(waitpid(c, &st, 0) == c);
+    exec_child_end(&c);
     mmapc_proc_close(p);
 }
 

@@ -9,6 +9,7 @@
  * process (reaped, and a zombie), a reader that may not write clear_refs; no descriptor leaked.
  */
 #include "check.h"
+#include "exec_child.h"
 #include "soft_dirty.h"
 
 #include <dirent.h>
@@ -164,30 +165,12 @@ static int refused_reader(mmapc_proc *p, unsigned what)
  * (its old address space is gone, not the process). */
 static void after_exec(unsigned what)
 {
-    int gate[2], done[2];
-    REQUIRE(pipe(gate) == 0 && pipe2(done, O_CLOEXEC) == 0);
-    fflush(NULL);
-    pid_t c = fork();
-    REQUIRE(c >= 0);
-    if (c == 0) {
-        close(gate[1]);
-        close(done[0]);
-        char x;
-        if (read(gate[0], &x, 1) != 1)
-            _exit(1);
-        dup2(gate[0], 0); /* the shell waits for the end of the pipe */
-        execl("/bin/sh", "sh", "-c", "read x", (char *)NULL);
-        _exit(127);
-    }
-    close(gate[0]);
-    close(done[1]);
+    exec_child c;
+    exec_child_start(&c);
     mmapc_proc *p;
-    REQUIRE_OK(mmapc_proc_open(&p, c, 0));
+    REQUIRE_OK(mmapc_proc_open(&p, c.pid, 0));
     REQUIRE_OK(mmapc_proc_wss_reset(p, what));
-    REQUIRE(write(gate[1], "x", 1) == 1);
-    char x;
-    REQUIRE(read(done[0], &x, 1) == 0); /* closed by the exec */
-    close(done[0]);
+    exec_child_go(&c);
     CHECK_OK(mmapc_proc_wss_reset(p, what));
     mmapc_wss_areas *it;
     mmapc_area area;
@@ -198,9 +181,7 @@ static void after_exec(unsigned what)
         CHECK_RC(mmapc_wss_areas_next(it, &area, &w), 1);
         mmapc_wss_areas_close(it);
     }
-    close(gate[1]);
-    int st;
-    REQUIRE(waitpid(c, &st, 0) == c);
+    exec_child_end(&c);
     mmapc_proc_close(p);
 }
 
