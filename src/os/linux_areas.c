@@ -777,7 +777,17 @@ int mmapc__linux_text_open_file(mmapc__proc *p, const char *file, mmapc__text *t
         do
             r = pread(fd, &c, 1, 0);
         while (r < 0 && errno == EINTR);
-    int rerr = r < 0 ? errno : 0;
+    int rerr = r < 0 ? errno : 0, afd;
+    /* nothing from the handle's descriptor: its address space may be one the process left by an
+     * exec, and the same file opened again reaches the one it has now (still the same process:
+     * that open fails once it is reaped) */
+    if (r == 0 && open_again(fd, &afd) == 0) {
+        do
+            r = pread(afd, &c, 1, 0);
+        while (r < 0 && errno == EINTR);
+        rerr = r < 0 ? errno : 0;
+        close(afd);
+    }
     if (r <= 0 && nfd >= 0)
         close(nfd);
     if (r < 0) /* ESRCH: ended */

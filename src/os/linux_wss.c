@@ -183,7 +183,8 @@ static int scan_written(int fd, uint64_t *at, uint64_t end, uint64_t *written)
             .category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
             .return_mask = PAGE_IS_SOFT_DIRTY,
         };
-        int n = ioctl(fd, SCAN_IOCTL, &arg);
+        unsigned long request = SCAN_IOCTL; /* glibc: unsigned long, musl: int */
+        int n = ioctl(fd, request, &arg);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)) {

@@ -12,17 +12,12 @@
  * the right are refused with their codes, nothing written, no descriptor left open.
  */
 #include "check.h"
+#include "exec_child.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#if defined(__has_include)
-#if __has_include(<linux/userfaultfd.h>)
-#include <linux/userfaultfd.h> /* musl's compiler may have no kernel headers */
-#define HAVE_UFFD 1
-#endif
-#endif
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -347,13 +342,33 @@ static void bad_input(mmapc_proc *p, uint64_t addr)
     CHECK(n == 99 && next == 98 && r.start == 1 && r.pages == 2);
 }
 
-#ifdef HAVE_UFFD
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC (1 << 15)
-#endif
+/* linux/userfaultfd.h, under names of ours: the kernel's values, so that the check runs where
+ * the C library has no kernel headers (musl) or older ones (before Linux 6.7). */
+typedef struct uf_range {
+    uint64_t start, len;
+} uf_range;
+typedef struct uf_api {
+    uint64_t api, features, ioctls;
+} uf_api;
+typedef struct uf_register {
+    uf_range range;
+    uint64_t mode, ioctls;
+} uf_register;
+typedef struct uf_writeprotect {
+    uf_range range;
+    uint64_t mode;
+} uf_writeprotect;
+#define UF_API 0xAAu
+#define UF_IOCTL_API _IOWR(0xAA, 0x3F, uf_api)
+#define UF_IOCTL_REGISTER _IOWR(0xAA, 0x00, uf_register)
+#define UF_IOCTL_WRITEPROTECT _IOWR(0xAA, 0x06, uf_writeprotect)
+#define UF_REGISTER_MODE_WP (1u << 1)
+#define UF_WRITEPROTECT_MODE_WP (1u << 0)
+#define UF_FEATURE_WP_UNPOPULATED (1u << 13)
+#define UF_FEATURE_WP_ASYNC (1u << 15)
+#define UF_USER_MODE_ONLY 1
+#ifndef SYS_userfaultfd
+#define SYS_userfaultfd (-1) /* a C library that does not know it: ENOSYS */
 #endif
 
 /* Write protection by userfaultfd (asynchronous: a write just clears the protection): 4 pages
@@ -361,27 +376,24 @@ static void bad_input(mmapc_proc *p, uint64_t addr)
  * valgrind) leaves the relation untested, as the write tracking's tests do. */
 static void uffd_wp(void)
 {
-#if !defined(HAVE_UFFD) || !defined(__NR_userfaultfd)
-    CHECK_SKIP("userfaultfd: no kernel headers for it in this build");
-#else
-    int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+    int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UF_USER_MODE_ONLY);
     if (fd < 0)
-        fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+        fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
     if (fd < 0) {
         CHECK_SKIP("userfaultfd: not here");
         return;
     }
-    struct uffdio_api api = {.api = UFFD_API,
-                             .features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED};
+    uf_api api = {.api = UF_API, .features = UF_FEATURE_WP_ASYNC | UF_FEATURE_WP_UNPOPULATED};
     unsigned char *m =
         mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(m != MAP_FAILED);
-    struct uffdio_register reg = {.range = {(uintptr_t)m, 4 * page},
-                                  .mode = UFFDIO_REGISTER_MODE_WP};
-    struct uffdio_writeprotect wp = {.range = {(uintptr_t)m, 4 * page},
-                                     .mode = UFFDIO_WRITEPROTECT_MODE_WP};
-    if (ioctl(fd, UFFDIO_API, &api) != 0 || ioctl(fd, UFFDIO_REGISTER, &reg) != 0 ||
-        ioctl(fd, UFFDIO_WRITEPROTECT, &wp) != 0) {
+    uf_register reg = {.range = {(uintptr_t)m, 4 * page}, .mode = UF_REGISTER_MODE_WP};
+    uf_writeprotect wp = {.range = {(uintptr_t)m, 4 * page}, .mode = UF_WRITEPROTECT_MODE_WP};
+    /* glibc takes the request as unsigned long, musl as int */
+    unsigned long req_api = UF_IOCTL_API, req_reg = UF_IOCTL_REGISTER,
+                  req_wp = UF_IOCTL_WRITEPROTECT;
+    if (ioctl(fd, req_api, &api) != 0 || ioctl(fd, req_reg, &reg) != 0 ||
+        ioctl(fd, req_wp, &wp) != 0) {
         CHECK_SKIP("userfaultfd: no asynchronous write protection (Linux 6.7+)");
         munmap(m, 4 * page);
         close(fd);
@@ -403,7 +415,34 @@ static void uffd_wp(void)
     mmapc_proc_close(self);
     munmap(m, 4 * page);
     close(fd);
-#endif
+}
+
+/* A handle opened before its process runs exec describes the new program's pages: the process
+ * lives on (its old address space is gone, not the process). */
+static void after_exec(void)
+{
+    exec_child c;
+    exec_child_start(&c);
+    mmapc_proc *p;
+    REQUIRE_OK(mmapc_proc_open(&p, c.pid, 0));
+    mmapc_areas *it;
+    mmapc_area a;
+    REQUIRE_OK(mmapc_proc_areas(&it, p, 0, UINT64_MAX));
+    REQUIRE(mmapc_areas_next(it, &a) == 1);
+    mmapc_areas_close(it);
+    exec_child_go(&c);
+    REQUIRE_OK(mmapc_proc_areas(&it, p, 0, UINT64_MAX));
+    REQUIRE(mmapc_areas_next(it, &a) == 1);
+    mmapc_areas_close(it);
+    for (unsigned how = 0; how <= MMAPC_PAGES_READ; how += MMAPC_PAGES_READ) {
+        mmapc_page_run r;
+        size_t n = 0;
+        uint64_t next = 0;
+        CHECK_OK(mmapc_proc_pages(p, a.start, page, how, &r, 1, &n, &next));
+        CHECK(n == 1 && next == a.start + page && !(r.flags & MMAPC_PAGE_UNMAPPED));
+    }
+    exec_child_end(&c);
+    mmapc_proc_close(p);
 }
 
 /* A self handle opened before fork describes the child in the child. */
@@ -519,6 +558,7 @@ int main(void)
     unlink(path);
 
     self_after_fork();
+    after_exec();
     uffd_wp();
     no_permission();
     CHECK(count_fds() == fds);

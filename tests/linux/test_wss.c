@@ -9,6 +9,7 @@
  * process (reaped, and a zombie), a reader that may not write clear_refs; no descriptor leaked.
  */
 #include "check.h"
+#include "exec_child.h"
 #include "soft_dirty.h"
 
 #include <dirent.h>
@@ -160,6 +161,30 @@ static int refused_reader(mmapc_proc *p, unsigned what)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* A handle opened before its process runs exec measures the new program: the process lives on
+ * (its old address space is gone, not the process). */
+static void after_exec(unsigned what)
+{
+    exec_child c;
+    exec_child_start(&c);
+    mmapc_proc *p;
+    REQUIRE_OK(mmapc_proc_open(&p, c.pid, 0));
+    REQUIRE_OK(mmapc_proc_wss_reset(p, what));
+    exec_child_go(&c);
+    CHECK_OK(mmapc_proc_wss_reset(p, what));
+    mmapc_wss_areas *it;
+    mmapc_area area;
+    mmapc_wss w;
+    int rc = mmapc_proc_wss_areas(&it, p, 0, UINT64_MAX, what);
+    CHECK_RC(rc, MMAPC_OK);
+    if (rc == 0) {
+        CHECK_RC(mmapc_wss_areas_next(it, &area, &w), 1);
+        mmapc_wss_areas_close(it);
+    }
+    exec_child_end(&c);
+    mmapc_proc_close(p);
+}
+
 int main(void)
 {
     page = mmapc_page_size();
@@ -263,6 +288,8 @@ int main(void)
     CHECK_RC(mmapc_proc_wss_reset(p, MMAPC_WSS_ACCESSED), MMAPC_ESRCH);
     CHECK_RC(mmapc_proc_wss_areas(&it, p, 0, UINT64_MAX, what), MMAPC_ESRCH);
     mmapc_proc_close(p);
+
+    after_exec(what);
 
     /* this process itself */
     REQUIRE_OK(mmapc_proc_open(&p, MMAPC_SELF, 0));
