@@ -117,11 +117,19 @@
             refilter();
             go(0);
         });
+        // a value of the address; one with a bad escape (a "%" alone) as it is written
+        function decode(v) {
+            try {
+                return decodeURIComponent(v);
+            } catch (e) {
+                return v;
+            }
+        }
         // where the address says to start
         var want = {};
         location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
             var at = kv.indexOf("=");
-            if (at > 0) want[kv.slice(0, at)] = decodeURIComponent(kv.slice(at + 1));
+            if (at > 0) want[kv.slice(0, at)] = decode(kv.slice(at + 1));
         });
         if (want.sort) {
             for (var i = 0; i < cols.length; i++) {

@@ -161,6 +161,10 @@ check "the page of a diff shows the changes of mmapc --json diff" python3 "$chec
 check "the page of a diff makes no request" python3 "$check_py" netlog "$work/diff.netlog"
 check "the page of a diff holds nothing that fetches" python3 "$check_py" static "$work/diff.html"
 
+# ---- hostile names and figures ----
+# a bad address (a % that begins no escape) starts on the first page, the table still drawn
+dom badhash "file://$work/snap.html#page=%E0%A4%A&sort=nonexistent"
+grep -q 'rows-shown">rows 1-' "$work/badhash.dom" && ok || bad "an address with a bad escape left the table empty"
 # ---- the command line ----
 expect 2 --json report
 grep -q "not JSON" "$work/err" && ok || bad "report --json is refused"
