@@ -186,8 +186,9 @@ static uint64_t known_bits(const tool_snapshot *s)
 
 /* ---- writing ---- */
 
-/* Text for HTML (or SVG): & < > " ' as entities, a byte that is not UTF-8 as U+FFFD, a control
- * byte as \ooo (as the tool's tables print it). */
+/* Text for HTML (or SVG): & < > " ' as entities, a byte that is not UTF-8 as U+FFFD, and so
+ * U+FFFE and U+FFFF, which XML forbids (an SVG holding them is no image), a control byte as \ooo
+ * (as the tool's tables print it). */
 static void ob_html_n(obuf *b, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -227,8 +228,9 @@ static void ob_html_n(obuf *b, const char *str, size_t len)
             continue;
         }
         size_t n = utf8_len(s + j, len - j);
-        if (n == 0) {
+        if (n == 0 || (n == 3 && c == 0xef && s[j + 1] == 0xbf && s[j + 2] >= 0xbe)) {
             ob_str(b, "\xef\xbf\xbd");
+            i = j + (n ? n : 1);
         } else {
             ob_mem(b, str + j, n);
             i = j + n;

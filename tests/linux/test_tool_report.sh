@@ -162,6 +162,39 @@ check "the page of a diff makes no request" python3 "$check_py" netlog "$work/di
 check "the page of a diff holds nothing that fetches" python3 "$check_py" static "$work/diff.html"
 
 # ---- hostile names and figures ----
+# files whose names hold markup, quotes, a newline, characters XML forbids (U+FFFE, U+FFFF) and a
+# byte that is not UTF-8, mapped by a live process: the page shows every row (its script ran,
+# so its policy's hash held) and the SVG is XML that rsvg-convert renders
+if command -v python3 >/dev/null 2>&1; then
+    mkdir -p "$work/evil"
+    python3 - "$work/evil" >"$work/evil.out" 2>&1 <<'PY' &
+import mmap, os, sys, time
+d = sys.argv[1].encode()
+os.mkdir(d + b'/<')  # a name holding "</script>"
+names = [b'a<b>&c"d\'e', b'</script><script>x=1<', b'<!--<script>', b'x\ny\tz', b'\\u003c!--', b'\xef\xbf\xbe\xef\xbf\xbf', b'bad\xff\xfe', b'L' * 200]
+keep = []
+for n in names:
+    fd = os.open(d + b'/' + n, os.O_RDWR | os.O_CREAT, 0o600)
+    os.write(fd, b'x' * 4096)
+    keep.append(mmap.mmap(fd, 4096))
+print("ready", flush=True)
+time.sleep(120)
+PY
+    evil=$!
+    pids="$pids $evil"
+    for _ in $(seq 100); do grep -q ready "$work/evil.out" && break; sleep 0.1; done
+    $tool --json areas -x "$evil" >"$work/evil.json" || bad "snapshot of hostile names"
+    for what in "$evil" "$work/evil.json"; do
+        expect 0 report --svg "$what" -o "$work/evil.svg"
+        rsvg-convert "$work/evil.svg" -o "$work/evil.png" 2>"$work/rsvg.err" && ok || bad "rsvg-convert of hostile names ($what): $(head -n 2 "$work/rsvg.err")"
+        expect 0 report "$what" -o "$work/evil.html"
+        dom evil "file://$work/evil.html"
+        n=$(jq length "$work/evil.json")
+        grep -q "rows-shown\">rows 1-[0-9]* of $n<" "$work/evil.dom" && ok || bad "the page of hostile names ($what) shows no rows"
+        [ "$(grep -c '<script' "$work/evil.dom")" -eq 2 ] && ok || bad "a name made a script element ($what)"
+    done
+    kill "$evil" 2>/dev/null
+fi
 # a bad address (a % that begins no escape) starts on the first page, the table still drawn
 dom badhash "file://$work/snap.html#page=%E0%A4%A&sort=nonexistent"
 grep -q 'rows-shown">rows 1-' "$work/badhash.dom" && ok || bad "an address with a bad escape left the table empty"
