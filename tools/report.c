@@ -468,8 +468,9 @@ static int gap_width(uint64_t size)
 }
 
 /* Whether area i joins the run sg at this level of merging: -1 never (an area a part); 0 the
- * same kind and name, a gap of 64 KiB at most; 1 the same kind, 16 MiB; 2 any kind, 1 GiB; 3
- * anything. */
+ * same kind and name, a gap of 64 KiB at most; 1 the same kind, 16 MiB; 2 any kind, 1 GiB; 3 as
+ * 2, or across any gap while the run has fewer than 1/MAX_SEGS of the areas (so that areas far
+ * apart still make MAX_SEGS parts at most, not one). */
 static int joins(const tool_snapshot *s, const unsigned char *kinds, const seg *sg, size_t i,
                  int level)
 {
@@ -486,7 +487,7 @@ static int joins(const tool_snapshot *s, const unsigned char *kinds, const seg *
     case 2:
         return gap < BIG_GAP;
     default:
-        return 1;
+        return gap < BIG_GAP || sg->n < (s->n + MAX_SEGS - 1) / MAX_SEGS;
     }
 }
 

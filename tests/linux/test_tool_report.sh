@@ -198,6 +198,15 @@ fi
 # a bad address (a % that begins no escape) starts on the first page, the table still drawn
 dom badhash "file://$work/snap.html#page=%E0%A4%A&sort=nonexistent"
 grep -q 'rows-shown">rows 1-' "$work/badhash.dom" && ok || bad "an address with a bad escape left the table empty"
+# 20,000 areas 2 GiB apart: the picture still has many parts, their sizes adding up
+python3 -c '
+import json
+print(json.dumps([{"start": hex((3 * i + 1) << 30), "end": hex(((3 * i + 1) << 30) + 4096), "perms": "rw-p", "path": ""} for i in range(20000)]))' >"$work/far.json"
+expect 0 report --svg "$work/far.json" -o "$work/far.svg"
+n=$(grep -c 'class="seg"' "$work/far.svg")
+[ "$n" -ge 1000 ] && [ "$n" -le 1500 ] && ok || bad "20,000 areas 2 GiB apart drawn as $n parts"
+sum=$(grep -o '[0-9]* KiB mapped\|rw-p [0-9]* KiB' "$work/far.svg" | grep -o '[0-9]* KiB' | awk '{s += $1} END {print s}')
+[ "$sum" = 80000 ] && ok || bad "the parts of 20,000 areas of 4 KiB add up to $sum KiB"
 # ---- the command line ----
 expect 2 --json report
 grep -q "not JSON" "$work/err" && ok || bad "report --json is refused"
