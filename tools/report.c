@@ -792,7 +792,8 @@ static int bars(obuf *b, const tool_snapshot *s, const unsigned char *kinds)
     for (size_t k = 0; k < shown; k++) {
         const group *gr = &g[k];
         uint64_t y = 20 * k + 4;
-        int w = max ? (int)(gr->rss * BAR_W / max) : 0;
+        int w =
+            max ? (int)((double)gr->rss * BAR_W / (double)max) : 0; /* rss * BAR_W may not fit */
         ob_str(b, "<g class=\"bar\"><title>");
         ob_html(b, gr->name);
         if (gr->deleted)
@@ -1373,6 +1374,25 @@ static int page_diff(obuf *b, const tool_snapshot *before, const tool_snapshot *
 
 /* ---- the command ---- */
 
+/* A snapshot's figures of memory use are at most the size of their area (so that their sums,
+ * as the sizes', fit in 64 bits); EXIT_FAILED with a message when one is larger. */
+static int check_figures(const tool_snapshot *s, const char *path)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        uint64_t v[F_COUNT];
+        fig_values(&s->v[i], v);
+        for (int f = F_RSS; f < F_COUNT; f++)
+            if ((s->v[i].u.known & figs[f].bit) && v[f] > v[F_SIZE]) {
+                fprintf(stderr,
+                        "mmapc: %s: not a snapshot: the %s of the area at 0x%llx is larger "
+                        "than the area\n",
+                        path, figs[f].head, (unsigned long long)s->v[i].a.start);
+                return EXIT_FAILED;
+            }
+    }
+    return EXIT_OK;
+}
+
 /* Write the held output to -o FILE or to the tool's output. */
 static int write_out(const tool_opts *o, obuf *b)
 {
@@ -1416,12 +1436,17 @@ int cmd_report(const tool_opts *o, int pid, const char *snapshot, const char *di
     obuf *b = NULL;
     int rc;
     if (diff_a) {
-        if ((rc = tool_snapshot_load(&before, diff_a)) != 0)
+        if ((rc = tool_snapshot_load(&before, diff_a)) != 0 ||
+            (rc = check_figures(&before, diff_a)) != 0) {
+            tool_snapshot_free(&before);
             return rc;
+        }
         identify_file(&ia, diff_a);
     }
     if (snapshot) {
         rc = tool_snapshot_load(&s, snapshot);
+        if (rc == 0)
+            rc = check_figures(&s, snapshot);
         identify_file(&id, snapshot);
     } else {
         rc = tool_snapshot_read(&s, pid, o->proc_flags,

@@ -198,6 +198,17 @@ fi
 # a bad address (a % that begins no escape) starts on the first page, the table still drawn
 dom badhash "file://$work/snap.html#page=%E0%A4%A&sort=nonexistent"
 grep -q 'rows-shown">rows 1-' "$work/badhash.dom" && ok || bad "an address with a bad escape left the table empty"
+# figures larger than the area (whose sums would wrap around) are no snapshot
+jq '[.[0], .[1]] | .[0].rss = 9223372036854775808 | .[1].rss = 9223372036854775808' "$work/snap.json" >"$work/wrap.json"
+expect 3 report "$work/wrap.json" -o "$work/wrap.html"
+[ ! -e "$work/wrap.html" ] && ok || bad "a report of figures larger than their areas was written"
+# an area of 2^62 bytes all resident: its bar is the longest (400 pixels), Rss * 400 overflowing
+python3 -c '
+import json
+print(json.dumps([{"start": "0x1000", "end": "0x2000", "perms": "rw-p", "path": "/small", "rss": 4096, "pss": 4096},
+                  {"start": hex(1 << 62), "end": hex(1 << 63), "perms": "rw-p", "path": "/huge", "rss": 1 << 62, "pss": 1 << 62}]))' >"$work/huge.json"
+expect 0 report "$work/huge.json"
+grep -q '<rect x="420" y="4" width="400"' "$work/out" && ok || bad "the bar of an area of 2^62 bytes: $(grep -o '<rect x="420" y="4" width="[0-9]*"' "$work/out")"
 # 20,000 areas 2 GiB apart: the picture still has many parts, their sizes adding up
 python3 -c '
 import json
