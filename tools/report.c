@@ -1405,6 +1405,9 @@ static int write_out(const tool_opts *o, obuf *b)
         ob_flush(b);
         return EXIT_OK;
     }
+    /* a file it creates or replaces is removed when the write fails (a device is left) */
+    struct stat st;
+    int regular = stat(o->output, &st) != 0 || S_ISREG(st.st_mode);
     FILE *f = fopen(o->output, "wb");
     if (!f) {
         fprintf(stderr, "mmapc: %s: %s\n", o->output, strerror(errno));
@@ -1412,16 +1415,21 @@ static int write_out(const tool_opts *o, obuf *b)
         return EXIT_FAILED;
     }
     b->out = f;
+    errno = 0; /* the cause of the first failure, of a write or of the flush */
     ob_flush(b);
-    errno = 0;
-    int failed = fflush(f) != 0 || ferror(f);
-    int err = errno;
+    int failed = ferror(f) != 0, err = errno;
+    if (fflush(f) != 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
     if (fclose(f) != 0 && !failed) {
         failed = 1;
         err = errno;
     }
     if (failed) {
         fprintf(stderr, "mmapc: %s: write error: %s\n", o->output, err ? strerror(err) : "?");
+        if (regular)
+            remove(o->output);
         return EXIT_FAILED;
     }
     return EXIT_OK;

@@ -218,6 +218,12 @@ n=$(grep -c 'class="seg"' "$work/far.svg")
 [ "$n" -ge 1000 ] && [ "$n" -le 1500 ] && ok || bad "20,000 areas 2 GiB apart drawn as $n parts"
 sum=$(grep -o '[0-9]* KiB mapped\|rw-p [0-9]* KiB' "$work/far.svg" | grep -o '[0-9]* KiB' | awk '{s += $1} END {print s}')
 [ "$sum" = 80000 ] && ok || bad "the parts of 20,000 areas of 4 KiB add up to $sum KiB"
+# a write that fails midway (a file size limit) leaves no file
+(trap '' XFSZ; ulimit -f 8; $tool report "$work/snap.json" -o "$work/cut.html" 2>"$work/err"; echo $? >"$work/rc")
+[ "$(cat "$work/rc")" = 3 ] && ok || bad "report past the file size limit exited $(cat "$work/rc")"
+[ ! -e "$work/cut.html" ] && ok || bad "a report whose write failed left its file"
+grep -q 'write error: .*[Ff]ile' "$work/err" && ok || bad "the write error does not say why: $(cat "$work/err")"
+
 # ---- the command line ----
 expect 2 --json report
 grep -q "not JSON" "$work/err" && ok || bad "report --json is refused"
