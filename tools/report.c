@@ -1155,6 +1155,11 @@ static int page_process(obuf *b, const tool_snapshot *s, const unsigned char *ki
     identity(b, id, s->n);
     ob_str(b, "<h2>Summary by kind</h2>\n");
     summary(b, s, kinds, roll);
+#ifdef __linux__
+    if (roll)
+        ob_str(b, "<p class=\"note\">The kernel rounds Pss down to a KiB in each area, and once in "
+                  "smaps_rollup: the areas' total is less by up to 1 KiB an area.</p>\n");
+#endif
     if (!s->has_usage)
         ob_str(b, "<p class=\"note\">The snapshot has no figures of memory use (written without "
                   "<code>-x</code>): sizes only.</p>\n");
