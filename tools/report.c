@@ -979,6 +979,18 @@ static void summary(obuf *b, const tool_snapshot *s, const unsigned char *kinds,
     ob_str(b, "</tbody></table>\n");
 }
 
+/* A number of the table, for the script: as a string past 2^53, which JavaScript's numbers do
+ * not hold exactly (an inode of overlayfs has its high bits set). */
+static void js_u64(obuf *b, uint64_t v)
+{
+    int exact = v <= ((uint64_t)1 << 53);
+    if (!exact)
+        ob_char(b, '"');
+    ob_u64(b, v, 0);
+    if (!exact)
+        ob_char(b, '"');
+}
+
 /* The table's columns and rows as JSON, for the script. */
 typedef struct column {
     const char *name;
@@ -1060,9 +1072,9 @@ static void area_table(obuf *b, const tool_snapshot *s, const unsigned char *kin
         ob_str(b, "\", \"");
         ob_str(b, dev);
         ob_str(b, "\", ");
-        ob_u64(b, t->a.inode, 0);
+        js_u64(b, t->a.inode);
         ob_str(b, ", ");
-        ob_u64(b, t->a.end - t->a.start, 0);
+        js_u64(b, t->a.end - t->a.start);
         for (int k = 0; k < nu; k++) {
             int col = ucols[k];
             ob_str(b, ", ");
@@ -1074,7 +1086,7 @@ static void area_table(obuf *b, const tool_snapshot *s, const unsigned char *kin
             if (usage_cols[col].is_int)
                 ob_i64(b, (int64_t)v, 0);
             else
-                ob_u64(b, v, 0);
+                js_u64(b, v);
         }
         if (vmflags) {
             char text[3 * 64 + 1];
@@ -1211,9 +1223,9 @@ static void opt_kib(obuf *b, const tool_area *t, int size)
     if (!t)
         ob_str(b, "null");
     else if (size)
-        ob_u64(b, t->a.end - t->a.start, 0);
+        js_u64(b, t->a.end - t->a.start);
     else if (t->u.known & MMAPC_USAGE_RSS)
-        ob_u64(b, t->u.rss, 0);
+        js_u64(b, t->u.rss);
     else
         ob_str(b, "null");
 }
@@ -1239,7 +1251,7 @@ static void change_table(obuf *b, const changes *c)
         ob_str(b, "\", \"0x");
         ob_hex(b, ch->end, 0);
         ob_str(b, "\", ");
-        ob_u64(b, ch->end - ch->start, 0);
+        js_u64(b, ch->end - ch->start);
         ob_str(b, ", ");
         opt_kib(b, ch->kind == C_RESIZED ? ch->was : NULL, 1);
         area_perms(&t->a, p);
