@@ -186,8 +186,9 @@ static uint64_t known_bits(const tool_snapshot *s)
 
 /* ---- writing ---- */
 
-/* Text for HTML (or SVG): & < > " ' as entities, a byte that is not UTF-8 as U+FFFD, a control
- * byte as \ooo (as the tool's tables print it). */
+/* Text for HTML (or SVG): & < > " ' as entities, a byte that is not UTF-8 as U+FFFD, and so
+ * U+FFFE and U+FFFF, which XML forbids (an SVG holding them is no image), a control byte as \ooo
+ * (as the tool's tables print it). */
 static void ob_html_n(obuf *b, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -227,8 +228,9 @@ static void ob_html_n(obuf *b, const char *str, size_t len)
             continue;
         }
         size_t n = utf8_len(s + j, len - j);
-        if (n == 0) {
+        if (n == 0 || (n == 3 && c == 0xef && s[j + 1] == 0xbf && s[j + 2] >= 0xbe)) {
             ob_str(b, "\xef\xbf\xbd");
+            i = j + (n ? n : 1);
         } else {
             ob_mem(b, str + j, n);
             i = j + n;
@@ -466,8 +468,9 @@ static int gap_width(uint64_t size)
 }
 
 /* Whether area i joins the run sg at this level of merging: -1 never (an area a part); 0 the
- * same kind and name, a gap of 64 KiB at most; 1 the same kind, 16 MiB; 2 any kind, 1 GiB; 3
- * anything. */
+ * same kind and name, a gap of 64 KiB at most; 1 the same kind, 16 MiB; 2 any kind, 1 GiB; 3 as
+ * 2, or across any gap while the run has fewer than 1/MAX_SEGS of the areas (so that areas far
+ * apart still make MAX_SEGS parts at most, not one). */
 static int joins(const tool_snapshot *s, const unsigned char *kinds, const seg *sg, size_t i,
                  int level)
 {
@@ -484,7 +487,7 @@ static int joins(const tool_snapshot *s, const unsigned char *kinds, const seg *
     case 2:
         return gap < BIG_GAP;
     default:
-        return 1;
+        return gap < BIG_GAP || sg->n < (s->n + MAX_SEGS - 1) / MAX_SEGS;
     }
 }
 
@@ -789,7 +792,8 @@ static int bars(obuf *b, const tool_snapshot *s, const unsigned char *kinds)
     for (size_t k = 0; k < shown; k++) {
         const group *gr = &g[k];
         uint64_t y = 20 * k + 4;
-        int w = max ? (int)(gr->rss * BAR_W / max) : 0;
+        int w =
+            max ? (int)((double)gr->rss * BAR_W / (double)max) : 0; /* rss * BAR_W may not fit */
         ob_str(b, "<g class=\"bar\"><title>");
         ob_html(b, gr->name);
         if (gr->deleted)
@@ -975,6 +979,18 @@ static void summary(obuf *b, const tool_snapshot *s, const unsigned char *kinds,
     ob_str(b, "</tbody></table>\n");
 }
 
+/* A number of the table, for the script: as a string past 2^53, which JavaScript's numbers do
+ * not hold exactly (an inode of overlayfs has its high bits set). */
+static void js_u64(obuf *b, uint64_t v)
+{
+    int exact = v <= ((uint64_t)1 << 53);
+    if (!exact)
+        ob_char(b, '"');
+    ob_u64(b, v, 0);
+    if (!exact)
+        ob_char(b, '"');
+}
+
 /* The table's columns and rows as JSON, for the script. */
 typedef struct column {
     const char *name;
@@ -1056,9 +1072,9 @@ static void area_table(obuf *b, const tool_snapshot *s, const unsigned char *kin
         ob_str(b, "\", \"");
         ob_str(b, dev);
         ob_str(b, "\", ");
-        ob_u64(b, t->a.inode, 0);
+        js_u64(b, t->a.inode);
         ob_str(b, ", ");
-        ob_u64(b, t->a.end - t->a.start, 0);
+        js_u64(b, t->a.end - t->a.start);
         for (int k = 0; k < nu; k++) {
             int col = ucols[k];
             ob_str(b, ", ");
@@ -1070,7 +1086,7 @@ static void area_table(obuf *b, const tool_snapshot *s, const unsigned char *kin
             if (usage_cols[col].is_int)
                 ob_i64(b, (int64_t)v, 0);
             else
-                ob_u64(b, v, 0);
+                js_u64(b, v);
         }
         if (vmflags) {
             char text[3 * 64 + 1];
@@ -1151,6 +1167,11 @@ static int page_process(obuf *b, const tool_snapshot *s, const unsigned char *ki
     identity(b, id, s->n);
     ob_str(b, "<h2>Summary by kind</h2>\n");
     summary(b, s, kinds, roll);
+#ifdef __linux__
+    if (roll)
+        ob_str(b, "<p class=\"note\">The kernel rounds Pss down to a KiB in each area, and once in "
+                  "smaps_rollup: the areas' total is less by up to 1 KiB an area.</p>\n");
+#endif
     if (!s->has_usage)
         ob_str(b, "<p class=\"note\">The snapshot has no figures of memory use (written without "
                   "<code>-x</code>): sizes only.</p>\n");
@@ -1202,9 +1223,9 @@ static void opt_kib(obuf *b, const tool_area *t, int size)
     if (!t)
         ob_str(b, "null");
     else if (size)
-        ob_u64(b, t->a.end - t->a.start, 0);
+        js_u64(b, t->a.end - t->a.start);
     else if (t->u.known & MMAPC_USAGE_RSS)
-        ob_u64(b, t->u.rss, 0);
+        js_u64(b, t->u.rss);
     else
         ob_str(b, "null");
 }
@@ -1230,7 +1251,7 @@ static void change_table(obuf *b, const changes *c)
         ob_str(b, "\", \"0x");
         ob_hex(b, ch->end, 0);
         ob_str(b, "\", ");
-        ob_u64(b, ch->end - ch->start, 0);
+        js_u64(b, ch->end - ch->start);
         ob_str(b, ", ");
         opt_kib(b, ch->kind == C_RESIZED ? ch->was : NULL, 1);
         area_perms(&t->a, p);
@@ -1370,6 +1391,25 @@ static int page_diff(obuf *b, const tool_snapshot *before, const tool_snapshot *
 
 /* ---- the command ---- */
 
+/* A snapshot's figures of memory use are at most the size of their area (so that their sums,
+ * as the sizes', fit in 64 bits); EXIT_FAILED with a message when one is larger. */
+static int check_figures(const tool_snapshot *s, const char *path)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        uint64_t v[F_COUNT];
+        fig_values(&s->v[i], v);
+        for (int f = F_RSS; f < F_COUNT; f++)
+            if ((s->v[i].u.known & figs[f].bit) && v[f] > v[F_SIZE]) {
+                fprintf(stderr,
+                        "mmapc: %s: not a snapshot: the %s of the area at 0x%llx is larger "
+                        "than the area\n",
+                        path, figs[f].head, (unsigned long long)s->v[i].a.start);
+                return EXIT_FAILED;
+            }
+    }
+    return EXIT_OK;
+}
+
 /* Write the held output to -o FILE or to the tool's output. */
 static int write_out(const tool_opts *o, obuf *b)
 {
@@ -1382,6 +1422,9 @@ static int write_out(const tool_opts *o, obuf *b)
         ob_flush(b);
         return EXIT_OK;
     }
+    /* a file it creates or replaces is removed when the write fails (a device is left) */
+    struct stat st;
+    int regular = stat(o->output, &st) != 0 || S_ISREG(st.st_mode);
     FILE *f = fopen(o->output, "wb");
     if (!f) {
         fprintf(stderr, "mmapc: %s: %s\n", o->output, strerror(errno));
@@ -1389,16 +1432,21 @@ static int write_out(const tool_opts *o, obuf *b)
         return EXIT_FAILED;
     }
     b->out = f;
+    errno = 0; /* the cause of the first failure, of a write or of the flush */
     ob_flush(b);
-    errno = 0;
-    int failed = fflush(f) != 0 || ferror(f);
-    int err = errno;
+    int failed = ferror(f) != 0, err = errno;
+    if (fflush(f) != 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
     if (fclose(f) != 0 && !failed) {
         failed = 1;
         err = errno;
     }
     if (failed) {
         fprintf(stderr, "mmapc: %s: write error: %s\n", o->output, err ? strerror(err) : "?");
+        if (regular)
+            remove(o->output);
         return EXIT_FAILED;
     }
     return EXIT_OK;
@@ -1413,12 +1461,17 @@ int cmd_report(const tool_opts *o, int pid, const char *snapshot, const char *di
     obuf *b = NULL;
     int rc;
     if (diff_a) {
-        if ((rc = tool_snapshot_load(&before, diff_a)) != 0)
+        if ((rc = tool_snapshot_load(&before, diff_a)) != 0 ||
+            (rc = check_figures(&before, diff_a)) != 0) {
+            tool_snapshot_free(&before);
             return rc;
+        }
         identify_file(&ia, diff_a);
     }
     if (snapshot) {
         rc = tool_snapshot_load(&s, snapshot);
+        if (rc == 0)
+            rc = check_figures(&s, snapshot);
         identify_file(&id, snapshot);
     } else {
         rc = tool_snapshot_read(&s, pid, o->proc_flags,

@@ -3,7 +3,8 @@
 // document at a time, sorted by a click on a column's name and filtered by a word of the path;
 // the caption of the picture under the pointer. The rows come from the JSON block
 // "mmapc-data": {"columns": [{"name": ..., "type": "a" | "s" | "k" | "i"}], "rows": [[...]]}
-// ("k": bytes, shown in KiB; "i": a number shown as it is; "a": an address; "s": text).
+// ("k": bytes, shown in KiB; "i": a number shown as it is; "a": an address; "s": text); a number
+// past 2^53 is a string of its digits, which a JavaScript number would not hold exactly.
 // The page's address may say where to start: #page=N&sort=COLUMN&dir=asc|desc&filter=WORD.
 "use strict";
 (function () {
@@ -44,7 +45,7 @@
 
         function key(c, v) {
             if (c.type === "a") return v === null ? -1 : parseInt(v, 16);
-            if (c.type === "k" || c.type === "i") return v === null ? -Infinity : v;
+            if (c.type === "k" || c.type === "i") return v === null ? -Infinity : Number(v);
             return v === null ? "" : String(v);
         }
         function sortBy(i, dir) {
@@ -72,7 +73,9 @@
         }
         function cell(c, v) {
             if (v === null) return "-";
-            if (c.type === "k") return String(Math.floor(v / 1024));
+            if (c.type === "k") {
+                return typeof v === "string" ? String(BigInt(v) / BigInt(1024)) : String(Math.floor(v / 1024));
+            }
             return String(v);
         }
         function draw() {
@@ -117,11 +120,19 @@
             refilter();
             go(0);
         });
+        // a value of the address; one with a bad escape (a "%" alone) as it is written
+        function decode(v) {
+            try {
+                return decodeURIComponent(v);
+            } catch (e) {
+                return v;
+            }
+        }
         // where the address says to start
         var want = {};
         location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
             var at = kv.indexOf("=");
-            if (at > 0) want[kv.slice(0, at)] = decodeURIComponent(kv.slice(at + 1));
+            if (at > 0) want[kv.slice(0, at)] = decode(kv.slice(at + 1));
         });
         if (want.sort) {
             for (var i = 0; i < cols.length; i++) {

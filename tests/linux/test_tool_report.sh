@@ -161,6 +161,78 @@ check "the page of a diff shows the changes of mmapc --json diff" python3 "$chec
 check "the page of a diff makes no request" python3 "$check_py" netlog "$work/diff.netlog"
 check "the page of a diff holds nothing that fetches" python3 "$check_py" static "$work/diff.html"
 
+# ---- hostile names and figures ----
+# files whose names hold markup, quotes, a newline, characters XML forbids (U+FFFE, U+FFFF) and a
+# byte that is not UTF-8, mapped by a live process: the page shows every row (its script ran,
+# so its policy's hash held) and the SVG is XML that rsvg-convert renders
+if command -v python3 >/dev/null 2>&1; then
+    mkdir -p "$work/evil"
+    python3 - "$work/evil" >"$work/evil.out" 2>&1 <<'PY' &
+import mmap, os, sys, time
+d = sys.argv[1].encode()
+os.mkdir(d + b'/<')  # a name holding "</script>"
+names = [b'a<b>&c"d\'e', b'</script><script>x=1<', b'<!--<script>', b'x\ny\tz', b'\\u003c!--', b'\xef\xbf\xbe\xef\xbf\xbf', b'bad\xff\xfe', b'L' * 200]
+keep = []
+for n in names:
+    fd = os.open(d + b'/' + n, os.O_RDWR | os.O_CREAT, 0o600)
+    os.write(fd, b'x' * 4096)
+    keep.append(mmap.mmap(fd, 4096))
+print("ready", flush=True)
+time.sleep(120)
+PY
+    evil=$!
+    pids="$pids $evil"
+    for _ in $(seq 100); do grep -q ready "$work/evil.out" && break; sleep 0.1; done
+    $tool --json areas -x "$evil" >"$work/evil.json" || bad "snapshot of hostile names"
+    for what in "$evil" "$work/evil.json"; do
+        expect 0 report --svg "$what" -o "$work/evil.svg"
+        rsvg-convert "$work/evil.svg" -o "$work/evil.png" 2>"$work/rsvg.err" && ok || bad "rsvg-convert of hostile names ($what): $(head -n 2 "$work/rsvg.err")"
+        expect 0 report "$what" -o "$work/evil.html"
+        dom evil "file://$work/evil.html"
+        n=$(jq length "$work/evil.json")
+        grep -q "rows-shown\">rows 1-[0-9]* of $n<" "$work/evil.dom" && ok || bad "the page of hostile names ($what) shows no rows"
+        [ "$(grep -c '<script' "$work/evil.dom")" -eq 2 ] && ok || bad "a name made a script element ($what)"
+    done
+    kill "$evil" 2>/dev/null
+fi
+# a bad address (a % that begins no escape) starts on the first page, the table still drawn
+dom badhash "file://$work/snap.html#page=%E0%A4%A&sort=nonexistent"
+grep -q 'rows-shown">rows 1-' "$work/badhash.dom" && ok || bad "an address with a bad escape left the table empty"
+# figures larger than the area (whose sums would wrap around) are no snapshot
+jq '[.[0], .[1]] | .[0].rss = 9223372036854775808 | .[1].rss = 9223372036854775808' "$work/snap.json" >"$work/wrap.json"
+expect 3 report "$work/wrap.json" -o "$work/wrap.html"
+[ ! -e "$work/wrap.html" ] && ok || bad "a report of figures larger than their areas was written"
+# an area of 2^62 bytes all resident: its bar is the longest (400 pixels), Rss * 400 overflowing
+python3 -c '
+import json
+print(json.dumps([{"start": "0x1000", "end": "0x2000", "perms": "rw-p", "path": "/small", "rss": 4096, "pss": 4096},
+                  {"start": hex(1 << 62), "end": hex(1 << 63), "perms": "rw-p", "path": "/huge", "rss": 1 << 62, "pss": 1 << 62}]))' >"$work/huge.json"
+expect 0 report "$work/huge.json"
+grep -q '<rect x="420" y="4" width="400"' "$work/out" && ok || bad "the bar of an area of 2^62 bytes: $(grep -o '<rect x="420" y="4" width="[0-9]*"' "$work/out")"
+# numbers past 2^53 (an inode of overlayfs has its high bits set), which JavaScript's numbers do
+# not hold exactly: the table shows the tool's digits
+python3 -c '
+import json
+print(json.dumps([{"start": "0x1000", "end": "0x2000", "perms": "r--p", "path": "/overlay/file", "inode": (1 << 63) + 5, "rss": 4096},
+                  {"start": "0x3000", "end": "0x4000", "perms": "r--p", "path": "/overlay/other", "inode": 7, "rss": 4096}]))' >"$work/inode.json"
+expect 0 report "$work/inode.json" -o "$work/inode.html"
+dom inode "file://$work/inode.html#sort=Inode"
+grep -q '<tr data-row="0">.*<td class="n">9223372036854775813</td>' "$work/inode.dom" && ok || bad "an inode past 2^53 (first when sorted): $(grep -o '<td class="n">9[0-9]*</td>' "$work/inode.dom")"
+# 20,000 areas 2 GiB apart: the picture still has many parts, their sizes adding up
+python3 -c '
+import json
+print(json.dumps([{"start": hex((3 * i + 1) << 30), "end": hex(((3 * i + 1) << 30) + 4096), "perms": "rw-p", "path": ""} for i in range(20000)]))' >"$work/far.json"
+expect 0 report --svg "$work/far.json" -o "$work/far.svg"
+n=$(grep -c 'class="seg"' "$work/far.svg")
+[ "$n" -ge 1000 ] && [ "$n" -le 1500 ] && ok || bad "20,000 areas 2 GiB apart drawn as $n parts"
+sum=$(grep -o '[0-9]* KiB mapped\|rw-p [0-9]* KiB' "$work/far.svg" | grep -o '[0-9]* KiB' | awk '{s += $1} END {print s}')
+[ "$sum" = 80000 ] && ok || bad "the parts of 20,000 areas of 4 KiB add up to $sum KiB"
+# a write that fails midway (a file size limit) leaves no file
+(trap '' XFSZ; ulimit -f 8; $tool report "$work/snap.json" -o "$work/cut.html" 2>"$work/err"; echo $? >"$work/rc")
+[ "$(cat "$work/rc")" = 3 ] && ok || bad "report past the file size limit exited $(cat "$work/rc")"
+[ ! -e "$work/cut.html" ] && ok || bad "a report whose write failed left its file"
+grep -q 'write error: .*[Ff]ile' "$work/err" && ok || bad "the write error does not say why: $(cat "$work/err")"
+
 # ---- the command line ----
 expect 2 --json report
 grep -q "not JSON" "$work/err" && ok || bad "report --json is refused"
