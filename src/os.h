@@ -356,6 +356,13 @@ int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, 
 #define MMAPC__MP_DROP 2   /* stop tracking it, its protection left alone (unmap, decommit) */
 int mmapc__os_mp_set(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, int how);
 void mmapc__os_mp_close(mmapc__track *t);
+/* Windows write watch (windows_track.c; no_write_watch_track.c elsewhere): start on t's pages,
+ * which lie in b's allocation, forgetting the writes before (MMAPC_EUNSUPPORTED, nothing done,
+ * unless b was allocated with MEM_WRITE_WATCH); report as mmapc__os_uffd_scan(); forget the
+ * writes to [first, first + n) (pages committed again: track.c counts them as written). */
+int mmapc__os_ww_start(mmapc__track *t, const mmapc__backing *b);
+int mmapc__os_ww_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out);
+int mmapc__os_ww_reset(mmapc__track *t, size_t first, size_t n);
 /* ===== end of Write tracking ================================================================ */
 
 #endif
