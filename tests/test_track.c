@@ -335,6 +335,7 @@ static void test_created(void)
     mmapc_map *m;
     unsigned char bits[2];
     size_t count = 9;
+    int rc;
     REQUIRE_OK(mmapc_map_anon(&m, 16 * page, MMAPC_PROT_RW, &o));
     CHECK(mmapc_track_backend(m) != MMAPC_TRACKER_NONE);
     CHECK_OK(mmapc_track_bitmap(m, 0, 16 * page, bits, &count));
@@ -378,6 +379,22 @@ static void test_created(void)
         CHECK(count == 1 && bits[0] == 0x01);
     }
     mmapc_unmap(r);
+    /* a view of shared memory: tracked (the mprotect backend at least), except on Windows,
+     * which cannot watch a view */
+    mmapc_shm *shm;
+    REQUIRE_OK(mmapc_shm_create(&shm, NULL, 16 * page, NULL));
+    rc = mmapc_shm_map(&m, shm, 0, 16 * page, MMAPC_PROT_RW, &o);
+#ifdef _WIN32
+    CHECK_RC(rc, MMAPC_EUNSUPPORTED);
+#else
+    REQUIRE_OK(rc);
+    CHECK(mmapc_track_backend(m) != MMAPC_TRACKER_NONE);
+    ((unsigned char *)mmapc_ptr(m))[6 * page] = 1;
+    CHECK_OK(mmapc_track_bitmap(m, 0, 16 * page, bits, &count));
+    CHECK(count == 1 && bits[0] == 0x40 && bits[1] == 0);
+    mmapc_unmap(m);
+#endif
+    mmapc_shm_close(shm);
     /* a file reservation cannot be decommitted should the start fail at its commit */
     CHECK_RC(mmapc_reserve_file(&r, page, MMAPC_PROT_READ, (mmapc_file)0, 0, &o), MMAPC_EINVAL_OP);
 #ifdef _WIN32
@@ -401,7 +418,7 @@ static void test_created(void)
      * uffd-wp, and the mprotect backend's trackers all taken. */
     mmapc_map *full[70];
     size_t used = 0;
-    int rc = 0;
+    rc = 0;
     while (used < 70) {
         REQUIRE_OK(mmapc_map_anon(&full[used], page, MMAPC_PROT_RW, NULL));
         rc = mmapc_track_start(full[used], MMAPC_TRACK_MPROTECT);
