@@ -332,8 +332,9 @@ unsigned mmapc__os_pages_reported(void);
 /* ===== end of Page state of a process ====================================================== */
 
 /* ===== Write tracking (track.c is the portable side, src/track.h the record; backends:
- * src/os/linux_track.c uffd-wp, posix_track.c mprotect; no_uffd_track.c and
- * no_mprotect_track.c where a system lacks one: MMAPC_EUNSUPPORTED from start). Pages are
+ * src/os/linux_track.c uffd-wp, posix_track.c mprotect, windows_track.c write watch;
+ * no_uffd_track.c, no_mprotect_track.c and no_write_watch_track.c where a system lacks one:
+ * MMAPC_EUNSUPPORTED from start). Pages are
  * indices from t->base, the range checked by track.c. ======================================== */
 typedef struct mmapc__track mmapc__track;
 /* Start tracking t's pages with uffd-wp (shared: MMAPC_SHARED memory): registered and protected,
