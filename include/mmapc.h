@@ -166,6 +166,15 @@ enum mmapc_flag {
      *  anything is mapped there (never replaces). Safe, unlike MMAPC_UNSAFE_FIXED. On Windows the
      *  address must be a multiple of the 64 KiB allocation granularity (MMAPC_EINVAL_ADDR). */
     MMAPC_FIXED_NOREPLACE = 1u << 12,
+    /** Track the writes to the mapping from its creation, as mmapc_track_start() with flags 0
+     *  would just after it (see "Write tracking"); a failure to start is the creation's error
+     *  and no mapping is left behind. A reservation is tracked from each mmapc_commit() (a
+     *  failure to start there decommits it again and is the commit's error); a file
+     *  reservation cannot have it (MMAPC_EINVAL_OP); an empty mapping is not tracked. Windows
+     * watches only the writes to anonymous memory allocated with MEM_WRITE_WATCH, which this flag
+     * asks for: a file mapping (MMAPC_EUNSUPPORTED) cannot have it there, nor huge pages
+     * (MMAPC_EUNSUPPORTED). */
+    MMAPC_TRACK_WRITES = 1u << 13,
 };
 
 /** Flags that can break memory safety; they go in mmapc_options::unsafe_flags only. */
@@ -179,7 +188,7 @@ enum mmapc_unsafe_flag {
 };
 
 /** Every safe flag, for validation. */
-#define MMAPC_FLAGS_ALL ((1u << 13) - 1u)
+#define MMAPC_FLAGS_ALL ((1u << 14) - 1u)
 /** Every unsafe flag, for validation. */
 #define MMAPC_UNSAFE_FLAGS_ALL (MMAPC_UNSAFE_FIXED | MMAPC_UNSAFE_JIT)
 
@@ -1766,8 +1775,18 @@ MMAPC_API const char *mmapc_page_flag_name(unsigned flag);
  *   mmapc_protect(), and a write by the kernel into a read-only tracked page (read() into it)
  *   fails with EFAULT instead of faulting: write such buffers yourself first, or use the
  *   uffd-wp backend. At most 64 mappings are tracked this way at a time (MMAPC_ELIMIT).
- * - #MMAPC_TRACKER_WRITE_WATCH (Windows MEM_WRITE_WATCH + GetWriteWatch()) is reserved; Windows
- *   returns MMAPC_EUNSUPPORTED for now.
+ * - #MMAPC_TRACKER_WRITE_WATCH (Windows): the system's write watch of the allocation
+ *   (VirtualAlloc(MEM_WRITE_WATCH)); a report is GetWriteWatch(WRITE_WATCH_FLAG_RESET), which
+ *   reports and resets each page atomically: a write during a report is in this report or the
+ *   next, never lost. Windows can watch only memory allocated so, which is why a mapping must be
+ *   created with #MMAPC_TRACK_WRITES to be tracked there: mmapc_track_start() on such a mapping
+ *   (again after mmapc_track_stop()) forgets the writes before it and tracks from then on; on
+ *   any other mapping (anonymous memory created without the flag, a file mapping, a view of
+ *   shared memory) it is MMAPC_EUNSUPPORTED and nothing changed. A write costs nothing more
+ *   than an untracked one. Windows has no mprotect backend (#MMAPC_TRACK_MPROTECT is
+ *   MMAPC_EUNSUPPORTED). Pieces of a split mapping share the allocation and each reports its
+ *   own pages; after mmapc_decommit() and mmapc_commit() every page counts as written, as on
+ *   the other systems, whatever the system's watch says of the pages committed again.
  *
  * With other calls: split pieces share their mapping's record, and each reports its own pages;
  * a merge needs both mappings tracked by the same record (pieces of one tracked mapping) or both
@@ -1789,7 +1808,7 @@ typedef enum mmapc_tracker {
     MMAPC_TRACKER_NONE = 0,        /**< not tracked */
     MMAPC_TRACKER_UFFD_WP = 1,     /**< Linux userfaultfd write protection + PAGEMAP_SCAN */
     MMAPC_TRACKER_MPROTECT = 2,    /**< read-only pages and mmapc's fault handler */
-    MMAPC_TRACKER_WRITE_WATCH = 3, /**< Windows write watch (reserved) */
+    MMAPC_TRACKER_WRITE_WATCH = 3, /**< Windows write watch (MEM_WRITE_WATCH, GetWriteWatch()) */
 } mmapc_tracker;
 
 /** Flags of mmapc_track_start(). */
@@ -1816,8 +1835,9 @@ typedef struct mmapc_track_run {
  * @param flags 0, #MMAPC_TRACK_MPROTECT or #MMAPC_TRACK_KERNEL_ONLY (not both).
  * @return 0; MMAPC_EINVAL_ARG (NULL @p map, an unknown flag, both flags); MMAPC_EINVAL_OP (a
  * reservation, an empty mapping, a mapping already tracked, a sealed one); MMAPC_EUNSUPPORTED
- * (no backend: Windows for now, or #MMAPC_TRACK_KERNEL_ONLY where the kernel has none, or for
- * a file mapping, which only the mprotect backend tracks); MMAPC_ELIMIT (descriptors or
+ * (no backend: on Windows a mapping created without #MMAPC_TRACK_WRITES, a file mapping, or
+ * #MMAPC_TRACK_MPROTECT; #MMAPC_TRACK_KERNEL_ONLY where the kernel has none, or for a file
+ * mapping, which only the mprotect backend tracks); MMAPC_ELIMIT (descriptors or
  * trackers exhausted with #MMAPC_TRACK_KERNEL_ONLY or #MMAPC_TRACK_MPROTECT; without a flag the
  * other backend is tried); MMAPC_EHANDLER (another SIGSEGV handler displaced mmapc's); an OS
  * error. On failure nothing changed.

@@ -295,6 +295,19 @@ MMAPC__HOT static int free_handle(mmapc_map *m, void *addr, size_t size)
     return free_plain(m, addr, size);
 }
 
+/* A mapping made with MMAPC_TRACK_WRITES (committed, not empty) starts being tracked, or goes
+ * (the mapping's error). */
+__attribute__((noinline, cold)) static int track_new(mmapc_map *m)
+{
+    int rc = mmapc_track_start(m, 0);
+    if (rc) {
+        int raw = mmapc_last_os_error();
+        mmapc_unmap(m);
+        mmapc__os_fail(raw, rc);
+    }
+    return rc;
+}
+
 MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__file_info *info,
                              bool reserve, const mmapc__shape *shape)
 {
@@ -347,6 +360,9 @@ MMAPC__HOT static int create(mmapc_map **out, mmapc__request *rq, const mmapc__f
     if (!ptr)
         m->lead = 0; /* no memory: the placeholder is the base */
     m->ptr = ptr ? (unsigned char *)ptr + m->lead : mmapc__empty_ptr();
+    if (__builtin_expect((rq->flags & MMAPC_TRACK_WRITES) != 0, 0) && !reserve && m->size &&
+        (rc = track_new(m)) != 0)
+        return rc;
     *out = m;
     return 0;
 }
@@ -474,6 +490,9 @@ __attribute__((noinline)) static int map_file(mmapc_map **out, size_t size, mmap
     int rc = options ? make_request(&rq, size, prot, options) : default_request(&rq, size, prot);
     if (rc)
         return mmapc__fail(rc);
+    /* a file reservation cannot be decommitted again should tracking fail to start at commit */
+    if (reserve && (rq.flags & MMAPC_TRACK_WRITES))
+        return mmapc__fail(MMAPC_EINVAL_OP);
     mmapc__file_info info;
     mmapc__shape shape;
     mmapc__fail(0);
@@ -605,6 +624,12 @@ int mmapc_commit(mmapc_map *m)
     }
     if (m->track)
         mmapc__track_commit(m); /* its pages are new: each counts as written */
+    else if ((m->flags & MMAPC_TRACK_WRITES) && m->size && (rc = mmapc_track_start(m, 0)) != 0) {
+        int raw = mmapc_last_os_error();
+        mmapc__os_decommit(m->backing, rq.address, rq.size, m->flags, m->page_size);
+        m->reserved = true;
+        return mmapc__os_fail(raw, rc);
+    }
     return 0;
 }
 

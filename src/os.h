@@ -332,8 +332,9 @@ unsigned mmapc__os_pages_reported(void);
 /* ===== end of Page state of a process ====================================================== */
 
 /* ===== Write tracking (track.c is the portable side, src/track.h the record; backends:
- * src/os/linux_track.c uffd-wp, posix_track.c mprotect; no_uffd_track.c and
- * no_mprotect_track.c where a system lacks one: MMAPC_EUNSUPPORTED from start). Pages are
+ * src/os/linux_track.c uffd-wp, posix_track.c mprotect, windows_track.c write watch;
+ * no_uffd_track.c, no_mprotect_track.c and no_write_watch_track.c where a system lacks one:
+ * MMAPC_EUNSUPPORTED from start). Pages are
  * indices from t->base, the range checked by track.c. ======================================== */
 typedef struct mmapc__track mmapc__track;
 /* Start tracking t's pages with uffd-wp (shared: MMAPC_SHARED memory): registered and protected,
@@ -361,6 +362,13 @@ int mmapc__os_mp_scan(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, 
 #define MMAPC__MP_DROP 2   /* stop tracking it, its protection left alone (unmap, decommit) */
 int mmapc__os_mp_set(mmapc__track *t, size_t first, size_t n, mmapc_prot prot, int how);
 void mmapc__os_mp_close(mmapc__track *t);
+/* Windows write watch (windows_track.c; no_write_watch_track.c elsewhere): start on t's pages,
+ * which lie in b's allocation, forgetting the writes before (MMAPC_EUNSUPPORTED, nothing done,
+ * unless b was allocated with MEM_WRITE_WATCH); report as mmapc__os_uffd_scan(); forget the
+ * writes to [first, first + n) (pages committed again: track.c counts them as written). */
+int mmapc__os_ww_start(mmapc__track *t, const mmapc__backing *b);
+int mmapc__os_ww_scan(mmapc__track *t, size_t first, size_t n, uintptr_t *out, int how);
+int mmapc__os_ww_reset(mmapc__track *t, size_t first, size_t n);
 /* ===== end of Write tracking ================================================================ */
 
 #endif

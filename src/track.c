@@ -28,6 +28,17 @@ static void track_free(mmapc__track *t)
     free(t);
 }
 
+/* Start t with the system's backend: uffd-wp (Linux), else write watch (Windows). */
+static int kernel_start(mmapc__track *t, const mmapc_map *m)
+{
+    t->backend = MMAPC_TRACKER_UFFD_WP;
+    int rc = mmapc__os_uffd_start(t, (m->flags & MMAPC_SHARED) || m->backing->is_file);
+    if (rc != MMAPC_EUNSUPPORTED)
+        return rc;
+    t->backend = MMAPC_TRACKER_WRITE_WATCH;
+    return mmapc__os_ww_start(t, m->backing);
+}
+
 int mmapc_track_start(mmapc_map *m, unsigned flags)
 {
     if (!m || (flags & ~(unsigned)MMAPC_TRACK_FLAGS_ALL) ||
@@ -50,9 +61,8 @@ int mmapc_track_start(mmapc_map *m, unsigned flags)
     }
     mmapc__fail(0);
     int rc = MMAPC_EUNSUPPORTED;
-    t->backend = MMAPC_TRACKER_UFFD_WP;
     if (!(flags & MMAPC_TRACK_MPROTECT))
-        rc = mmapc__os_uffd_start(t, (m->flags & MMAPC_SHARED) || m->backing->is_file);
+        rc = kernel_start(t, m);
     if (rc && !(flags & MMAPC_TRACK_KERNEL_ONLY)) {
         t->backend = MMAPC_TRACKER_MPROTECT;
         rc = mmapc__os_mp_start(t, m->prot);
@@ -72,7 +82,7 @@ void mmapc__track_put(mmapc__track *t)
         return;
     if (t->backend == MMAPC_TRACKER_UFFD_WP)
         mmapc__os_uffd_close(t);
-    else
+    else if (t->backend == MMAPC_TRACKER_MPROTECT)
         mmapc__os_mp_close(t);
     track_free(t);
 }
@@ -91,7 +101,8 @@ int mmapc_track_stop(mmapc_map *m)
         /* its pages left the record at the decommit */
     } else if (t->backend == MMAPC_TRACKER_MPROTECT) {
         rc = mmapc__os_mp_set(t, first, n, m->prot, MMAPC__MP_DISARM);
-    } else if (atomic_load_explicit(&t->refs, memory_order_acquire) > 1) {
+    } else if (t->backend == MMAPC_TRACKER_UFFD_WP &&
+               atomic_load_explicit(&t->refs, memory_order_acquire) > 1) {
         /* the other pieces stay registered; this one's pages must not wait for a report to
          * become plainly writable (MMAPC_EBADF: a forked child, whose pages are not protected) */
         rc = mmapc__os_uffd_reset(t, first, n, false);
@@ -144,6 +155,8 @@ int mmapc__track_commit(mmapc_map *m)
     mmapc__bits_set(t->pending, first, n, true);
     if (t->backend == MMAPC_TRACKER_MPROTECT)
         return mmapc__os_mp_set(t, first, n, m->prot, MMAPC__MP_ARM);
+    if (t->backend == MMAPC_TRACKER_WRITE_WATCH)
+        return mmapc__os_ww_reset(t, first, n);
     return mmapc__os_uffd_reset(t, first, n, true);
 }
 
@@ -180,8 +193,9 @@ static int report(mmapc_map *m, size_t first, size_t n, uintptr_t *out, int how)
 {
     mmapc__track *t = m->track;
     memset(out, 0, mmapc__bit_words(n) * sizeof *out);
-    int rc = t->backend == MMAPC_TRACKER_UFFD_WP
-                 ? mmapc__os_uffd_scan(t, first, n, out, how)
+    int rc = t->backend == MMAPC_TRACKER_UFFD_WP ? mmapc__os_uffd_scan(t, first, n, out, how)
+             : t->backend == MMAPC_TRACKER_WRITE_WATCH
+                 ? mmapc__os_ww_scan(t, first, n, out, how)
                  : mmapc__os_mp_scan(t, first, n, m->prot, out, how);
     if (rc)
         return rc;

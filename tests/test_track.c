@@ -3,14 +3,36 @@
  * mprotect one where it differs), a model of the written pages checked against the bitmap and
  * the runs, trackers that stay independent, the calls that change a mapping (split, merge,
  * protect, discard, decommit and commit, unmap, stop), and the refused calls, which change
- * nothing. Where no backend exists (Windows for now) the start is MMAPC_EUNSUPPORTED. */
+ * nothing; and MMAPC_TRACK_WRITES, which creates a mapping tracked. Windows tracks only memory
+ * allocated with a write watch: there every mapping is created with the flag, its tracking
+ * stopped, and started again by the cases (as the other systems start it on a plain mapping). */
 #include "check.h"
 
 #include <stdint.h>
+#ifndef _WIN32
+#include <sys/resource.h>
+#endif
 
 #define PAGES 200
 
 static size_t page;
+
+/* A mapping of n pages that mmapc_track_start() can track: on Windows, made with a write watch
+ * (MMAPC_TRACK_WRITES, which tracks it from the start: stopped here). */
+static int new_map(mmapc_map **m, size_t n)
+{
+#ifdef _WIN32
+    int rc =
+        mmapc_map_anon(m, n * page, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_TRACK_WRITES});
+    if (!rc) {
+        CHECK(mmapc_track_backend(*m) == MMAPC_TRACKER_WRITE_WATCH);
+        CHECK_OK(mmapc_track_stop(*m));
+    }
+    return rc;
+#else
+    return mmapc_map_anon(m, n * page, MMAPC_PROT_RW, NULL);
+#endif
+}
 
 /* Report the whole of m as a bitmap; *count the pages written. */
 static void bitmap(mmapc_map *m, unsigned char *bits, size_t *count)
@@ -83,7 +105,7 @@ static unsigned rnd(void)
 static void test_model(unsigned flags)
 {
     mmapc_map *m;
-    REQUIRE_OK(mmapc_map_anon(&m, PAGES * page, MMAPC_PROT_RW, NULL));
+    REQUIRE_OK(new_map(&m, PAGES));
     memset(mmapc_ptr(m), 1, PAGES * page); /* populated before: both kinds of page */
     mmapc_map *half;
     REQUIRE_OK(mmapc_track_start(m, flags));
@@ -147,8 +169,8 @@ static void test_model(unsigned flags)
 static void test_independent(unsigned flags)
 {
     mmapc_map *a, *b;
-    REQUIRE_OK(mmapc_map_anon(&a, 16 * page, MMAPC_PROT_RW, NULL));
-    REQUIRE_OK(mmapc_map_anon(&b, 16 * page, MMAPC_PROT_RW, NULL));
+    REQUIRE_OK(new_map(&a, 16));
+    REQUIRE_OK(new_map(&b, 16));
     REQUIRE_OK(mmapc_track_start(a, flags));
     REQUIRE_OK(mmapc_track_start(b, flags));
     ((unsigned char *)mmapc_ptr(a))[2 * page] = 1;
@@ -176,6 +198,7 @@ static void test_independent(unsigned flags)
     ((unsigned char *)mmapc_ptr(b))[7 * page] = 1;
     CHECK_OK(mmapc_track_bitmap(b, 0, 8 * page, bits, &count));
     CHECK(count == 1 && bits[0] == 0x80);
+#ifndef _WIN32 /* Windows keeps the piece's pages reserved until the whole allocation goes */
     /* and a new mapping where the piece was is not taken for it (written plainly) */
     mmapc_map *again;
     REQUIRE_OK(mmapc_map_anon(&again, 8 * page, MMAPC_PROT_RW,
@@ -185,6 +208,7 @@ static void test_independent(unsigned flags)
     CHECK_OK(mmapc_track_bitmap(b, 0, 8 * page, bits, &count));
     CHECK(count == 0);
     mmapc_unmap(again);
+#endif
     mmapc_unmap(a);
     mmapc_unmap(b);
 }
@@ -193,7 +217,7 @@ static void test_independent(unsigned flags)
 static void test_changes(unsigned flags)
 {
     mmapc_map *m;
-    REQUIRE_OK(mmapc_map_anon(&m, 16 * page, MMAPC_PROT_RW, NULL));
+    REQUIRE_OK(new_map(&m, 16));
     REQUIRE_OK(mmapc_track_start(m, flags));
     unsigned char *p = mmapc_ptr(m);
     unsigned char bits[2];
@@ -237,7 +261,7 @@ static void test_changes(unsigned flags)
 static void test_refused(unsigned flags)
 {
     mmapc_map *m, *r;
-    REQUIRE_OK(mmapc_map_anon(&m, 8 * page, MMAPC_PROT_RW, NULL));
+    REQUIRE_OK(new_map(&m, 8));
     unsigned char bits[2];
     size_t count = 7, next = 0;
     mmapc_track_run runs[2];
@@ -303,27 +327,165 @@ static const check_fault_case faults[] = {
     {NULL, NULL},
 };
 
+/* MMAPC_TRACK_WRITES: tracked from the creation (or from each commit of a reservation), the
+ * writes after it reported exactly. */
+static void test_created(void)
+{
+    mmapc_options o = {.flags = MMAPC_TRACK_WRITES};
+    mmapc_map *m;
+    unsigned char bits[2];
+    size_t count = 9;
+    int rc;
+    REQUIRE_OK(mmapc_map_anon(&m, 16 * page, MMAPC_PROT_RW, &o));
+    CHECK(mmapc_track_backend(m) != MMAPC_TRACKER_NONE);
+    CHECK_OK(mmapc_track_bitmap(m, 0, 16 * page, bits, &count));
+    CHECK(count == 0 && bits[0] == 0 && bits[1] == 0);
+    unsigned char *p = mmapc_ptr(m);
+    p[page] = 1;
+    p[9 * page + 5] = 1;
+    CHECK_OK(mmapc_track_bitmap(m, 0, 16 * page, bits, &count));
+    CHECK(count == 2 && bits[0] == 0x02 && bits[1] == 0x02);
+    CHECK_RC(mmapc_track_start(m, 0), MMAPC_EINVAL_OP); /* tracked already */
+    /* stopped and started again: the writes in between are forgotten */
+    CHECK_OK(mmapc_track_stop(m));
+    p[2 * page] = 1;
+    REQUIRE_OK(mmapc_track_start(m, 0));
+    p[3 * page] = 1;
+    CHECK_OK(mmapc_track_bitmap(m, 0, 16 * page, bits, &count));
+    CHECK(count == 1 && bits[0] == 0x08 && bits[1] == 0);
+    mmapc_unmap(m);
+    /* a reservation: tracked from its commit, every page counted after a commit again */
+    mmapc_map *r;
+    REQUIRE_OK(mmapc_reserve_anon(&r, 8 * page, MMAPC_PROT_RW, &o));
+    CHECK(mmapc_track_backend(r) == MMAPC_TRACKER_NONE);
+    REQUIRE_OK(mmapc_commit(r));
+    CHECK(mmapc_track_backend(r) != MMAPC_TRACKER_NONE);
+    p = mmapc_ptr(r);
+    CHECK_OK(mmapc_track_bitmap(r, 0, 8 * page, bits, &count));
+    CHECK(count == 0);
+    p[4 * page] = 1;
+    CHECK_OK(mmapc_track_bitmap(r, 0, 8 * page, bits, &count));
+    CHECK(count == 1 && bits[0] == 0x10);
+    int dc = mmapc_decommit(r);
+    if (dc == MMAPC_EUNSUPPORTED) {
+        CHECK_SKIP("no decommit here");
+    } else {
+        CHECK_OK(dc);
+        REQUIRE_OK(mmapc_commit(r));
+        CHECK_OK(mmapc_track_bitmap(r, 0, 8 * page, bits, &count));
+        CHECK(count == 8 && bits[0] == 0xFF);
+        p[0] = 1;
+        CHECK_OK(mmapc_track_bitmap(r, 0, 8 * page, bits, &count));
+        CHECK(count == 1 && bits[0] == 0x01);
+    }
+    mmapc_unmap(r);
+    /* a view of shared memory: tracked (the mprotect backend at least), except on Windows,
+     * which cannot watch a view */
+    mmapc_shm *shm;
+    REQUIRE_OK(mmapc_shm_create(&shm, NULL, 16 * page, NULL));
+    rc = mmapc_shm_map(&m, shm, 0, 16 * page, MMAPC_PROT_RW, &o);
+#ifdef _WIN32
+    CHECK_RC(rc, MMAPC_EUNSUPPORTED);
+#else
+    REQUIRE_OK(rc);
+    CHECK(mmapc_track_backend(m) != MMAPC_TRACKER_NONE);
+    ((unsigned char *)mmapc_ptr(m))[6 * page] = 1;
+    CHECK_OK(mmapc_track_bitmap(m, 0, 16 * page, bits, &count));
+    CHECK(count == 1 && bits[0] == 0x40 && bits[1] == 0);
+    mmapc_unmap(m);
+#endif
+    mmapc_shm_close(shm);
+    /* a file reservation cannot be decommitted should the start fail at its commit */
+    CHECK_RC(mmapc_reserve_file(&r, page, MMAPC_PROT_READ, (mmapc_file)0, 0, &o), MMAPC_EINVAL_OP);
+#ifdef _WIN32
+    /* Windows: only an allocation made with the write watch can be tracked */
+    REQUIRE_OK(mmapc_map_anon(&m, 4 * page, MMAPC_PROT_RW, NULL));
+    CHECK_RC(mmapc_track_start(m, 0), MMAPC_EUNSUPPORTED);
+    CHECK_RC(mmapc_track_start(m, MMAPC_TRACK_KERNEL_ONLY), MMAPC_EUNSUPPORTED);
+    CHECK(mmapc_track_backend(m) == MMAPC_TRACKER_NONE);
+    ((unsigned char *)mmapc_ptr(m))[0] = 1; /* plainly writable */
+    mmapc_unmap(m);
+    REQUIRE_OK(new_map(&m, 4));
+    CHECK_RC(mmapc_track_start(m, MMAPC_TRACK_MPROTECT), MMAPC_EUNSUPPORTED);
+    CHECK(mmapc_track_backend(m) == MMAPC_TRACKER_NONE);
+    REQUIRE_OK(mmapc_track_start(m, MMAPC_TRACK_KERNEL_ONLY));
+    CHECK(mmapc_track_backend(m) == MMAPC_TRACKER_WRITE_WATCH);
+    mmapc_unmap(m);
+    o.flags |= MMAPC_HUGE_PAGES; /* large pages have no write watch */
+    CHECK_RC(mmapc_map_anon(&m, 4 * page, MMAPC_PROT_RW, &o), MMAPC_EUNSUPPORTED);
+#else
+    /* a start that fails: the creation fails and leaves nothing mapped. No descriptor for
+     * uffd-wp, and the mprotect backend's trackers all taken. */
+    mmapc_map *full[70];
+    size_t used = 0;
+    rc = 0;
+    while (used < 70) {
+        REQUIRE_OK(mmapc_map_anon(&full[used], page, MMAPC_PROT_RW, NULL));
+        rc = mmapc_track_start(full[used], MMAPC_TRACK_MPROTECT);
+        used++;
+        if (rc)
+            break;
+    }
+    CHECK_RC(rc, MMAPC_ELIMIT);
+    mmapc_map *hole;
+    REQUIRE_OK(mmapc_map_anon(&hole, 4 * page, MMAPC_PROT_RW, NULL));
+    void *at = mmapc_ptr(hole);
+    mmapc_unmap(hole);
+    struct rlimit was;
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &was) == 0);
+    struct rlimit none = {0, was.rlim_max};
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &none) == 0);
+    m = NULL;
+    o.address = at;
+    o.flags |= MMAPC_FIXED_NOREPLACE;
+    rc = mmapc_map_anon(&m, 4 * page, MMAPC_PROT_RW, &o);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &was) == 0);
+    CHECK_RC(rc, MMAPC_ELIMIT);
+    CHECK(m == NULL);
+    /* nothing left where it was: the place is free again */
+    o.flags = MMAPC_FIXED_NOREPLACE;
+    CHECK_OK(mmapc_map_anon(&m, 4 * page, MMAPC_PROT_RW, &o));
+    mmapc_unmap(m);
+    /* a reservation's commit: reserved again, then committed once a tracker is free */
+    o.flags = MMAPC_TRACK_WRITES;
+    REQUIRE_OK(mmapc_reserve_anon(&r, 4 * page, MMAPC_PROT_RW, &o));
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &none) == 0);
+    rc = mmapc_commit(r);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &was) == 0);
+    CHECK_RC(rc, MMAPC_ELIMIT);
+    CHECK(mmapc_is_reserved(r) == 1);
+    CHECK(mmapc_track_backend(r) == MMAPC_TRACKER_NONE);
+    mmapc_unmap(full[0]);
+    CHECK_OK(mmapc_commit(r));
+    CHECK(mmapc_track_backend(r) != MMAPC_TRACKER_NONE);
+    mmapc_unmap(r);
+    for (size_t i = 1; i < used; i++)
+        mmapc_unmap(full[i]);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     check_fault_main(argc, argv, faults);
     page = mmapc_page_size();
     mmapc_map *m;
-    REQUIRE_OK(mmapc_map_anon(&m, page, MMAPC_PROT_RW, NULL));
+    REQUIRE_OK(new_map(&m, 1));
     int rc = mmapc_track_start(m, 0);
     mmapc_unmap(m);
-#ifdef _WIN32
-    CHECK_RC(rc, MMAPC_EUNSUPPORTED); /* write watch still to come */
-    return check_done();
-#endif
     REQUIRE_OK(rc);
+    test_created();
+#ifdef _WIN32
+    unsigned sets[1] = {0}; /* no mprotect backend there */
+#else
     unsigned sets[2] = {0, MMAPC_TRACK_MPROTECT};
-    for (int i = 0; i < 2; i++) {
+    CHECK(check_faults(&faults[0]));
+    CHECK(check_faults(&faults[1]));
+#endif
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
         test_model(sets[i]);
         test_independent(sets[i]);
         test_changes(sets[i]);
         test_refused(sets[i]);
     }
-    CHECK(check_faults(&faults[0]));
-    CHECK(check_faults(&faults[1]));
     return check_done();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Write tracking where the system has no fault-handler backend (Windows, whose write watch is
- * still to come): mmapc_track_start() is MMAPC_EUNSUPPORTED. */
+/* Write tracking where the system has no fault-handler backend (Windows, which has its write
+ * watch instead: windows_track.c): mmapc_track_start(MMAPC_TRACK_MPROTECT) is
+ * MMAPC_EUNSUPPORTED. */
 #include "../os.h"
 
 int mmapc__os_mp_start(mmapc__track *t, mmapc_prot prot)

@@ -13,6 +13,10 @@
 
 #include "../os.h"
 
+/* os[2] of an anonymous backing: its allocation was made with MEM_WRITE_WATCH (windows_map.c,
+ * for MMAPC_TRACK_WRITES), so windows_track.c can track its writes. */
+#define MMAPC__WIN_WATCHED ((uintptr_t)1)
+
 /* Turn a GetLastError() code into an MMAPC_E* code, recording it as this thread's raw error. */
 int mmapc__win_fail(DWORD err);
 /* The page protection for prot; cow: in a copy-on-write view, where writable means write-copy. */

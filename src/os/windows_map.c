@@ -16,7 +16,8 @@
  * The backing record keeps: os[0] the allocation or view base with state bits in its low bits
  * (the base is aligned to the 64 KiB granularity), os[1] the size of the whole (for a view, the
  * bytes of the file it holds; its pages cover the mapping), os[2] the section, os[3] a duplicate
- * of the file kept for FlushFileBuffers (shared writable views only).
+ * of the file kept for FlushFileBuffers (shared writable views only); for anonymous memory
+ * os[2] is MMAPC__WIN_WATCHED when the allocation has a write watch (MMAPC_TRACK_WRITES).
  */
 #include "win32.h"
 
@@ -149,6 +150,12 @@ static int anon(const mmapc__request *rq, mmapc__backing *b, void **out, bool re
         a.type |= MEM_COMMIT;
         a.prot = mmapc__win_prot(rq->prot, false);
     }
+    /* the write watch must be asked for when the address space is reserved */
+    if (rq->flags & MMAPC_TRACK_WRITES) {
+        if (rq->flags & MMAPC_HUGE_PAGES) /* not with large pages */
+            return mmapc__fail(MMAPC_EUNSUPPORTED);
+        a.type |= MEM_WRITE_WATCH;
+    }
     if (rq->flags & MMAPC_HUGE_PAGES) {
         if (reserve) /* Windows commits large pages when it allocates them */
             return mmapc__fail(MMAPC_EUNSUPPORTED);
@@ -171,6 +178,7 @@ static int anon(const mmapc__request *rq, mmapc__backing *b, void **out, bool re
     }
     b->os[0] = (uintptr_t)p;
     b->os[1] = rq->size;
+    b->os[2] = rq->flags & MMAPC_TRACK_WRITES ? MMAPC__WIN_WATCHED : 0;
     *out = p;
     return 0;
 }
