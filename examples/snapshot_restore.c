@@ -50,11 +50,11 @@ int main(void)
 {
     size_t page = mmapc_page_size();
     mmapc_map *region, *snapshot;
-    int rc = mmapc_map_anon(&region, REGION, MMAPC_PROT_RW, NULL);
+    /* created tracked: on Windows only memory made so can be (its write watch) */
+    int rc = mmapc_map_anon(&region, REGION, MMAPC_PROT_RW,
+                            &(mmapc_options){.flags = MMAPC_TRACK_WRITES});
     if (rc == 0)
         rc = mmapc_map_anon(&snapshot, REGION, MMAPC_PROT_RW, NULL);
-    if (rc == 0)
-        rc = mmapc_track_start(region, 0);
     if (rc) {
         fprintf(stderr, "set-up: %s\n", mmapc_strerror(rc));
         return 1;
