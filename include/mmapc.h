@@ -1774,7 +1774,9 @@ MMAPC_API const char *mmapc_page_flag_name(unsigned flag);
  *   mmapc_guard_install() again), must not change the protection of tracked pages other than by
  *   mmapc_protect(), and a write by the kernel into a read-only tracked page (read() into it)
  *   fails with EFAULT instead of faulting: write such buffers yourself first, or use the
- *   uffd-wp backend. At most 64 mappings are tracked this way at a time (MMAPC_ELIMIT).
+ *   uffd-wp backend. At most 64 mappings are tracked this way at a time (MMAPC_ELIMIT). Under
+ *   valgrind, which does not resume a store that faulted as the system does, this backend is
+ *   refused (MMAPC_EUNSUPPORTED).
  * - #MMAPC_TRACKER_WRITE_WATCH (Windows): the system's write watch of the allocation
  *   (VirtualAlloc(MEM_WRITE_WATCH)); a report is GetWriteWatch(WRITE_WATCH_FLAG_RESET), which
  *   reports and resets each page atomically: a write during a report is in this report or the

@@ -84,6 +84,35 @@ static int check_count;
 /* Non-zero when the tests run under an emulator (qemu-user): the cross toolchains' emulator
  * command sets MMAPC_TEST_EMULATOR, so a check that meets an emulator limit can say so and skip
  * that check only. */
+/* Whether valgrind runs the test (its preload is in LD_PRELOAD). */
+static inline int check_under_valgrind(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+    return p && strstr(p, "vgpreload") != NULL;
+}
+
+/* Under valgrind write tracking has no backend (userfaultfd is a system call it does not know,
+ * and mmapc refuses the mprotect one there): check that it says so, nothing tracked. */
+static inline int check_track_under_valgrind(void)
+{
+    if (!check_under_valgrind())
+        return 0;
+    mmapc_map *m;
+    size_t page = mmapc_page_size();
+    if (mmapc_map_anon(&m, page, MMAPC_PROT_RW, NULL) != 0)
+        return 0;
+    int rc = mmapc_track_start(m, MMAPC_TRACK_MPROTECT);
+    fprintf(stderr, "under valgrind: mmapc_track_start(MPROTECT) gives %s\n", mmapc_err_name(rc));
+    CHECK_RC(rc, MMAPC_EUNSUPPORTED);
+    CHECK(mmapc_track_backend(m) == MMAPC_TRACKER_NONE);
+    mmapc_unmap(m);
+    mmapc_map *t = NULL;
+    CHECK_RC(mmapc_map_anon(&t, page, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_TRACK_WRITES}),
+             MMAPC_EUNSUPPORTED);
+    CHECK(t == NULL);
+    return 1;
+}
+
 static inline int check_under_emulator(void)
 {
     const char *e = getenv("MMAPC_TEST_EMULATOR");

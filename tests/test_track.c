@@ -467,6 +467,8 @@ static void test_created(void)
 int main(int argc, char **argv)
 {
     check_fault_main(argc, argv, faults);
+    if (check_track_under_valgrind())
+        return check_done();
     page = mmapc_page_size();
     mmapc_map *m;
     REQUIRE_OK(new_map(&m, 1));

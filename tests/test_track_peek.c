@@ -170,6 +170,8 @@ static void test_restore(unsigned flags)
 
 int main(void)
 {
+    if (check_track_under_valgrind())
+        return check_done();
     page = mmapc_page_size();
     /* the best backend, then the mprotect one, which every system but Windows has */
 #ifdef _WIN32

@@ -134,6 +134,8 @@ static void run(unsigned flags, const char *what)
 
 int main(void)
 {
+    if (check_track_under_valgrind())
+        return check_done();
     page = mmapc_page_size();
     run(0, "best");
 #ifndef _WIN32 /* no mprotect backend there */

@@ -68,6 +68,8 @@ static void run(unsigned flags)
 
 int main(void)
 {
+    if (check_track_under_valgrind())
+        return check_done();
     page = mmapc_page_size();
     run(0);
     run(MMAPC_TRACK_MPROTECT);

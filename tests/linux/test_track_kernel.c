@@ -79,6 +79,8 @@ static void check_tracks(mmapc_map *m, const char *what)
 
 int main(void)
 {
+    if (check_track_under_valgrind())
+        return check_done();
     page = mmapc_page_size();
     int has = kernel_has_wp_scan();
     printf("kernel: uffd-wp async and PAGEMAP_SCAN %s\n", has ? "yes" : "no");
