@@ -81,9 +81,6 @@ static int check_count;
         }                                                                                          \
     } while (0)
 
-/* Non-zero when the tests run under an emulator (qemu-user): the cross toolchains' emulator
- * command sets MMAPC_TEST_EMULATOR, so a check that meets an emulator limit can say so and skip
- * that check only. */
 /* Whether valgrind runs the test (its preload is in LD_PRELOAD). */
 static inline int check_under_valgrind(void)
 {
@@ -107,12 +104,17 @@ static inline int check_track_under_valgrind(void)
     CHECK(mmapc_track_backend(m) == MMAPC_TRACKER_NONE);
     mmapc_unmap(m);
     mmapc_map *t = NULL;
-    CHECK_RC(mmapc_map_anon(&t, page, MMAPC_PROT_RW, &(mmapc_options){.flags = MMAPC_TRACK_WRITES}),
-             MMAPC_EUNSUPPORTED);
+    mmapc_options o;
+    memset(&o, 0, sizeof o);
+    o.flags = MMAPC_TRACK_WRITES;
+    CHECK_RC(mmapc_map_anon(&t, page, MMAPC_PROT_RW, &o), MMAPC_EUNSUPPORTED);
     CHECK(t == NULL);
     return 1;
 }
 
+/* Non-zero when the tests run under an emulator (qemu-user): the cross toolchains' emulator
+ * command sets MMAPC_TEST_EMULATOR, so a check that meets an emulator limit can say so and skip
+ * that check only. */
 static inline int check_under_emulator(void)
 {
     const char *e = getenv("MMAPC_TEST_EMULATOR");
