@@ -77,6 +77,10 @@ if [ -r "$list" ]; then
         case $who in any | user) ;; *) bad "allowed-skips: WHO is '$who' for $t $name" ;; esac
         [ "$t" = "*" ] || echo "$presets" | grep -qxF "$t" || bad "allowed-skips: no preset '$t'"
         found=$(find "$src/tests" "$src/tools" "$src/examples" -name "$name.*" 2>/dev/null | head -n 1)
+        # an example's test is example_NAME (examples/CMakeLists.txt), its source examples/NAME.*
+        case $name in example_?*) [ -n "$found" ] ||
+            found=$(find "$src/examples" -name "${name#example_}.*" 2>/dev/null | head -n 1) ;;
+        esac
         [ -n "$found" ] || grep -rqs "NAME $name " "$src/tests" "$src/tools" "$src/examples" "$src/CMakeLists.txt" ||
             bad "allowed-skips: no test named $name"
     done <"$list"
