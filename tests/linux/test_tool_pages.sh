@@ -8,17 +8,13 @@
 set -u
 [ $# -ge 1 ] || { echo "usage: test_tool_pages.sh [EMULATOR...] PATH/TO/mmapc" >&2; exit 2; }
 tool="$*"
-work=$(mktemp -d)
+. "$(dirname "$0")/shcheck.sh"
 child=
 cleanup() {
     [ -n "$child" ] && kill "$child" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); printf 'FAILED: %s\n' "$*" >&2; }
 expect() {
     want=$1
     shift
@@ -112,5 +108,4 @@ expect 1 pages "$child" "$addr" 1000
 says "no such process"
 child=
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+sh_done
