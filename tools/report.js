@@ -76,7 +76,10 @@
             if (c.type === "k") {
                 return typeof v === "string" ? String(BigInt(v) / BigInt(1024)) : String(Math.floor(v / 1024));
             }
-            return String(v);
+            // a control character as \ooo, as the tool's tables and the picture write it
+            return String(v).replace(/[\x00-\x1f\x7f]/g, function (ch) {
+                return "\\" + ("00" + ch.charCodeAt(0).toString(8)).slice(-3);
+            });
         }
         function draw() {
             var pages = Math.max(1, Math.ceil(shown.length / PAGE));

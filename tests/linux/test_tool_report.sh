@@ -192,6 +192,11 @@ PY
         n=$(jq length "$work/evil.json")
         grep -q "rows-shown\">rows 1-[0-9]* of $n<" "$work/evil.dom" && ok || bad "the page of hostile names ($what) shows no rows"
         [ "$(grep -c '<script' "$work/evil.dom")" -eq 2 ] && ok || bad "a name made a script element ($what)"
+        # the name with a newline and a tab, found by the filter (the address's %0A), shows them
+        # as \012 and \011 in the table, as the tool's tables and the picture do
+        dom evilnl "file://$work/evil.html#filter=x%0Ay"
+        grep -q 'rows-shown">rows 1-1 of 1 (of ' "$work/evilnl.dom" && ok || bad "the filter x\\ny found not one row ($what)"
+        grep -qF '/evil/x\012y\011z</td>' "$work/evilnl.dom" && ok || bad "the table shows a control character in a name raw ($what)"
     done
     kill "$evil" 2>/dev/null
 fi
