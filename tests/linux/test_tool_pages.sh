@@ -101,6 +101,48 @@ says "no area"
 expect 0 --json pages "$child" "$addr" 0
 [ "$(jq length "$work/out")" -eq 0 ] && ok || bad "an empty range is []"
 
+# a process that ends part of the way: the output is whole (status 0) or empty (status 1), never
+# the start of a table or of a JSON document. The tool writes to a fifo that nobody reads until
+# the child is gone: a tool that streams its runs (1,024 at a time, more than the pipe holds)
+# blocks on the full pipe part of the way, then reads a process that has ended
+for json in "" --json; do
+    rm -f "$work/ready2" "$work/pipe"
+    mkfifo "$work/ready2" "$work/pipe"
+    python3 - "$work/ready2" <<'PY' &
+import ctypes, mmap, sys, time
+page, n = mmap.PAGESIZE, 8192
+m = mmap.mmap(-1, n * page)
+for i in range(0, n, 2):
+    m[i * page] = 1
+with open(sys.argv[1], "w") as f:
+    f.write("%x %d\n" % (ctypes.addressof(ctypes.c_char.from_buffer(m)), n))
+time.sleep(120)
+PY
+    child2=$!
+    read -r addr2 n2 <"$work/ready2"
+    $tool $json pages "$child2" "$addr2" "$(printf '%x' $((n2 * page)))" >"$work/pipe" 2>"$work/err" &
+    pages=$!
+    exec 4<"$work/pipe"
+    sleep 0.5
+    kill -9 "$child2"
+    wait "$child2" 2>/dev/null
+    cat <&4 >"$work/out"
+    exec 4<&-
+    wait "$pages"
+    st=$?
+    if [ "$st" -eq 0 ]; then
+        if [ -n "$json" ]; then
+            [ "$(jq '[.[].pages] | add' "$work/out")" = "$n2" ] && ok || bad "json of a process that ended: not all $n2 pages"
+        else
+            [ "$(tail -n +2 "$work/out" | awk '{ n += $3 } END { print n }')" = "$n2" ] && ok || bad "table of a process that ended: not all $n2 pages"
+        fi
+    else
+        [ "$st" -eq 1 ] && ok || bad "pages$json of a process that ended exited $st"
+        [ ! -s "$work/out" ] && ok || bad "pages$json of a process that ended wrote a part: $(tail -c 120 "$work/out")"
+        says "no such process"
+    fi
+done
+
 # a gone process
 kill "$child"
 wait "$child" 2>/dev/null
