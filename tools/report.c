@@ -585,7 +585,7 @@ static void seg_title(obuf *b, const tool_snapshot *s, const seg *sg, uint64_t k
 /* The picture as an <svg> element (standalone: a document of its own, with its namespace and a
  * heading). Returns 0, or -1 for want of memory. */
 static int svg_map(obuf *b, const tool_snapshot *s, const unsigned char *kinds, const ident *id,
-                   int standalone)
+                   int standalone, const char *map_id)
 {
     seg *segs;
     long n = make_segs(s, kinds, &segs);
@@ -608,7 +608,9 @@ static int svg_map(obuf *b, const tool_snapshot *s, const unsigned char *kinds, 
     int legend_y = top + rows * ROW_H + 10, height = legend_y + 20 * ((R_COUNT + 4) / 5) + 10;
     if (standalone)
         ob_str(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    ob_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" width=\"");
+    ob_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"");
+    ob_str(b, map_id);
+    ob_str(b, "\" width=\"");
     ob_u64(b, MAP_W + 10, 0);
     ob_str(b, "\" height=\"");
     ob_u64(b, (uint64_t)height, 0);
@@ -1152,8 +1154,15 @@ static const char picture_note[] =
     "<p class=\"note\">Every area in address order, its width growing with the logarithm of its "
     "size (a page 6 pixels, 5 more each time the size doubles); areas close together of one kind "
     "are drawn as one part when there are many. Free gaps are light grey, a gap of 1 GiB or more "
-    "a break. Point at a part (or click it) for its range, protection, path and figures.</p>\n"
-    "<div id=\"caption\">Point at a part of the picture.</div>\n";
+    "a break. Point at a part (or click it) for its range, protection, path and figures.</p>\n";
+
+/* The caption of a picture: the title of the part under the pointer (report.js fills it). */
+static void caption_box(obuf *b, const char *caption_id)
+{
+    ob_str(b, "<div class=\"caption\" id=\"");
+    ob_str(b, caption_id);
+    ob_str(b, "\">Point at a part of the picture.</div>\n");
+}
 
 static int page_process(obuf *b, const tool_snapshot *s, const unsigned char *kinds,
                         const ident *id, const mmapc_area_usage *roll)
@@ -1180,7 +1189,8 @@ static int page_process(obuf *b, const tool_snapshot *s, const unsigned char *ki
               "has; other areas without access are reserved. Sizes in KiB.</p>\n");
     ob_str(b, "<h2>Address space</h2>\n");
     ob_str(b, picture_note);
-    if (svg_map(b, s, kinds, id, 0))
+    caption_box(b, "caption");
+    if (svg_map(b, s, kinds, id, 0, "map"))
         return -1;
     ob_str(b, "<h2>Resident memory by file and kind</h2>\n");
     if (bars(b, s, kinds))
@@ -1377,9 +1387,18 @@ static int page_diff(obuf *b, const tool_snapshot *before, const tool_snapshot *
         }
         ob_str(b, "</tr>\n");
     }
-    ob_str(b, "</tbody></table>\n<h2>Address space after</h2>\n");
+    /* the two pictures one above the other, on the same scale: a part that appeared, vanished
+     * or changed size is seen where it moves the parts after it */
+    ob_str(b, "</tbody></table>\n<h2>Address space before and after</h2>\n");
     ob_str(b, picture_note);
-    int rc = svg_map(b, after, ka, ib, 0);
+    ob_str(b, "<h3>Before</h3>\n");
+    caption_box(b, "caption-before");
+    int rc = svg_map(b, before, kb, ia, 0, "map-before");
+    if (rc == 0) {
+        ob_str(b, "<h3>After</h3>\n");
+        caption_box(b, "caption");
+        rc = svg_map(b, after, ka, ib, 0, "map");
+    }
     if (rc == 0) {
         ob_str(b, "<h2>Every change</h2>\n");
         change_table(b, &c);
@@ -1496,7 +1515,7 @@ int cmd_report(const tool_opts *o, int pid, const char *snapshot, const char *di
     ob_init(b, NULL);
     ob_hold(b);
     if (o->svg)
-        rc = svg_map(b, &s, kinds, &id, 1);
+        rc = svg_map(b, &s, kinds, &id, 1, "map");
     else if (diff_a)
         rc = page_diff(b, &before, &s, kb, kinds, &ia, &id);
     else

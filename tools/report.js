@@ -13,7 +13,8 @@
     if (block) {
         table(JSON.parse(block.textContent));
     }
-    caption();
+    caption("map", "caption");
+    caption("map-before", "caption-before");
 
     function table(data) {
         var cols = data.columns, rows = data.rows;
@@ -154,10 +155,10 @@
         draw();
     }
 
-    // The picture: the title of the part under the pointer (or last clicked) in the caption.
-    function caption() {
-        var out = document.getElementById("caption");
-        var map = document.getElementById("map");
+    // A picture: the title of the part under the pointer (or last clicked) in its caption.
+    function caption(mapId, captionId) {
+        var out = document.getElementById(captionId);
+        var map = document.getElementById(mapId);
         if (!out || !map) return;
         var fixed = false;
         function show(e, stick) {

@@ -224,6 +224,45 @@ def shown_rows(root):
             for tr in body.find_all("tr")]
 
 
+def check_picture(root, areas, kinds, has_usage, map_id="map"):
+    """The picture map_id: its parts cover every area once, in order, with their figures."""
+    parts = list(root.find("svg", id=map_id).find_all("rect", **{"class": "seg"}))
+    check(parts, "no parts in the picture")
+    i = 0
+    for p in parts:
+        title = p.find("title").text()
+        m = re.match(r"0x([0-9a-f]+)-0x([0-9a-f]+) (?:([r-][w-][x-][ps]) (\d+) KiB|(\d+) areas, "
+                     r"(\d+) KiB mapped)\n", title)
+        check(m, "part title", title)
+        lo, hi = int(m.group(1), 16), int(m.group(2), 16)
+        members = []
+        while i < len(areas) and end(areas[i]) <= hi:
+            check(start(areas[i]) >= lo, "an area outside the parts", areas[i]["start"])
+            members.append(areas[i])
+            i += 1
+        check(members and start(members[0]) == lo and end(members[-1]) == hi, "part", title)
+        if m.group(3):
+            a = members[0]
+            check(len(members) == 1 and m.group(3) == a["perms"] and m.group(4) == kib(a["size"]),
+                  "part", title)
+            check(title.split("\n")[1] == name(a), "part name", title)
+        else:
+            check(int(m.group(5)) == len(members), "part count", title, len(members))
+            check(m.group(6) == kib(sum(a["size"] for a in members)), "part size", title)
+        figs = title.split("\n")[-1]
+        if has_usage:
+            for label, f in (("resident", "rss"), ("Pss", "pss"),
+                             ("private dirty", "private_dirty"), ("swapped", "swap"),
+                             ("locked", "locked")):
+                want = "%s %s KiB" % (label, kib(sum(a[f] for a in members)))
+                check(want in figs, "part figures", title, want)
+        kind_id = p.attrs["data-kind"]
+        check(kind_id in {kinds[areas.index(x)] for x in members[:1]} or len(members) > 1,
+              "part kind", title, kind_id)
+    check(i == len(areas), "the picture leaves out areas from", i)
+    return parts
+
+
 def cmd_page(snapshot, dom):
     areas = json.load(open(snapshot))
     kinds = classify(areas)
@@ -296,41 +335,7 @@ def cmd_page(snapshot, dom):
         check(key.endswith(label.replace("...", "", 1)), "bar label", label, key)
         check(last is None or rss <= last, "bars out of order at", key)
         last = rss
-    # the picture: the parts cover every area once, in order, with their figures
-    parts = list(root.find("svg", id="map").find_all("rect", **{"class": "seg"}))
-    check(parts, "no parts in the picture")
-    i = 0
-    for p in parts:
-        title = p.find("title").text()
-        m = re.match(r"0x([0-9a-f]+)-0x([0-9a-f]+) (?:([r-][w-][x-][ps]) (\d+) KiB|(\d+) areas, "
-                     r"(\d+) KiB mapped)\n", title)
-        check(m, "part title", title)
-        lo, hi = int(m.group(1), 16), int(m.group(2), 16)
-        members = []
-        while i < len(areas) and end(areas[i]) <= hi:
-            check(start(areas[i]) >= lo, "an area outside the parts", areas[i]["start"])
-            members.append(areas[i])
-            i += 1
-        check(members and start(members[0]) == lo and end(members[-1]) == hi, "part", title)
-        if m.group(3):
-            a = members[0]
-            check(len(members) == 1 and m.group(3) == a["perms"] and m.group(4) == kib(a["size"]),
-                  "part", title)
-            check(title.split("\n")[1] == name(a), "part name", title)
-        else:
-            check(int(m.group(5)) == len(members), "part count", title, len(members))
-            check(m.group(6) == kib(sum(a["size"] for a in members)), "part size", title)
-        figs = title.split("\n")[-1]
-        if has_usage:
-            for label, f in (("resident", "rss"), ("Pss", "pss"),
-                             ("private dirty", "private_dirty"), ("swapped", "swap"),
-                             ("locked", "locked")):
-                want = "%s %s KiB" % (label, kib(sum(a[f] for a in members)))
-                check(want in figs, "part figures", title, want)
-        kind_id = p.attrs["data-kind"]
-        check(kind_id in {kinds[areas.index(x)] for x in members[:1]} or len(members) > 1,
-              "part kind", title, kind_id)
-    check(i == len(areas), "the picture leaves out areas from", i)
+    parts = check_picture(root, areas, kinds, has_usage)
     print("page: %d areas, %d rows shown, %d parts, %d bars: every figure matches"
           % (len(areas), len(rows), len(parts), len(bars)))
 
@@ -404,9 +409,16 @@ def cmd_small(dom):
     print("small: %d elements, %d rows, %d rectangles" % (t.count, len(rows), len(parts)))
 
 
-def cmd_diff(dom, diff_json):
+def cmd_diff(dom, diff_json, before=None, after=None):
     changes = json.load(open(diff_json))
     root = parse(dom).root
+    # the two pictures: "map-before" of the first snapshot, "map" of the second
+    for snap, map_id, caption_id in ((before, "map-before", "caption-before"),
+                                     (after, "map", "caption")):
+        if snap:
+            areas = json.load(open(snap))
+            check_picture(root, areas, classify(areas), all("rss" in a for a in areas), map_id)
+            check(root.find("div", id=caption_id), "no caption of", map_id)
     d = data_block(root)
     names = [c["name"] for c in d["columns"]]
     check(len(d["rows"]) == len(changes), "changes", len(d["rows"]), len(changes))

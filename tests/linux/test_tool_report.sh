@@ -157,7 +157,7 @@ $tool --json areas -x "$changing" >"$work/b.json" || bad "snapshot b"
 $tool --json diff "$work/a.json" "$work/b.json" >"$work/diff.json" || bad "mmapc --json diff"
 expect 0 report --diff "$work/a.json" "$work/b.json" -o "$work/diff.html"
 dom diff "file://$work/diff.html"
-check "the page of a diff shows the changes of mmapc --json diff" python3 "$check_py" diff "$work/diff.dom" "$work/diff.json"
+check "the page of a diff shows the changes of mmapc --json diff, and both pictures" python3 "$check_py" diff "$work/diff.dom" "$work/diff.json" "$work/a.json" "$work/b.json"
 check "the page of a diff makes no request" python3 "$check_py" netlog "$work/diff.netlog"
 check "the page of a diff holds nothing that fetches" python3 "$check_py" static "$work/diff.html"
 
