@@ -14,11 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#ifdef _WIN32
-#include <windows.h>
-#else
-#include <unistd.h>
-#endif
 
 /* tools/report.css and tools/report.js, and the base64 of their SHA-256 (report_assets.c) */
 extern const unsigned char report_css[], report_js[];
@@ -328,38 +323,6 @@ static void when_text(char *out, size_t size, time_t t)
     strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
-#ifdef __linux__
-/* The whole of a small file of /proc, NUL-terminated; NULL when it cannot be read. */
-static char *read_small(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap || cap >= ((size_t)1 << 20))
-            break;
-        char *q = realloc(buf, cap * 2 + 1);
-        if (!q) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = q;
-        cap *= 2;
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        *len = n;
-    }
-    return buf;
-}
-#endif
-
 /* The command line and executable of pid, where the system tells them. */
 static void identify(ident *id, int pid)
 {
@@ -367,49 +330,8 @@ static void identify(ident *id, int pid)
     id->live = 1;
     id->pid = pid;
     when_text(id->when, sizeof id->when, time(NULL));
-#if defined(__linux__)
-    char path[64], dir[32];
-    if (pid == MMAPC_SELF)
-        snprintf(dir, sizeof dir, "self");
-    else
-        snprintf(dir, sizeof dir, "%d", pid);
-    snprintf(path, sizeof path, "/proc/%s/cmdline", dir);
-    size_t len = 0;
-    id->cmdline = read_small(path, &len);
-    if (id->cmdline) {
-        while (len > 0 && id->cmdline[len - 1] == '\0')
-            len--;
-        for (size_t i = 0; i < len; i++) /* the arguments, a space between */
-            if (id->cmdline[i] == '\0')
-                id->cmdline[i] = ' ';
-        id->cmdline[len] = '\0';
-    }
-    snprintf(path, sizeof path, "/proc/%s/exe", dir);
-    char exe[4096];
-    ssize_t n = readlink(path, exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        id->exe = strdup(exe);
-    }
-#elif defined(_WIN32)
-    char exe[MAX_PATH * 4];
-    DWORD n = sizeof exe;
-    if (pid == MMAPC_SELF) {
-        n = GetModuleFileNameA(NULL, exe, (DWORD)sizeof exe);
-        const char *cl = GetCommandLineA();
-        id->cmdline = cl ? _strdup(cl) : NULL;
-    } else {
-        HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
-        if (!h || !QueryFullProcessImageNameA(h, 0, exe, &n))
-            n = 0;
-        if (h)
-            CloseHandle(h);
-    }
-    if (n > 0 && n < sizeof exe) {
-        exe[n] = '\0';
-        id->exe = _strdup(exe);
-    }
-#endif
+    id->cmdline = tool_command_line(pid);
+    id->exe = tool_executable(pid);
 }
 
 static void identify_file(ident *id, const char *path)
@@ -1181,9 +1103,12 @@ static int page_process(obuf *b, const tool_snapshot *s, const unsigned char *ki
         ob_str(b, "<p class=\"note\">The kernel rounds Pss down to a KiB in each area, and once in "
                   "smaps_rollup: the areas' total is less by up to 1 KiB an area.</p>\n");
 #endif
-    if (!s->has_usage)
+    if (!s->has_usage && !id->live)
         ob_str(b, "<p class=\"note\">The snapshot has no figures of memory use (written without "
                   "<code>-x</code>): sizes only.</p>\n");
+    else if (!s->has_usage)
+        ob_str(b, "<p class=\"note\">This system does not tell the memory use of this process's "
+                  "areas: sizes only.</p>\n");
     ob_str(b, "<p class=\"note\">Images are the files with an executable area (programs and "
               "libraries); guard areas have no access, at most 64 KiB, next to an area that "
               "has; other areas without access are reserved. Sizes in KiB.</p>\n");

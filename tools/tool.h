@@ -32,6 +32,11 @@ typedef struct tool_opts {
 int tool_fail(int rc, const char *what);
 /* "this process" or "process PID", into buf. */
 const char *tool_pid_name(int pid, char *buf, size_t size);
+/* The command line of process pid (MMAPC_SELF: the tool's), its arguments joined by spaces, and
+ * the path of its executable, in UTF-8 and malloc'd; NULL where the system does not tell them
+ * (identity.c). */
+char *tool_command_line(int pid);
+char *tool_executable(int pid);
 
 /* ---- snapshots: the areas of a process, held in memory (snapshot.c) ---- */
 

@@ -22,9 +22,19 @@ int mmapc__os_usage_open(mmapc__proc *p, int which, mmapc__text *t)
 int mmapc__os_area_usage(mmapc__proc *p, uint64_t start, uint64_t end, mmapc_area_usage *u)
 {
     memset(u, 0, sizeof *u);
-    if (start == end)
-        return 0; /* the question whether it can answer: it can */
     HANDLE h = mmapc__win_proc_handle(p);
+    if (start == end) {
+        /* the question whether it can answer: Windows can; wine cannot about another process
+         * (its NtQueryVirtualMemory lacks MemoryWorkingSetExInformation there, and says
+         * ERROR_INVALID_PARAMETER to a question that is valid) */
+        PSAPI_WORKING_SET_EX_INFORMATION probe;
+        memset(&probe, 0, sizeof probe);
+        if (QueryWorkingSetEx(h, &probe, sizeof probe))
+            return 0;
+        DWORD err = GetLastError();
+        return err == ERROR_INVALID_PARAMETER ? mmapc__fail(MMAPC_EUNSUPPORTED)
+                                              : mmapc__win_fail(err);
+    }
     uint64_t page = mmapc__os_page_size();
     mmapc_area_usage r;
     memset(&r, 0, sizeof r);

@@ -141,6 +141,20 @@ static void test_child(const unsigned char want[20])
             base = a.allocation_base;
     mmapc_areas_close(it);
     REQUIRE(base != 0);
+    /* the child's memory use: told for every area where the system can tell it (Windows), or
+     * refused as not supported when the iteration opens (wine), never an error part of the way */
+    int urc = mmapc_proc_areas_usage(&it, p, 0, UINT64_MAX);
+    CHECK(urc == 0 || urc == MMAPC_EUNSUPPORTED);
+    if (urc == 0) {
+        mmapc_area_usage u;
+        size_t areas = 0, told = 0;
+        while (mmapc_areas_next(it, &a) == 1) {
+            areas++;
+            told += mmapc_areas_usage(it, &u) == 0 && (u.known & MMAPC_USAGE_RSS);
+        }
+        CHECK(areas > 0 && told == areas);
+        mmapc_areas_close(it);
+    }
     uint64_t shift = base - (uintptr_t)GetModuleHandleW(NULL);
     uint64_t cdata = (uintptr_t)data + shift;
 
