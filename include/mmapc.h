@@ -1239,7 +1239,9 @@ MMAPC_API int mmapc_guard_install(unsigned flags);
  * that a kernel adds later are skipped, and an entry that cannot be parsed is MMAPC_EPARSE,
  * never a zero. Windows asks `QueryWorkingSetEx` about every page of a region: it tells the
  * resident, shared, private and locked bytes (::mmapc_area_usage::known says which); the other
- * figures are unavailable there. Other systems return MMAPC_EUNSUPPORTED.
+ * figures are unavailable there. Where the system cannot answer about another process (wine),
+ * an iteration with usage of it is MMAPC_EUNSUPPORTED when it opens. Other systems return
+ * MMAPC_EUNSUPPORTED.
  *
  * A figure is valid only when its bit (MMAPC_USAGE_*) is set in ::mmapc_area_usage::known;
  * the others are 0. Byte counts are in bytes (the kernel prints kB).

@@ -104,25 +104,31 @@ static void test_child(void)
     DWORD err = QueryWorkingSetEx(q, &info, sizeof info) ? 0 : GetLastError();
     CloseHandle(q);
     mmapc_wss_areas *it;
-    REQUIRE_OK(mmapc_proc_wss_areas(&it, p, 0, UINT64_MAX, MMAPC_WSS_ACCESSED));
-    mmapc_area a;
-    mmapc_wss w;
-    int rc, n = 0;
-    while ((rc = mmapc_wss_areas_next(it, &a, &w)) == 1) {
-        CHECK(w.known == MMAPC_WSS_ACCESSED && w.accessed <= a.end - a.start);
-        n++;
-    }
+    int rc = mmapc_proc_wss_areas(&it, p, 0, UINT64_MAX, MMAPC_WSS_ACCESSED);
     if (err) {
-        /* the library passes the system's refusal on, as the error it is */
+        /* the library passes the system's refusal on when the iteration opens: a question it
+         * cannot answer (wine's ERROR_INVALID_PARAMETER) as not supported, another as the
+         * error it is */
         printf("QueryWorkingSetEx of another process fails here (error %lu): %s\n", err,
                mmapc_err_name(rc));
-        CHECK(rc < 0 && mmapc_last_os_error() == (int)err);
-        CHECK_RC(mmapc_wss_areas_next(it, &a, &w), rc); /* the same error from then on */
+        CHECK(rc < 0);
+        if (err == ERROR_INVALID_PARAMETER)
+            CHECK_RC(rc, MMAPC_EUNSUPPORTED);
+        else
+            CHECK(mmapc_last_os_error() == (int)err);
     } else {
+        REQUIRE_OK(rc);
+        mmapc_area a;
+        mmapc_wss w;
+        int n = 0;
+        while ((rc = mmapc_wss_areas_next(it, &a, &w)) == 1) {
+            CHECK(w.known == MMAPC_WSS_ACCESSED && w.accessed <= a.end - a.start);
+            n++;
+        }
         CHECK_RC(rc, 0);
         CHECK(n > 0);
+        mmapc_wss_areas_close(it);
     }
-    mmapc_wss_areas_close(it);
     REQUIRE(SetEvent(go));
     REQUIRE(WaitForSingleObject(pi.hProcess, 30000) == WAIT_OBJECT_0);
     CHECK_RC(mmapc_proc_wss_reset(p, MMAPC_WSS_ACCESSED), MMAPC_ESRCH);
