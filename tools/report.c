@@ -504,10 +504,45 @@ static void seg_title(obuf *b, const tool_snapshot *s, const seg *sg, uint64_t k
     ob_str(b, "</title>");
 }
 
-/* The picture as an <svg> element (standalone: a document of its own, with its namespace and a
- * heading). Returns 0, or -1 for want of memory. */
+/* What changed of an area, for the pictures of a diff (bits). */
+enum { M_APPEARED = 1, M_VANISHED = 2, M_CHANGED = 4 };
+static const struct {
+    unsigned bit;
+    const char *word, *colour;
+} mark_kinds[] = {
+    {M_VANISHED, "vanished", "#c00000"},
+    {M_APPEARED, "appeared", "#008000"},
+    {M_CHANGED, "changed", "#e07000"},
+};
+
+/* The outline of a part that holds changed areas: data-change (its words) and a stroke. */
+static void seg_mark(obuf *b, const seg *sg, const unsigned char *marks)
+{
+    unsigned m = 0;
+    for (size_t i = sg->first; i < sg->first + sg->n; i++)
+        m |= marks[i];
+    if (!m)
+        return;
+    const char *colour = NULL;
+    ob_str(b, "\" data-change=\"");
+    for (size_t k = 0, n = 0; k < sizeof mark_kinds / sizeof mark_kinds[0]; k++) {
+        if (!(m & mark_kinds[k].bit))
+            continue;
+        ob_str(b, n++ ? " " : "");
+        ob_str(b, mark_kinds[k].word);
+        if (!colour)
+            colour = mark_kinds[k].colour;
+    }
+    ob_str(b, "\" stroke=\"");
+    ob_str(b, colour);
+    ob_str(b, "\" stroke-width=\"2");
+}
+
+/* The picture as an <svg> element with the id map_id (standalone: a document of its own, with
+ * its namespace and a heading); marks (NULL for none): what changed of each area, outlined.
+ * Returns 0, or -1 for want of memory. */
 static int svg_map(obuf *b, const tool_snapshot *s, const unsigned char *kinds, const ident *id,
-                   int standalone, const char *map_id)
+                   int standalone, const char *map_id, const unsigned char *marks)
 {
     seg *segs;
     long n = make_segs(s, kinds, &segs);
@@ -615,6 +650,8 @@ static int svg_map(obuf *b, const tool_snapshot *s, const unsigned char *kinds, 
         ob_u64(b, SEG_H, 0);
         ob_str(b, "\" fill=\"");
         ob_str(b, rkinds[sg->kind].colour);
+        if (marks)
+            seg_mark(b, sg, marks);
         ob_str(b, "\">");
         seg_title(b, s, sg, known);
         ob_str(b, "</rect>\n");
@@ -1115,7 +1152,7 @@ static int page_process(obuf *b, const tool_snapshot *s, const unsigned char *ki
     ob_str(b, "<h2>Address space</h2>\n");
     ob_str(b, picture_note);
     caption_box(b, "caption");
-    if (svg_map(b, s, kinds, id, 0, "map"))
+    if (svg_map(b, s, kinds, id, 0, "map", NULL))
         return -1;
     ob_str(b, "<h2>Resident memory by file and kind</h2>\n");
     if (bars(b, s, kinds))
@@ -1316,14 +1353,31 @@ static int page_diff(obuf *b, const tool_snapshot *before, const tool_snapshot *
      * or changed size is seen where it moves the parts after it */
     ob_str(b, "</tbody></table>\n<h2>Address space before and after</h2>\n");
     ob_str(b, picture_note);
-    ob_str(b, "<h3>Before</h3>\n");
-    caption_box(b, "caption-before");
-    int rc = svg_map(b, before, kb, ia, 0, "map-before");
+    ob_str(b, "<p class=\"note\">Outlined: a part that holds an area that <span class=\"vanished\">"
+              "vanished</span> (before), <span class=\"appeared\">appeared</span> (after), or "
+              "<span class=\"changed\">changed</span> its size, protection or resident "
+              "memory.</p>\n");
+    unsigned char *mb = calloc(before->n + 1, 1), *ma = calloc(after->n + 1, 1);
+    int rc = mb && ma ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < c.n; k++) {
+        const change *ch = &c.v[k];
+        if (ch->was)
+            mb[ch->was - before->v] |= ch->kind == C_REMOVED ? M_VANISHED : M_CHANGED;
+        if (ch->now)
+            ma[ch->now - after->v] |= ch->kind == C_ADDED ? M_APPEARED : M_CHANGED;
+    }
+    if (rc == 0) {
+        ob_str(b, "<h3>Before</h3>\n");
+        caption_box(b, "caption-before");
+        rc = svg_map(b, before, kb, ia, 0, "map-before", mb);
+    }
     if (rc == 0) {
         ob_str(b, "<h3>After</h3>\n");
         caption_box(b, "caption");
-        rc = svg_map(b, after, ka, ib, 0, "map");
+        rc = svg_map(b, after, ka, ib, 0, "map", ma);
     }
+    free(mb);
+    free(ma);
     if (rc == 0) {
         ob_str(b, "<h2>Every change</h2>\n");
         change_table(b, &c);
@@ -1440,7 +1494,7 @@ int cmd_report(const tool_opts *o, int pid, const char *snapshot, const char *di
     ob_init(b, NULL);
     ob_hold(b);
     if (o->svg)
-        rc = svg_map(b, &s, kinds, &id, 1, "map");
+        rc = svg_map(b, &s, kinds, &id, 1, "map", NULL);
     else if (diff_a)
         rc = page_diff(b, &before, &s, kb, kinds, &ia, &id);
     else

@@ -415,10 +415,29 @@ def cmd_diff(dom, diff_json, before=None, after=None):
     # the two pictures: "map-before" of the first snapshot, "map" of the second
     for snap, map_id, caption_id in ((before, "map-before", "caption-before"),
                                      (after, "map", "caption")):
-        if snap:
-            areas = json.load(open(snap))
-            check_picture(root, areas, classify(areas), all("rss" in a for a in areas), map_id)
-            check(root.find("div", id=caption_id), "no caption of", map_id)
+        if not snap:
+            continue
+        areas = json.load(open(snap))
+        parts = check_picture(root, areas, classify(areas), all("rss" in a for a in areas),
+                              map_id)
+        check(root.find("div", id=caption_id), "no caption of", map_id)
+        # the outlines: a part of the picture before is "vanished" when it holds a piece that
+        # was removed, one of the picture after "appeared" when it holds one that was added;
+        # some part of each is "changed" (the scripted change resizes and protects areas)
+        word, kind = ("vanished", "removed") if map_id == "map-before" else ("appeared", "added")
+        pieces = [(int(c["start"], 16), int(c["end"], 16)) for c in changes
+                  if c["change"] == kind]
+        changed = False
+        for p in parts:
+            m = re.match(r"0x([0-9a-f]+)-0x([0-9a-f]+)", p.find("title").text())
+            lo, hi = int(m.group(1), 16), int(m.group(2), 16)
+            words = p.attrs.get("data-change", "").split()
+            holds = any(a < hi and lo < b for a, b in pieces)
+            check((word in words) == holds, map_id, "part", hex(lo), "outlined", words,
+                  "holds a piece", kind, holds)
+            check(not words or p.attrs.get("stroke"), map_id, "part", hex(lo), "no outline")
+            changed |= "changed" in words
+        check(changed, "no part of", map_id, "outlined as changed")
     d = data_block(root)
     names = [c["name"] for c in d["columns"]]
     check(len(d["rows"]) == len(changes), "changes", len(d["rows"]), len(changes))

@@ -160,6 +160,7 @@ dom diff "file://$work/diff.html"
 check "the page of a diff shows the changes of mmapc --json diff, and both pictures" python3 "$check_py" diff "$work/diff.dom" "$work/diff.json" "$work/a.json" "$work/b.json"
 check "the page of a diff makes no request" python3 "$check_py" netlog "$work/diff.netlog"
 check "the page of a diff holds nothing that fetches" python3 "$check_py" static "$work/diff.html"
+shot diffshot "file://$work/diff.html" "$outdir/report-diff.png"
 
 # ---- hostile names and figures ----
 # files whose names hold markup, quotes, a newline, characters XML forbids (U+FFFE, U+FFFF) and a
