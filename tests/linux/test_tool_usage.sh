@@ -138,8 +138,12 @@ for kind, until in (("X", "Mapping"), ("XX", "VmFlags")):
                 if v in (int(p["Shared_" + t]) + int(p["Private_" + t]) for p in (p1, p2)):
                     continue
             # The Pss of a page also mapped by the looking process (libc: pmap's, the tool's)
-            # moves with the pages each of them touched: by half the shared part at most.
-            half = (a["shared_clean"] + a["shared_dirty"]) // 2048
+            # moves with the pages each of them touched: by half the shared part at most, in
+            # whichever look saw more of it shared (a page private in one look may be shared
+            # with a process that came in the other)
+            half = max([(a["shared_clean"] + a["shared_dirty"]) // 1024] +
+                       [int(p.get("Shared_Clean", 0)) + int(p.get("Shared_Dirty", 0))
+                        for p in (p1, p2)]) // 2
             assert c in ("Pss", "Pss_Dirty", "SwapPss") and abs(v - v1) <= half, (kind, a["start"], c, v, v1, v2)
         if kind == "X":  # Mapping: the file's name, a pseudo-area's name, nothing for [anon]
             got = " ".join(rest1)
@@ -162,8 +166,10 @@ sums = [0] * len(nums)
 for line, a in zip(rows, areas):
     f = line.split()
     assert int(f[0], 16) == int(a["start"], 16)
+    shared_row = int(f[5 + nums.index("Shared_Clean")]) + int(f[5 + nums.index("Shared_Dirty")])
     for i, c in enumerate(nums):  # (two looks: the Pss of shared pages may move, as above)
-        half = (a["shared_clean"] + a["shared_dirty"]) // 2048 if "Pss" in c else 0
+        half = max((a["shared_clean"] + a["shared_dirty"]) // 1024, shared_row) // 2 \
+            if "Pss" in c else 0
         if c.split("_")[0] in ("Shared", "Private"):  # (pages shared with the tool, as above)
             t = c.split("_")[1]
             got = int(f[5 + nums.index("Shared_" + t)]) + int(f[5 + nums.index("Private_" + t)])
