@@ -85,6 +85,14 @@ w = sys.argv[1]
 areas = json.load(open(w + "/x.json"))
 table = open(w + "/x.txt").read().splitlines()
 
+def shared_kib(p):
+    """The shared part of a pmap row: -XX tells it; -X only Rss and Pss, and a page shared by
+    n processes adds 1/n of itself to Pss, so at most 2 (Rss - Pss) of the area is shared."""
+    if "Shared_Clean" in p:
+        return int(p["Shared_Clean"]) + int(p["Shared_Dirty"])
+    return min(int(p["Rss"]), 2 * (int(p["Rss"]) - int(p["Pss"])))
+
+
 def pmap(name, until):
     """The rows of a pmap listing: the columns up to `until` (not included), and the rest."""
     lines = open(w + "/" + name).read().splitlines()
@@ -142,8 +150,7 @@ for kind, until in (("X", "Mapping"), ("XX", "VmFlags")):
             # whichever look saw more of it shared (a page private in one look may be shared
             # with a process that came in the other)
             half = max([(a["shared_clean"] + a["shared_dirty"]) // 1024] +
-                       [int(p.get("Shared_Clean", 0)) + int(p.get("Shared_Dirty", 0))
-                        for p in (p1, p2)]) // 2
+                       [shared_kib(p) for p in (p1, p2)]) // 2
             assert c in ("Pss", "Pss_Dirty", "SwapPss") and abs(v - v1) <= half, (kind, a["start"], c, v, v1, v2)
         if kind == "X":  # Mapping: the file's name, a pseudo-area's name, nothing for [anon]
             got = " ".join(rest1)
