@@ -121,6 +121,18 @@ static inline int check_under_emulator(void)
     return e && *e;
 }
 
+/* Whether the page tables the test reads are not the guest's: qemu-user hands a 32-bit guest's
+ * /proc/self/pagemap (and clear_refs, smaps' bits) through untranslated, the host's pages at
+ * the guest's addresses. Says so when they are not; the test then exits with CHECK_SKIP_CODE. */
+static inline int check_pagemap_not_guests(void)
+{
+    if (!(check_under_emulator() && sizeof(void *) < 8))
+        return 0;
+    fprintf(stderr, "skipped: under qemu-user a 32-bit guest's addresses are not the host's, and "
+                    "the pagemap file is the host's\n");
+    return 1;
+}
+
 /* Print a skipped check with its reason (never a silent pass). */
 #define CHECK_SKIP(why) fprintf(stderr, "%s:%d: skipped: %s\n", __FILE__, __LINE__, why)
 

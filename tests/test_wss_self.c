@@ -37,13 +37,8 @@ static int figures(mmapc_proc *p, uintptr_t addr, unsigned what, mmapc_area *a, 
 
 int main(void)
 {
-    /* qemu-user hands a 32-bit guest's /proc/self/pagemap (and clear_refs, smaps' bits) through
-     * untranslated: the host's pages at the guest's addresses */
-    if (check_under_emulator() && sizeof(void *) < 8) {
-        fprintf(stderr, "skipped: under qemu-user a 32-bit guest's addresses are not the host's, "
-                        "and the pagemap file is the host's\n");
+    if (check_pagemap_not_guests())
         return CHECK_SKIP_CODE;
-    }
     ps = mmapc_page_size();
     unsigned support = 99;
     CHECK_RC(mmapc_wss_support(NULL), MMAPC_EINVAL_ARG);

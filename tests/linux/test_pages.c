@@ -507,13 +507,8 @@ static void no_permission(void)
 
 int main(void)
 {
-    /* qemu-user hands a 32-bit guest's /proc/self/pagemap (and clear_refs, smaps' bits) through
-     * untranslated: the host's pages at the guest's addresses */
-    if (check_under_emulator() && sizeof(void *) < 8) {
-        fprintf(stderr, "skipped: under qemu-user a 32-bit guest's addresses are not the host's, "
-                        "and the pagemap file is the host's\n");
+    if (check_pagemap_not_guests())
         return CHECK_SKIP_CODE;
-    }
     page = (size_t)sysconf(_SC_PAGESIZE);
     int fds = count_fds();
     char path[] = "/tmp/mmapc_pages_XXXXXX";
