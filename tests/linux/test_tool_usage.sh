@@ -145,13 +145,13 @@ for kind, until in (("X", "Mapping"), ("XX", "VmFlags")):
                 v = (a["shared_" + t.lower()] + a["private_" + t.lower()]) // 1024
                 if v in (int(p["Shared_" + t]) + int(p["Private_" + t]) for p in (p1, p2)):
                     continue
-            # The Pss of a page also mapped by the looking process (libc: pmap's, the tool's)
-            # moves with the pages each of them touched: by half the shared part at most, in
-            # whichever look saw more of it shared (a page private in one look may be shared
-            # with a process that came in the other)
-            half = max([(a["shared_clean"] + a["shared_dirty"]) // 1024] +
-                       [shared_kib(p) for p in (p1, p2)]) // 2
-            assert c in ("Pss", "Pss_Dirty", "SwapPss") and abs(v - v1) <= half, (kind, a["start"], c, v, v1, v2)
+            # The Pss of a page also mapped by others (libc: pmap's, the tool's, those of the
+            # tests run alongside) moves as they come and go: between the private part and the
+            # Rss, so by the shared part at most, in whichever look saw more of it shared (a page
+            # private in one look may be shared by processes that came in the other)
+            shared_max = max([(a["shared_clean"] + a["shared_dirty"]) // 1024] +
+                             [shared_kib(p) for p in (p1, p2)])
+            assert c in ("Pss", "Pss_Dirty", "SwapPss") and abs(v - v1) <= shared_max, (kind, a["start"], c, v, v1, v2)
         if kind == "X":  # Mapping: the file's name, a pseudo-area's name, nothing for [anon]
             got = " ".join(rest1)
             want = os.path.basename(a["path"]) if a["kind"] == "file" else a["path"]
@@ -175,14 +175,14 @@ for line, a in zip(rows, areas):
     assert int(f[0], 16) == int(a["start"], 16)
     shared_row = int(f[5 + nums.index("Shared_Clean")]) + int(f[5 + nums.index("Shared_Dirty")])
     for i, c in enumerate(nums):  # (two looks: the Pss of shared pages may move, as above)
-        half = max((a["shared_clean"] + a["shared_dirty"]) // 1024, shared_row) // 2 \
+        shared_max = max((a["shared_clean"] + a["shared_dirty"]) // 1024, shared_row) \
             if "Pss" in c else 0
         if c.split("_")[0] in ("Shared", "Private"):  # (pages shared with the tool, as above)
             t = c.split("_")[1]
             got = int(f[5 + nums.index("Shared_" + t)]) + int(f[5 + nums.index("Private_" + t)])
             assert got == (a["shared_" + t.lower()] + a["private_" + t.lower()]) // 1024, (c, got)
         else:
-            assert abs(int(f[5 + i]) - mine(a, c)) <= half, (c, f[5 + i], mine(a, c))
+            assert abs(int(f[5 + i]) - mine(a, c)) <= shared_max, (c, f[5 + i], mine(a, c))
         sums[i] += int(f[5 + i])
 for i, c in enumerate(nums):
     want = "-" if c in ("KernelPageSize", "MMUPageSize", "ProtectionKey") else str(sums[i])
@@ -225,11 +225,11 @@ for f in fields:
 want = {"areas": len(areas), "size": sum(a["size"] for a in areas),
         "rss": sum(a["rss"] for a in areas), "pss": sum(a["pss"] for a in areas),
         "swap": sum(a["swap"] for a in areas)}
-# The Pss of a page shared with the looking process (the tool maps libc too) depends on which
-# pages of it the tool itself has touched: the two runs may differ by up to half the shared part.
+# The Pss of a page shared with other processes (the tool maps libc too, as do the tests run
+# alongside) moves as they come and go: the two runs may differ by up to the shared part.
 shared = sum(a["shared_clean"] + a["shared_dirty"] for a in areas)
 assert all(s["total"][f] == want[f] for f in fields if f != "pss"), (s["total"], want)
-assert abs(s["total"]["pss"] - want["pss"]) <= shared // 2, (s["total"], want, shared)
+assert abs(s["total"]["pss"] - want["pss"]) <= shared, (s["total"], want, shared)
 anon = [k for k in s["kinds"] if k["kind"] in ("anon", "heap", "stack")]
 assert all(k["pss"] == k["rss"] for k in anon), anon  # private memory: Pss is Rss
 kinds = [k["kind"] for k in s["kinds"]]
